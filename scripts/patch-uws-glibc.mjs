@@ -1,0 +1,1 @@
+console.log("[koto] uws patch placeholder")
