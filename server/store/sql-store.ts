@@ -1,0 +1,244 @@
+import { randomUUID } from "node:crypto";
+import type { SqlDatabase } from "./sql-database.ts";
+import type {
+  AttemptEvaluation, AttemptRecord, NewAttempt, ParticipantRole, ProgressRecord, RecordingRecord,
+  SessionRecord, Store, TutorCredentials, UserRecord,
+} from "./store.ts";
+import { KotoError } from "../errors.ts";
+
+type Row = Record<string, any>;
+
+const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
+const isoOrNull = (value: unknown): string | null => (value == null ? null : iso(value));
+const json = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : value);
+
+function toUser(row: Row): UserRecord {
+  return { id: row.id, kind: row.kind, displayName: row.display_name, email: row.email ?? null, createdAt: iso(row.created_at) };
+}
+
+function toAttempt(row: Row): AttemptRecord {
+  return {
+    id: row.id, sessionId: row.session_id, learnerId: row.learner_id, lessonId: row.lesson_id,
+    stepIndex: row.step_index, kind: row.kind, status: row.status, text: row.text, correct: row.correct,
+    overall: row.overall, accuracy: row.accuracy, completeness: row.completeness, fluency: row.fluency,
+    syllables: (json(row.syllables) as AttemptRecord["syllables"]) ?? null,
+    feedback: row.feedback, failureReason: row.failure_reason,
+    evaluation: (json(row.evaluation) as AttemptRecord["evaluation"]) ?? null,
+    tutorId: row.tutor_id, tutorScore: row.tutor_score, tutorComment: row.tutor_comment,
+    createdAt: iso(row.created_at),
+  };
+}
+
+function toProgress(row: Row): ProgressRecord {
+  return {
+    userId: row.user_id, lessonId: row.lesson_id, currentStep: row.current_step,
+    completedSteps: [...(row.completed_steps ?? [])].map(Number), attemptsCount: row.attempts_count,
+    bestScore: row.best_score, hintsUsed: row.hints_used, completedAt: isoOrNull(row.completed_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+const ATTEMPT_COLUMNS =
+  "id, session_id, learner_id, lesson_id, step_index, kind, status, text, correct, overall, accuracy, completeness, fluency, syllables, feedback, failure_reason, evaluation";
+
+export class SqlStore implements Store {
+  readonly kind: "postgres" | "pglite";
+
+  constructor(private readonly db: SqlDatabase) {
+    this.kind = db.kind;
+  }
+
+  async createGuest(displayName: string): Promise<UserRecord> {
+    const rows = await this.db.query(
+      "INSERT INTO users (id, kind, display_name) VALUES ($1, 'guest', $2) RETURNING *",
+      [randomUUID(), displayName],
+    );
+    return toUser(rows[0]);
+  }
+
+  async createTutor(email: string, displayName: string, passwordHash: string): Promise<UserRecord> {
+    const existing = await this.db.query("SELECT id FROM users WHERE email = $1", [email]);
+    if (existing.length > 0) throw new KotoError("TUTOR_EXISTS", `a tutor with the email ${email} already exists`, 409);
+    const rows = await this.db.query(
+      "INSERT INTO users (id, kind, display_name, email, password_hash) VALUES ($1, 'tutor', $2, $3, $4) RETURNING *",
+      [randomUUID(), displayName, email, passwordHash],
+    );
+    return toUser(rows[0]);
+  }
+
+  async findTutorByEmail(email: string): Promise<TutorCredentials | null> {
+    const rows = await this.db.query("SELECT * FROM users WHERE email = $1 AND kind = 'tutor'", [email]);
+    return rows[0] ? { ...toUser(rows[0]), passwordHash: rows[0].password_hash } : null;
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    const rows = await this.db.query("SELECT * FROM users WHERE id = $1", [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async startSession(session: { id: string; lessonId: string; phase: string }): Promise<void> {
+    await this.db.query(
+      "INSERT INTO lesson_sessions (id, lesson_id, phase) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+      [session.id, session.lessonId, session.phase],
+    );
+  }
+
+  async updateSession(id: string, change: { phase: string; currentStep: number; ended?: boolean }): Promise<void> {
+    await this.db.query(
+      `UPDATE lesson_sessions SET phase = $2, current_step = $3,
+         ended_at = CASE WHEN $4::boolean THEN coalesce(ended_at, now()) ELSE ended_at END
+       WHERE id = $1`,
+      [id, change.phase, change.currentStep, change.ended === true],
+    );
+  }
+
+  async addParticipant(sessionId: string, userId: string, role: ParticipantRole): Promise<void> {
+    await this.db.query(
+      "INSERT INTO session_participants (session_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+      [sessionId, userId, role],
+    );
+  }
+
+  async listSessions(filter: { live?: boolean; limit: number }): Promise<SessionRecord[]> {
+    const where = filter.live === undefined ? "" : filter.live ? "WHERE s.ended_at IS NULL" : "WHERE s.ended_at IS NOT NULL";
+    const sessions = await this.db.query(
+      `SELECT s.*,
+         (SELECT count(*) FROM attempts a WHERE a.session_id = s.id)::int AS attempts_count,
+         (SELECT coalesce(a.tutor_score, a.overall) FROM attempts a WHERE a.session_id = s.id
+            AND (a.overall IS NOT NULL OR a.tutor_score IS NOT NULL) ORDER BY a.created_at DESC LIMIT 1) AS last_score
+       FROM lesson_sessions s ${where} ORDER BY s.started_at DESC LIMIT $1`,
+      [filter.limit],
+    );
+    if (sessions.length === 0) return [];
+    const people = await this.db.query(
+      `SELECT p.session_id, p.user_id, p.role, u.display_name FROM session_participants p
+       JOIN users u ON u.id = p.user_id WHERE p.session_id = ANY($1::text[]) ORDER BY p.joined_at`,
+      [sessions.map((row) => row.id)],
+    );
+    return sessions.map((row) => ({
+      id: row.id, lessonId: row.lesson_id, phase: row.phase, currentStep: row.current_step,
+      startedAt: iso(row.started_at), endedAt: isoOrNull(row.ended_at),
+      participants: people
+        .filter((person) => person.session_id === row.id)
+        .map((person) => ({ userId: person.user_id, displayName: person.display_name, role: person.role })),
+      attemptsCount: row.attempts_count, lastScore: row.last_score ?? null,
+    }));
+  }
+
+  async endOrphanSessions(liveIds: string[]): Promise<number> {
+    const rows = await this.db.query(
+      "UPDATE lesson_sessions SET ended_at = now() WHERE ended_at IS NULL AND NOT (id = ANY($1::text[])) RETURNING id",
+      [liveIds],
+    );
+    return rows.length;
+  }
+
+  async recordAttempt(attempt: NewAttempt): Promise<{ inserted: boolean; attempt: AttemptRecord }> {
+    const inserted = await this.db.query(
+      `INSERT INTO attempts (${ATTEMPT_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       ON CONFLICT (id) DO NOTHING RETURNING *`,
+      [
+        attempt.id, attempt.sessionId, attempt.learnerId, attempt.lessonId, attempt.stepIndex, attempt.kind,
+        attempt.status, attempt.text, attempt.correct, attempt.overall, attempt.accuracy, attempt.completeness,
+        attempt.fluency, JSON.stringify(attempt.syllables), attempt.feedback, attempt.failureReason,
+        JSON.stringify(attempt.evaluation),
+      ],
+    );
+    if (inserted[0]) return { inserted: true, attempt: toAttempt(inserted[0]) };
+    const existing = await this.getAttempt(attempt.id);
+    if (!existing || existing.learnerId !== attempt.learnerId) {
+      throw new KotoError("ATTEMPT_ID_TAKEN", "that attempt id is already used; send a new one");
+    }
+    return { inserted: false, attempt: existing };
+  }
+
+  async updateAttemptEvaluation(id: string, evaluation: AttemptEvaluation): Promise<void> {
+    await this.db.query(
+      `UPDATE attempts SET status = $2, text = $3, correct = $4, overall = $5, accuracy = $6, completeness = $7,
+         fluency = $8, syllables = $9, feedback = $10, failure_reason = $11, evaluation = $12 WHERE id = $1`,
+      [
+        id, evaluation.status, evaluation.text, evaluation.correct, evaluation.overall, evaluation.accuracy,
+        evaluation.completeness, evaluation.fluency, JSON.stringify(evaluation.syllables), evaluation.feedback,
+        evaluation.failureReason, JSON.stringify(evaluation.evaluation),
+      ],
+    );
+  }
+
+  async gradeAttempt(id: string, grade: { tutorId: string; score: number; comment: string }): Promise<AttemptRecord | null> {
+    const rows = await this.db.query(
+      `UPDATE attempts SET tutor_id = $2, tutor_score = $3, tutor_comment = $4, graded_at = now()
+       WHERE id = $1 RETURNING *`,
+      [id, grade.tutorId, grade.score, grade.comment],
+    );
+    return rows[0] ? toAttempt(rows[0]) : null;
+  }
+
+  async getAttempt(id: string): Promise<AttemptRecord | null> {
+    const rows = await this.db.query("SELECT * FROM attempts WHERE id = $1", [id]);
+    return rows[0] ? toAttempt(rows[0]) : null;
+  }
+
+  async listAttempts(filter: { sessionId?: string; learnerId?: string; lessonId?: string }): Promise<AttemptRecord[]> {
+    const rows = await this.db.query(
+      `SELECT * FROM attempts WHERE ($1::text IS NULL OR session_id = $1) AND ($2::text IS NULL OR learner_id = $2)
+         AND ($3::text IS NULL OR lesson_id = $3) ORDER BY created_at, id`,
+      [filter.sessionId ?? null, filter.learnerId ?? null, filter.lessonId ?? null],
+    );
+    return rows.map(toAttempt);
+  }
+
+  async getProgress(userId: string, lessonId: string): Promise<ProgressRecord | null> {
+    const rows = await this.db.query("SELECT * FROM progress WHERE user_id = $1 AND lesson_id = $2", [userId, lessonId]);
+    return rows[0] ? toProgress(rows[0]) : null;
+  }
+
+  async saveProgress(progress: Omit<ProgressRecord, "updatedAt">): Promise<void> {
+    await this.db.query(
+      `INSERT INTO progress (user_id, lesson_id, current_step, completed_steps, attempts_count, best_score, hints_used, completed_at, updated_at)
+       VALUES ($1, $2, $3, $4::int[], $5, $6, $7, $8, now())
+       ON CONFLICT (user_id, lesson_id) DO UPDATE SET current_step = EXCLUDED.current_step,
+         completed_steps = EXCLUDED.completed_steps, attempts_count = EXCLUDED.attempts_count,
+         best_score = greatest(progress.best_score, EXCLUDED.best_score), hints_used = EXCLUDED.hints_used,
+         completed_at = coalesce(progress.completed_at, EXCLUDED.completed_at), updated_at = now()`,
+      [
+        progress.userId, progress.lessonId, progress.currentStep, progress.completedSteps, progress.attemptsCount,
+        progress.bestScore, progress.hintsUsed, progress.completedAt,
+      ],
+    );
+  }
+
+  async listProgress(userId: string): Promise<ProgressRecord[]> {
+    const rows = await this.db.query("SELECT * FROM progress WHERE user_id = $1 ORDER BY lesson_id", [userId]);
+    return rows.map(toProgress);
+  }
+
+  async addTutorNote(note: { sessionId: string; learnerId: string; tutorId: string; text: string }): Promise<void> {
+    await this.db.query(
+      "INSERT INTO tutor_notes (session_id, learner_id, tutor_id, text) VALUES ($1, $2, $3, $4)",
+      [note.sessionId, note.learnerId, note.tutorId, note.text],
+    );
+  }
+
+  async saveRecording(recording: RecordingRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO recordings (attempt_id, storage, object_key, content_type, byte_length, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (attempt_id) DO UPDATE SET storage = EXCLUDED.storage,
+         object_key = EXCLUDED.object_key, content_type = EXCLUDED.content_type,
+         byte_length = EXCLUDED.byte_length, duration_ms = EXCLUDED.duration_ms`,
+      [recording.attemptId, recording.storage, recording.objectKey, recording.contentType, recording.byteLength, recording.durationMs],
+    );
+  }
+
+  async getRecording(attemptId: string): Promise<RecordingRecord | null> {
+    const rows = await this.db.query("SELECT * FROM recordings WHERE attempt_id = $1", [attemptId]);
+    const row = rows[0];
+    return row
+      ? { attemptId: row.attempt_id, storage: row.storage, objectKey: row.object_key, contentType: row.content_type, byteLength: row.byte_length, durationMs: row.duration_ms }
+      : null;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStore } from "../../server/store/open-store.ts";
+import { migrate, readMigrations, splitStatements } from "../../server/store/migrate.ts";
+import { openPglite } from "../../server/store/sql-database.ts";
+import type { NewAttempt, Store } from "../../server/store/store.ts";
+import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
+
+function newAttempt(overrides: Partial<NewAttempt> & Pick<NewAttempt, "id" | "sessionId" | "learnerId">): NewAttempt {
+  return {
+    lessonId: "ko-en-01-greetings", stepIndex: 1, kind: "typed", status: "scored", text: "안녕하세요",
+    correct: true, overall: 100, accuracy: 100, completeness: 100, fluency: null,
+    syllables: [{ index: 0, target: "안", heard: "안", verdict: "correct" }], feedback: "Great", failureReason: null,
+    evaluation: { matched: "안녕하세요" },
+    ...overrides,
+  };
+}
+
+const backends: { name: string; open: () => Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }> }[] = [
+  {
+    name: "PGlite",
+    async open() {
+      const dataDir = mkdtempSync(join(tmpdir(), "koto-store-"));
+      return {
+        store: await openStore({ dataDir }),
+        reopen: () => openStore({ dataDir }),
+        cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+      };
+    },
+  },
+  {
+    name: "Postgres",
+    async open() {
+      const database: TestDatabase = await createPostgresDatabase();
+      return {
+        store: await openStore({ databaseUrl: database.url }),
+        reopen: () => openStore({ databaseUrl: database.url }),
+        cleanup: () => database.drop(),
+      };
+    },
+  },
+];
+
+for (const backend of backends) {
+  describe(`SqlStore on ${backend.name}`, () => {
+    let store: Store;
+    let reopen: () => Promise<Store>;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, reopen, cleanup } = await backend.open());
+    });
+    afterEach(async () => {
+      await store.close().catch(() => {});
+      await cleanup();
+    });
+
+    it("creates guests and tutors, and refuses a second tutor with the same email", async () => {
+      const guest = await store.createGuest("Mina");
+      assert.equal(guest.kind, "guest");
+      const tutor = await store.createTutor("t@koto.test", "Teacher Kim", "hash");
+      assert.equal((await store.findTutorByEmail("t@koto.test"))?.passwordHash, "hash");
+      assert.equal((await store.getUser(tutor.id))?.displayName, "Teacher Kim");
+      await assert.rejects(store.createTutor("t@koto.test", "Other", "x"), /TUTOR_EXISTS/);
+    });
+
+    it("records an attempt once even when the same attempt id is replayed", async () => {
+      const learner = await store.createGuest("Mina");
+      await store.startSession({ id: "room1", lessonId: "ko-en-01-greetings", phase: "running" });
+      const first = await store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: learner.id }));
+      const replay = await store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: learner.id, text: "changed" }));
+      assert.equal(first.inserted, true);
+      assert.equal(replay.inserted, false);
+      assert.equal(replay.attempt.text, "안녕하세요");
+      assert.equal((await store.listAttempts({ sessionId: "room1" })).length, 1);
+      assert.deepEqual((await store.getAttempt("a1"))?.syllables?.[0], { index: 0, target: "안", heard: "안", verdict: "correct" });
+    });
+
+    it("refuses another learner's attempt id", async () => {
+      const mina = await store.createGuest("Mina");
+      const budi = await store.createGuest("Budi");
+      await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
+      await store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: mina.id }));
+      await assert.rejects(store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: budi.id })), /ATTEMPT_ID_TAKEN/);
+    });
+
+    it("keeps a tutor grade beside the automatic score", async () => {
+      const learner = await store.createGuest("Mina");
+      const tutor = await store.createTutor("t@koto.test", "Kim", "h");
+      await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
+      await store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: learner.id, overall: 70 }));
+      const graded = await store.gradeAttempt("a1", { tutorId: tutor.id, score: 90, comment: "좋아요" });
+      assert.equal(graded?.overall, 70);
+      assert.equal(graded?.tutorScore, 90);
+      assert.equal(await store.gradeAttempt("missing", { tutorId: tutor.id, score: 1, comment: "" }), null);
+    });
+
+    it("upserts progress, never lowering the best score, and it survives reopening", async () => {
+      const learner = await store.createGuest("Mina");
+      await store.saveProgress({ userId: learner.id, lessonId: "l1", currentStep: 3, completedSteps: [1, 3], attemptsCount: 2, bestScore: 80, hintsUsed: 0, completedAt: null });
+      await store.saveProgress({ userId: learner.id, lessonId: "l1", currentStep: 5, completedSteps: [1, 3, 5], attemptsCount: 3, bestScore: 60, hintsUsed: 1, completedAt: null });
+      await store.close();
+      store = await reopen();
+      const progress = await store.getProgress(learner.id, "l1");
+      assert.deepEqual(progress?.completedSteps, [1, 3, 5]);
+      assert.equal(progress?.bestScore, 80);
+      assert.equal(progress?.currentStep, 5);
+      assert.equal((await store.listProgress(learner.id)).length, 1);
+    });
+
+    it("lists live and past sessions with participants and the last score", async () => {
+      const learner = await store.createGuest("Mina");
+      await store.startSession({ id: "live", lessonId: "l", phase: "running" });
+      await store.startSession({ id: "past", lessonId: "l", phase: "finished" });
+      await store.updateSession("past", { phase: "finished", currentStep: 4, ended: true });
+      await store.addParticipant("live", learner.id, "learner");
+      await store.recordAttempt(newAttempt({ id: "a1", sessionId: "live", learnerId: learner.id, overall: 64 }));
+      const live = await store.listSessions({ live: true, limit: 10 });
+      assert.deepEqual(live.map((s) => s.id), ["live"]);
+      assert.equal(live[0].participants[0].displayName, "Mina");
+      assert.equal(live[0].lastScore, 64);
+      assert.deepEqual((await store.listSessions({ live: false, limit: 10 })).map((s) => s.id), ["past"]);
+      assert.equal(await store.endOrphanSessions([]), 1);
+      assert.equal((await store.listSessions({ live: true, limit: 10 })).length, 0);
+    });
+
+    it("stores recordings and tutor notes", async () => {
+      const learner = await store.createGuest("Mina");
+      const tutor = await store.createTutor("t@koto.test", "Kim", "h");
+      await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
+      await store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: learner.id }));
+      await store.saveRecording({ attemptId: "a1", storage: "file", objectKey: "a1.wav", contentType: "audio/wav", byteLength: 44, durationMs: 0 });
+      assert.equal((await store.getRecording("a1"))?.objectKey, "a1.wav");
+      await store.addTutorNote({ sessionId: "room1", learnerId: learner.id, tutorId: tutor.id, text: "watch 받침" });
+    });
+  });
+}
+
+describe("migrate", () => {
+  it("applies each migration once, in order", async () => {
+    const db = await openPglite(undefined);
+    const first = await migrate(db);
+    assert.deepEqual(first, readMigrations().map((m) => m.id));
+    assert.deepEqual(await migrate(db), []);
+    await db.close();
+  });
+
+  it("rolls back a failing migration entirely", async () => {
+    const db = await openPglite(undefined);
+    await assert.rejects(migrate(db, [{ id: "001_bad", sql: "CREATE TABLE a (x int);\nSELECT nope FROM missing;\n" }]));
+    const tables = await db.query("SELECT to_regclass('a') AS t");
+    assert.equal(tables[0].t, null);
+    await db.close();
+  });
+
+  it("splits statements on line-ending semicolons and drops comments", () => {
+    assert.deepEqual(splitStatements("-- c\nCREATE TABLE a (x int);\nINSERT INTO a VALUES (1);\n"), [
+      "CREATE TABLE a (x int)", "INSERT INTO a VALUES (1)",
+    ]);
+  });
+});
