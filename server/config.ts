@@ -14,7 +14,7 @@ export const configSchema = z.object({
   PORT: integer(0, 65535).default(5000),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   DATA_DIR: z.string().trim().min(1).default("./data"),
-  CONTENT_DIR: z.string().trim().min(1).default("./content/packs"),
+  CONTENT_DIR: z.string().trim().min(1).default("./content"),
   TRANSPORT: z.enum(["uws", "ws"]).default("uws"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(),

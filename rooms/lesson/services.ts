@@ -1,0 +1,17 @@
+import type { Logger } from "pino";
+import type { Config } from "../../server/config.ts";
+import type { ContentCatalog } from "../../server/content/lesson.ts";
+import type { TokenService } from "../../server/auth/token-service.ts";
+import type { Store } from "../../server/store/store.ts";
+import type { Room } from "@colyseus/core";
+
+/** What a lesson room needs from the server; injected so the room never knows what is behind it. */
+export interface LessonRoomServices {
+  config: Config;
+  store: Store;
+  content: ContentCatalog;
+  tokens: TokenService;
+  logger: Logger;
+  onRoomCreated?: (room: Room) => void;
+  onRoomDisposed?: (room: Room) => void;
+}

@@ -1,0 +1,104 @@
+/**
+ * Boots and wires one KOTO Live process: content, store, auth, transport, rooms and HTTP routes.
+ * Nothing here holds logic; it connects the parts so the same wiring serves `npm start` and tests.
+ */
+import { createRequire } from "node:module";
+import { Server, createRouter, matchMaker, type Room } from "@colyseus/core";
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import { loadContent } from "./content/load-content.ts";
+import type { ContentCatalog } from "./content/lesson.ts";
+import { resolveJwtSecret } from "./auth/jwt-secret.ts";
+import { TokenService } from "./auth/token-service.ts";
+import { apiRoutes } from "./http/api-routes.ts";
+import { createLogger } from "./logger.ts";
+import { openStore } from "./store/open-store.ts";
+import type { Store } from "./store/store.ts";
+import { createTransport, listeningPort } from "./transport/create-transport.ts";
+import { defineLessonRoom } from "../rooms/lesson/lesson-room.ts";
+
+const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
+const colyseusVersion = (createRequire(import.meta.url)("@colyseus/core/package.json") as { version: string }).version;
+
+export interface KotoServer {
+  config: Config;
+  port: number;
+  store: Store;
+  content: ContentCatalog;
+  tokens: TokenService;
+  logger: Logger;
+  colyseus: Server;
+  liveRooms: Map<string, Room>;
+  /** Stops accepting, disposes rooms, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Keep PGlite in memory instead of DATA_DIR (tests). */
+  inMemoryStore?: boolean;
+  /** Install Colyseus' SIGTERM/SIGINT handling (the real process, not tests). */
+  handleSignals?: boolean;
+  logger?: Logger;
+}
+
+export async function startKotoServer(config: Config, options: StartOptions = {}): Promise<KotoServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const content = loadContent(config.contentDir);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: options.inMemoryStore });
+  const secret = resolveJwtSecret(config.jwtSecret, config.dataDir);
+  if (secret.generated) {
+    logger.warn(`JWT_SECRET is not set: using a generated secret kept in ${config.dataDir}/jwt-secret (set JWT_SECRET in production)`);
+  }
+  const tokens = new TokenService(secret.secret, { learner: config.guestTokenTtlSeconds, tutor: config.tutorTokenTtlSeconds });
+  const liveRooms = new Map<string, Room>();
+  // Sessions a crashed process left open are over: this process owns no rooms yet.
+  const orphans = await store.endOrphanSessions([]);
+  if (orphans > 0) logger.info({ orphans }, "closed sessions left open by a previous run");
+
+  const transport = await createTransport({ kind: config.transport, maxMessageBytes: config.maxMessageBytes });
+  const colyseus = new Server({ transport, gracefullyShutdown: options.handleSignals ?? false, greet: false, logger });
+  colyseus.define("lesson", defineLessonRoom({
+    config, store, content, tokens, logger,
+    onRoomCreated: (room) => liveRooms.set(room.roomId, room),
+    onRoomDisposed: (room) => liveRooms.delete(room.roomId),
+  }));
+
+  const started = Date.now();
+  const routes = apiRoutes({
+    store, tokens, content,
+    health: () => ({
+      status: "ok",
+      version: packageJson.version,
+      node: process.version,
+      colyseus: colyseusVersion,
+      transport: config.transport,
+      store: store.kind,
+      rooms: liveRooms.size,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    }),
+  });
+  colyseus.router = createRouter(routes) as never;
+
+  try {
+    await colyseus.listen(config.port, config.host);
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+  const port = await listeningPort(transport);
+  logger.info({ host: config.host, port, transport: config.transport, store: store.kind }, "KOTO Live is listening");
+
+  let closing: Promise<void> | undefined;
+  return {
+    config, port, store, content, tokens, logger, colyseus, liveRooms,
+    close() {
+      closing ??= (async () => {
+        await colyseus.gracefullyShutdown(false);
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export { matchMaker };

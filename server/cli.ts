@@ -1,0 +1,66 @@
+/**
+ * `npm run koto -- <command>`: operator and author tools.
+ *   create-tutor <email> [--name "Display Name"]   password read from KOTO_TUTOR_PASSWORD or stdin
+ *   score "<target>" "<heard>"                     one JSON object: the scorer's verdict
+ */
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { z } from "zod";
+import { loadConfig } from "./config.ts";
+import { KotoError } from "./errors.ts";
+import { hashPassword } from "./auth/passwords.ts";
+import { openStore } from "./store/open-store.ts";
+import { scoreCommand } from "./speech/scoring/cli.ts";
+
+const USAGE = `usage:
+  npm run koto -- create-tutor <email> [--name "Display Name"]   (password from KOTO_TUTOR_PASSWORD or stdin)
+  npm run --silent koto -- score "<target>" "<heard>"`;
+
+async function readPassword(env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.KOTO_TUTOR_PASSWORD) return env.KOTO_TUTOR_PASSWORD;
+  if (process.stdin.isTTY) process.stderr.write("Password for the tutor: ");
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    lines.close();
+    return line;
+  }
+  throw new KotoError("PASSWORD_MISSING", "give the password on stdin or in KOTO_TUTOR_PASSWORD");
+}
+
+async function createTutor(args: string[]): Promise<string> {
+  const [email, ...rest] = args;
+  const parsedEmail = z.string().trim().toLowerCase().email().safeParse(email);
+  if (!parsedEmail.success) throw new KotoError("USAGE", `create-tutor needs an email address\n${USAGE}`);
+  const nameFlag = rest.indexOf("--name");
+  const displayName = nameFlag >= 0 ? rest[nameFlag + 1]?.trim() : parsedEmail.data.split("@")[0];
+  if (!displayName) throw new KotoError("USAGE", `--name needs a value\n${USAGE}`);
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const config = loadConfig(process.env);
+  const passwordHash = await hashPassword(await readPassword(process.env));
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const tutor = await store.createTutor(parsedEmail.data, displayName, passwordHash);
+    return `created tutor ${tutor.email} (${tutor.displayName}, id ${tutor.id}) in ${store.kind}`;
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case "create-tutor":
+      console.log(await createTutor(args));
+      return;
+    case "score":
+      console.log(scoreCommand(args));
+      return;
+    default:
+      throw new KotoError("USAGE", command ? `unknown command "${command}"\n${USAGE}` : USAGE);
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  console.error(error instanceof KotoError ? error.message : error);
+  process.exitCode = error instanceof KotoError && error.code === "USAGE" ? 2 : 1;
+});

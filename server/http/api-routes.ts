@@ -1,0 +1,102 @@
+/**
+ * The JSON API: sign-in, lessons, progress and (tutors only) sessions.
+ */
+import { z } from "zod";
+import { KotoError } from "../errors.ts";
+import { hashPassword, verifyPassword } from "../auth/passwords.ts";
+import type { TokenClaims, TokenService } from "../auth/token-service.ts";
+import { lessonSummary, type ContentCatalog } from "../content/lesson.ts";
+import type { Store } from "../store/store.ts";
+import { bearerToken, endpoint, readJsonBody } from "./endpoint.ts";
+
+export interface ApiServices {
+  store: Store;
+  tokens: TokenService;
+  content: ContentCatalog;
+  health: () => Record<string, unknown>;
+}
+
+const displayName = z.string().trim().min(1, "must not be empty").max(40, "must be at most 40 characters")
+  .refine((name) => !/[\u0000-\u001f<>]/.test(name), "must not contain control characters or < >");
+
+const guestBody = z.strictObject({ name: displayName });
+const loginBody = z.strictObject({ email: z.string().trim().toLowerCase().email("must be an email address"), password: z.string().min(1).max(200) });
+
+// A bcrypt hash of a random string: comparing against it keeps an unknown email as slow as a wrong password.
+let dummyHash: Promise<string> | undefined;
+
+export function apiRoutes(services: ApiServices) {
+  const { store, tokens, content } = services;
+
+  async function authenticate(request: Request, role?: "tutor"): Promise<TokenClaims> {
+    const claims = await tokens.verify(bearerToken(request));
+    if (role && claims.role !== role) throw new KotoError("ROLE_FORBIDDEN", "only tutors may see this", 403);
+    return claims;
+  }
+
+  return {
+    health: endpoint("GET", "/healthz", async () => services.health()),
+
+    guest: endpoint("POST", "/api/auth/guest", async ({ request }) => {
+      const body = await readJsonBody(request, guestBody);
+      const user = await store.createGuest(body.name);
+      const issued = await tokens.issue({ userId: user.id, role: "learner", displayName: user.displayName });
+      return { ...issued, user: { id: user.id, displayName: user.displayName, role: "learner" } };
+    }),
+
+    login: endpoint("POST", "/api/auth/login", async ({ request }) => {
+      const body = await readJsonBody(request, loginBody);
+      const tutor = await store.findTutorByEmail(body.email);
+      dummyHash ??= hashPassword(crypto.randomUUID(), 12);
+      const valid = await verifyPassword(body.password, tutor?.passwordHash ?? (await dummyHash));
+      if (!tutor || !valid) throw new KotoError("LOGIN_FAILED", "the email or password is not right", 401);
+      const issued = await tokens.issue({ userId: tutor.id, role: "tutor", displayName: tutor.displayName });
+      return { ...issued, user: { id: tutor.id, displayName: tutor.displayName, role: "tutor", email: tutor.email } };
+    }),
+
+    lessons: endpoint("GET", "/api/lessons", async ({ query }) => {
+      const pack = query.get("pack");
+      if (pack && !content.packs.some((candidate) => candidate.id === pack)) {
+        throw new KotoError("PACK_NOT_FOUND", `no pack "${pack}"; packs: ${content.packs.map((p) => p.id).join(", ")}`, 404);
+      }
+      const packs = content.packs.filter((candidate) => !pack || candidate.id === pack);
+      return {
+        packs: packs.map((candidate) => ({ id: candidate.id, title: candidate.title, learnerLanguage: candidate.learnerLanguage, lessonIds: candidate.lessonIds })),
+        lessons: packs.flatMap((candidate) => candidate.lessonIds.map((id) => lessonSummary(content.getLesson(id)!))),
+      };
+    }),
+
+    lesson: endpoint("GET", "/api/lessons/:id", async ({ params }) => {
+      const lesson = content.getLesson(params.id);
+      if (!lesson) throw new KotoError("LESSON_NOT_FOUND", `no lesson "${params.id}"`, 404);
+      return lesson;
+    }),
+
+    myProgress: endpoint("GET", "/api/progress/me", async ({ request }) => {
+      const claims = await authenticate(request);
+      const progress = await store.listProgress(claims.userId);
+      return {
+        user: { id: claims.userId, displayName: claims.displayName, role: claims.role },
+        progress: progress.map((entry) => ({
+          ...entry,
+          title: content.getLesson(entry.lessonId)?.title ?? entry.lessonId,
+          stepCount: content.getLesson(entry.lessonId)?.steps.length ?? 0,
+        })),
+      };
+    }),
+
+    sessions: endpoint("GET", "/api/sessions", async ({ request, query }) => {
+      await authenticate(request, "tutor");
+      const live = query.get("live");
+      if (live !== null && live !== "true" && live !== "false") throw new KotoError("QUERY_INVALID", "live must be true or false");
+      const sessions = await store.listSessions({ live: live === null ? undefined : live === "true", limit: 100 });
+      return {
+        sessions: sessions.map((session) => ({
+          ...session,
+          lessonTitle: content.getLesson(session.lessonId)?.title ?? session.lessonId,
+          live: session.endedAt === null,
+        })),
+      };
+    }),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * A thin adapter from our handlers to Colyseus' router (better-call): we read and validate the JSON
+ * body ourselves so every failure, including malformed JSON, answers `{ error: { code, message } }`.
+ */
+import { createEndpoint } from "@colyseus/core";
+import type { z } from "zod";
+import { KotoError } from "../errors.ts";
+
+export interface HttpRequest {
+  request: Request;
+  params: Record<string, string>;
+  query: URLSearchParams;
+}
+
+type Handler = (input: HttpRequest) => Promise<unknown | Response>;
+
+const MAX_JSON_BODY_BYTES = 16 * 1024;
+
+export function endpoint(method: "GET" | "POST", path: string, handler: Handler) {
+  return createEndpoint(path, { method, disableBody: true } as never, async (ctx: any) => {
+    try {
+      const request: Request = ctx.request;
+      const result = await handler({
+        request,
+        params: ctx.params ?? {},
+        query: new URL(request.url, "http://localhost").searchParams,
+      });
+      return result instanceof Response ? result : jsonResponse(200, result);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  });
+}
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+}
+
+export function errorResponse(error: unknown): Response {
+  const known = error instanceof KotoError ? error : new KotoError("INTERNAL", "the server could not complete the request", 500);
+  if (!(error instanceof KotoError)) console.error(error);
+  return jsonResponse(known.status, { error: known.toWire() });
+}
+
+/** Parses and validates a JSON body against `schema`, naming each bad field. */
+export async function readJsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!contentType.toLowerCase().startsWith("application/json")) {
+    throw new KotoError("BODY_NOT_JSON", "send the body as JSON with content-type: application/json", 415);
+  }
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
+    throw new KotoError("BODY_TOO_LARGE", `the body must be at most ${MAX_JSON_BODY_BYTES} bytes`, 413);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new KotoError("BODY_MALFORMED", "the body is not valid JSON", 400);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
+    throw new KotoError("BODY_INVALID", detail, 400);
+  }
+  return parsed.data;
+}
+
+export function bearerToken(request: Request): string | undefined {
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  return match?.[1]?.trim();
+}

@@ -1,0 +1,109 @@
+import { KotoError } from "../../errors.ts";
+
+/** How the audio inside a frame is encoded, fixed per utterance when the learner starts talking. */
+export type AudioCodec = "pcm16" | "opus";
+
+export const AUDIO_CODECS: readonly AudioCodec[] = ["pcm16", "opus"];
+
+/** Bytes before the payload: the uint32 little-endian sequence number. */
+export const AUDIO_FRAME_HEADER_BYTES = 4;
+
+/** 64 KiB: far above a 100 ms PCM16 frame at 48 kHz (9.6 KB); the transport limit is usually lower. */
+export const DEFAULT_MAX_AUDIO_FRAME_BYTES = 64 * 1024;
+
+export interface AudioFrame {
+  /** Position of the frame in its utterance, starting at 0. */
+  sequence: number;
+  /** PCM16 little-endian samples or one Opus packet; always a fresh copy the caller owns. */
+  payload: Uint8Array;
+}
+
+export interface ParseAudioFrameOptions {
+  /** Largest whole frame (header + payload) accepted, in bytes. */
+  maxFrameBytes?: number;
+}
+
+export function isAudioCodec(value: unknown): value is AudioCodec {
+  return typeof value === "string" && (AUDIO_CODECS as readonly string[]).includes(value);
+}
+
+/**
+ * Reads one binary "audio" message. `bytes` may be a view into a larger buffer that the transport
+ * reuses after the handler returns, so the header is read through the view's own offset and the
+ * payload is copied out.
+ */
+export function parseAudioFrame(
+  bytes: Uint8Array,
+  codec: AudioCodec,
+  options: ParseAudioFrameOptions = {},
+): AudioFrame {
+  if (!isAudioCodec(codec)) {
+    throw new KotoError(
+      "AUDIO_FORMAT_UNSUPPORTED",
+      `audio codec "${String(codec)}" is not supported; supported: ${AUDIO_CODECS.join(", ")}`,
+    );
+  }
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_AUDIO_FRAME_BYTES;
+  if (bytes.byteLength > maxFrameBytes) {
+    throw new KotoError(
+      "AUDIO_FRAME_TOO_LARGE",
+      `audio frames must be at most ${maxFrameBytes} bytes (got ${bytes.byteLength}); send shorter frames, 20 to 100 ms each`,
+    );
+  }
+  if (bytes.byteLength <= AUDIO_FRAME_HEADER_BYTES) {
+    throw new KotoError(
+      "AUDIO_FRAME_TOO_SHORT",
+      `an audio frame needs a ${AUDIO_FRAME_HEADER_BYTES}-byte sequence number followed by audio (got ${bytes.byteLength} bytes)`,
+    );
+  }
+  const payloadBytes = bytes.byteLength - AUDIO_FRAME_HEADER_BYTES;
+  if (codec === "pcm16" && payloadBytes % 2 !== 0) {
+    throw new KotoError(
+      "AUDIO_FRAME_ODD_LENGTH",
+      `pcm16 audio must hold whole 16-bit samples, but the frame carries ${payloadBytes} bytes of audio`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    sequence: view.getUint32(0, true),
+    payload: bytes.slice(AUDIO_FRAME_HEADER_BYTES),
+  };
+}
+
+/** Builds a frame the way clients send it; a PCM payload may be given as samples. */
+export function encodeAudioFrame(sequence: number, payload: Uint8Array | Int16Array): Uint8Array {
+  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 0xffff_ffff) {
+    throw new RangeError(`sequence must be an unsigned 32-bit integer, got ${sequence}`);
+  }
+  const payloadBytes = payload instanceof Int16Array ? int16ToBytesLE(payload) : payload;
+  const frame = new Uint8Array(AUDIO_FRAME_HEADER_BYTES + payloadBytes.byteLength);
+  new DataView(frame.buffer).setUint32(0, sequence, true);
+  frame.set(payloadBytes, AUDIO_FRAME_HEADER_BYTES);
+  return frame;
+}
+
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Samples as little-endian bytes (a copy). */
+export function int16ToBytesLE(samples: Int16Array): Uint8Array {
+  const bytes = new Uint8Array(samples.length * 2);
+  if (HOST_IS_LITTLE_ENDIAN) {
+    bytes.set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
+  } else {
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i], true);
+  }
+  return bytes;
+}
+
+/** Little-endian bytes as samples (a copy, whatever the alignment of `bytes`). */
+export function bytesLEToInt16(bytes: Uint8Array): Int16Array {
+  const samples = new Int16Array(bytes.byteLength >> 1);
+  if (HOST_IS_LITTLE_ENDIAN) {
+    new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 2));
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true);
+  }
+  return samples;
+}

@@ -1,0 +1,112 @@
+import { ApiError, GoogleGenAI, type Content, type GenerateContentResponse } from "@google/genai";
+import type { z } from "zod";
+import {
+  failureFromHttpStatus,
+  failureFromThrown,
+  providerFailure,
+  type ProviderVocabulary,
+} from "./provider-error.ts";
+
+export interface GeminiConnection {
+  apiKey: string;
+  model: string;
+  /** Overrides https://generativelanguage.googleapis.com, e.g. a loopback fake in tests. */
+  baseUrl?: string;
+  timeoutMs: number;
+  /**
+   * Thinking tokens add latency and cost without helping transcription or a one-line tip.
+   * 0 turns thinking off (Gemini 2.5 Flash accepts it); undefined leaves the model default.
+   */
+  thinkingBudget?: number;
+}
+
+export function createGeminiClient(connection: GeminiConnection): GoogleGenAI {
+  return new GoogleGenAI({
+    apiKey: connection.apiKey,
+    // Never let an environment variable switch us to Vertex AI behind the configuration's back.
+    vertexai: false,
+    // No retryOptions: retries belong to the provider guard, which sees every attempt.
+    httpOptions: { baseUrl: connection.baseUrl, timeout: connection.timeoutMs },
+  });
+}
+
+export interface GeminiJsonRequest<Schema extends z.ZodType> {
+  systemInstruction: string;
+  contents: Content[];
+  /** JSON Schema sent as `responseJsonSchema`, so the model answers with exactly this shape. */
+  responseJsonSchema: Record<string, unknown>;
+  /** The same shape checked on our side: the model's promise is not a guarantee. */
+  answerSchema: Schema;
+  temperature?: number;
+  maxOutputTokens?: number;
+}
+
+/** Calls generateContent for a structured JSON answer and maps every failure to a ProviderError. */
+export async function generateGeminiJson<Schema extends z.ZodType>(
+  client: GoogleGenAI,
+  connection: GeminiConnection,
+  vocabulary: ProviderVocabulary,
+  request: GeminiJsonRequest<Schema>,
+  signal?: AbortSignal,
+): Promise<z.infer<Schema>> {
+  let response: GenerateContentResponse;
+  try {
+    response = await client.models.generateContent({
+      model: connection.model,
+      contents: request.contents,
+      config: {
+        systemInstruction: request.systemInstruction,
+        responseMimeType: "application/json",
+        responseJsonSchema: request.responseJsonSchema,
+        temperature: request.temperature,
+        maxOutputTokens: request.maxOutputTokens,
+        thinkingConfig:
+          connection.thinkingBudget === undefined ? undefined : { thinkingBudget: connection.thinkingBudget },
+        abortSignal: signal,
+      },
+    });
+  } catch (error) {
+    if (error instanceof ApiError) {
+      throw failureFromHttpStatus(vocabulary, "gemini", error.status, geminiErrorMessage(error.message), error);
+    }
+    // A 200 whose body is not JSON.
+    if (error instanceof SyntaxError) throw providerFailure(vocabulary, "bad_response", "gemini", { cause: error });
+    throw failureFromThrown(vocabulary, "gemini", error, signal);
+  }
+
+  const text = answerText(response);
+  if (text === undefined) {
+    throw providerFailure(vocabulary, "bad_response", "gemini", {
+      cause: new Error(`no text in the answer (finish reason ${response.candidates?.[0]?.finishReason ?? "none"})`),
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw providerFailure(vocabulary, "bad_response", "gemini", { cause });
+  }
+  const checked = request.answerSchema.safeParse(parsed);
+  if (!checked.success) {
+    throw providerFailure(vocabulary, "bad_response", "gemini", { cause: checked.error });
+  }
+  return checked.data;
+}
+
+/** The answer's text parts, leaving out thought summaries. */
+function answerText(response: GenerateContentResponse): string | undefined {
+  const parts = response.candidates?.[0]?.content?.parts ?? [];
+  const texts = parts.filter((part) => typeof part.text === "string" && part.thought !== true).map((part) => part.text);
+  return texts.length > 0 ? texts.join("") : undefined;
+}
+
+/** The SDK puts the whole error body, `{"error":{"code","message","status"}}`, in its message. */
+function geminiErrorMessage(sdkMessage: string): string {
+  try {
+    const body = JSON.parse(sdkMessage) as { error?: { message?: unknown } };
+    if (typeof body.error?.message === "string") return body.error.message;
+  } catch {
+    // not JSON: the provider sent plain text
+  }
+  return sdkMessage;
+}

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import {
+  DEFAULT_MAX_AUDIO_FRAME_BYTES,
+  encodeAudioFrame,
+  parseAudioFrame,
+  type AudioCodec,
+} from "../../../server/speech/audio/frame.ts";
+import { expectKotoError } from "./signals.ts";
+
+describe("audio frames on the wire", () => {
+  it("reads the little-endian sequence number and payload through a view's own offset", () => {
+    const frame = encodeAudioFrame(0x01020304, new Uint8Array([10, 20, 30, 40]));
+    const transportBuffer = new Uint8Array(100).fill(0xee);
+    transportBuffer.set(frame, 37);
+    const view = transportBuffer.subarray(37, 37 + frame.length);
+
+    const parsed = parseAudioFrame(view, "pcm16");
+
+    assert.equal(parsed.sequence, 0x01020304);
+    assert.deepEqual([...parsed.payload], [10, 20, 30, 40]);
+  });
+
+  it("copies the payload, so the transport may reuse its buffer", () => {
+    const transportBuffer = new Uint8Array(64);
+    transportBuffer.set(encodeAudioFrame(7, new Uint8Array([1, 2, 3, 4])), 9);
+    const parsed = parseAudioFrame(transportBuffer.subarray(9, 17), "pcm16");
+
+    transportBuffer.fill(0);
+
+    assert.deepEqual([...parsed.payload], [1, 2, 3, 4]);
+    assert.notEqual(parsed.payload.buffer, transportBuffer.buffer);
+  });
+
+  it("reads sequence numbers up to 2^32 - 1 as unsigned", () => {
+    const parsed = parseAudioFrame(encodeAudioFrame(0xffff_ffff, new Uint8Array([0, 0])), "pcm16");
+    assert.equal(parsed.sequence, 4294967295);
+  });
+
+  it("round-trips PCM samples given as Int16Array", () => {
+    const samples = new Int16Array([0, 1, -1, 32767, -32768, 12345]);
+    const parsed = parseAudioFrame(encodeAudioFrame(3, samples), "pcm16");
+    const view = new DataView(parsed.payload.buffer, parsed.payload.byteOffset, parsed.payload.byteLength);
+    const decoded = Array.from({ length: samples.length }, (_, i) => view.getInt16(i * 2, true));
+    assert.deepEqual(decoded, [...samples]);
+  });
+
+  const tooShort: Array<[string, number[]]> = [
+    ["empty", []],
+    ["part of a sequence number", [1, 0]],
+    ["a sequence number and no audio", [1, 0, 0, 0]],
+  ];
+  for (const codec of ["pcm16", "opus"] as const) {
+    for (const [what, bytes] of tooShort) {
+      it(`refuses ${what} as AUDIO_FRAME_TOO_SHORT (${codec})`, () => {
+        expectKotoError(() => parseAudioFrame(new Uint8Array(bytes), codec), "AUDIO_FRAME_TOO_SHORT");
+      });
+    }
+  }
+
+  it("refuses half a sample as AUDIO_FRAME_ODD_LENGTH for pcm16 but not for opus", () => {
+    const frame = encodeAudioFrame(0, new Uint8Array([1, 2, 3]));
+    const error = expectKotoError(() => parseAudioFrame(frame, "pcm16"), "AUDIO_FRAME_ODD_LENGTH");
+    assert.match(error.message, /3 bytes/);
+    assert.equal(parseAudioFrame(frame, "opus").payload.length, 3);
+  });
+
+  it("accepts a frame exactly at the size limit and refuses one byte more", () => {
+    const limit = 644;
+    const atLimit = encodeAudioFrame(1, new Uint8Array(limit - 4));
+    assert.equal(parseAudioFrame(atLimit, "pcm16", { maxFrameBytes: limit }).payload.length, 640);
+    const over = encodeAudioFrame(1, new Uint8Array(limit - 2));
+    const error = expectKotoError(() => parseAudioFrame(over, "pcm16", { maxFrameBytes: limit }), "AUDIO_FRAME_TOO_LARGE");
+    assert.match(error.message, /at most 644 bytes/);
+  });
+
+  it("limits frames to 64 KiB unless told otherwise", () => {
+    assert.equal(DEFAULT_MAX_AUDIO_FRAME_BYTES, 65536);
+    expectKotoError(() => parseAudioFrame(new Uint8Array(65538), "pcm16"), "AUDIO_FRAME_TOO_LARGE");
+    assert.equal(parseAudioFrame(new Uint8Array(65536), "pcm16").payload.length, 65532);
+  });
+
+  it("refuses an unknown codec as AUDIO_FORMAT_UNSUPPORTED, naming the supported ones", () => {
+    const error = expectKotoError(
+      () => parseAudioFrame(encodeAudioFrame(0, new Uint8Array(2)), "mp3" as AudioCodec),
+      "AUDIO_FORMAT_UNSUPPORTED",
+    );
+    assert.match(error.message, /supported: pcm16, opus/);
+  });
+
+  it("refuses sequence numbers that do not fit 32 bits when encoding", () => {
+    for (const sequence of [-1, 2 ** 32, 1.5]) {
+      assert.throws(() => encodeAudioFrame(sequence, new Uint8Array(2)), RangeError);
+    }
+  });
+});
