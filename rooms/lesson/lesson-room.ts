@@ -26,7 +26,7 @@ export interface LessonClientAuth extends TokenClaims {
   user: UserRecord;
 }
 
-type LessonClient = Client<{ auth: LessonClientAuth }>;
+type LessonClient = Client & { auth: LessonClientAuth };
 
 /** Tutors do not take learner seats, but a room still has a ceiling. */
 const MAX_TUTORS_PER_ROOM = 8;
@@ -106,7 +106,8 @@ export class LessonRoom extends Room<{ state: LessonState }> {
       participant.speaking = false;
     }
     if (this.services.config.reconnectWindowSeconds > 0) {
-      this.allowReconnection(client, this.services.config.reconnectWindowSeconds);
+      // Refused while the room shuts down; the seat is then released through onLeave.
+      this.allowReconnection(client, this.services.config.reconnectWindowSeconds).catch(() => {});
     }
   }
 
@@ -119,11 +120,10 @@ export class LessonRoom extends Room<{ state: LessonState }> {
     const { userId, role } = client.auth;
     const participant = this.state.participants.get(userId);
     if (!participant) return;
+    // Saved while the learner still holds a dialogue role: completion is judged against that role's lines.
+    if (role === "learner") await this.saveProgress(userId);
     this.state.participants.delete(userId);
-    if (role === "learner") {
-      await this.saveProgress(userId);
-      this.refreshServerPlayedSteps();
-    }
+    if (role === "learner") this.refreshServerPlayedSteps();
   }
 
   async onDispose(): Promise<void> {
@@ -174,7 +174,7 @@ export class LessonRoom extends Room<{ state: LessonState }> {
     this.state.participants.set(participant.id, participant);
     // Tutor-only fields travel only to clients whose view holds the object.
     for (const other of this.state.participants.values()) client.view!.add(other);
-    for (const progress of this.state.progress.values()) client.view!.add(progress);
+    for (const progress of this.state.progress.values()) revealToTutor(client, progress, ...progress.notes);
     for (const attempt of this.state.attempts) client.view!.add(attempt);
     void this.services.store.addParticipant(this.roomId, participant.id, "tutor").catch((error) => this.logFailure("addParticipant", error));
   }
@@ -203,8 +203,8 @@ export class LessonRoom extends Room<{ state: LessonState }> {
       case "answer": return this.answer(client, payload as MessagePayload<"answer">);
       case "next": return this.skip(client);
       case "hint": return this.hint(client);
-      case "advance": return this.moveTo(nextLearnerStep(this.state.steps, this.state.currentStep + 1, this.learnerRoles()));
-      case "back": return this.moveTo(previousLearnerStep(this.state.steps, this.state.currentStep, this.learnerRoles()));
+      case "advance": return this.moveTo(nextLearnerStep(this.lesson.steps, this.state.currentStep + 1, this.learnerRoles()));
+      case "back": return this.moveTo(previousLearnerStep(this.lesson.steps, this.state.currentStep, this.learnerRoles()));
       case "tutor-hint": return this.tutorHint(client, payload as MessagePayload<"tutor-hint">);
       case "note": return this.note(client, payload as MessagePayload<"note">);
       case "grade": return this.grade(client, payload as MessagePayload<"grade">);
@@ -216,7 +216,7 @@ export class LessonRoom extends Room<{ state: LessonState }> {
     if (this.state.phase === "finished") throw new KotoError("SESSION_ENDED", "this session has ended; open the lesson again");
     if (this.state.phase === "running") return;
     this.state.phase = "running";
-    await this.moveTo(nextLearnerStep(this.state.steps, this.state.currentStep, this.learnerRoles()));
+    await this.moveTo(nextLearnerStep(this.lesson.steps, this.state.currentStep, this.learnerRoles()));
   }
 
   private async answer(client: LessonClient, payload: MessagePayload<"answer">): Promise<void> {
@@ -240,7 +240,7 @@ export class LessonRoom extends Room<{ state: LessonState }> {
     if (result.correct) {
       if (!progress.completedSteps.includes(step.index)) progress.completedSteps.push(step.index);
       progress.lastHint = "";
-      await this.moveTo(nextLearnerStep(this.state.steps, step.index + 1, this.learnerRoles()));
+      await this.moveTo(nextLearnerStep(this.lesson.steps, step.index + 1, this.learnerRoles()));
     } else {
       await this.saveProgress(client.auth.userId);
     }
@@ -248,7 +248,7 @@ export class LessonRoom extends Room<{ state: LessonState }> {
 
   private async skip(client: LessonClient): Promise<void> {
     const step = this.requireOwnStep(client, undefined);
-    await this.moveTo(nextLearnerStep(this.state.steps, step.index + 1, this.learnerRoles()));
+    await this.moveTo(nextLearnerStep(this.lesson.steps, step.index + 1, this.learnerRoles()));
   }
 
   private async hint(client: LessonClient): Promise<void> {
@@ -274,9 +274,11 @@ export class LessonRoom extends Room<{ state: LessonState }> {
     await this.services.store.addTutorNote({
       sessionId: this.roomId, learnerId: payload.learnerId, tutorId: client.auth.userId, text: payload.text,
     });
-    progress.notes.push(new TutorNote({
+    const note = new TutorNote({
       tutorId: client.auth.userId, tutorName: client.auth.displayName, text: payload.text, at: Date.now(),
-    }));
+    });
+    progress.notes.push(note);
+    for (const tutor of this.tutorClients()) revealToTutor(tutor, note);
   }
 
   private async grade(client: LessonClient, payload: MessagePayload<"grade">): Promise<void> {
@@ -436,6 +438,7 @@ function sendError(client: Client, error: KotoError, type?: string): void {
 /** Colyseus passes a ServerError's code and message to the joining client. */
 function toServerError(error: unknown): ServerError {
   if (error instanceof ServerError) return error;
-  if (error instanceof KotoError) return new ServerError(4000 + (error.status % 1000), error.message);
-  return new ServerError(4500, "INTERNAL: the server could not complete the request");
+  // The code doubles as the HTTP status of the matchmaking response, so it must be a valid one.
+  if (error instanceof KotoError) return new ServerError(error.status, error.message);
+  return new ServerError(500, "INTERNAL: the server could not complete the request");
 }

@@ -7,7 +7,7 @@ import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
 
 export interface SqlExecutor {
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  query<Row = Record<string, any>>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
 export interface SqlDatabase extends SqlExecutor {

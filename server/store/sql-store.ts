@@ -101,7 +101,7 @@ export class SqlStore implements Store {
 
   async listSessions(filter: { live?: boolean; limit: number }): Promise<SessionRecord[]> {
     const where = filter.live === undefined ? "" : filter.live ? "WHERE s.ended_at IS NULL" : "WHERE s.ended_at IS NOT NULL";
-    const sessions = await this.db.query(
+    const sessions = await this.db.query<Row>(
       `SELECT s.*,
          (SELECT count(*) FROM attempts a WHERE a.session_id = s.id)::int AS attempts_count,
          (SELECT coalesce(a.tutor_score, a.overall) FROM attempts a WHERE a.session_id = s.id
@@ -110,7 +110,7 @@ export class SqlStore implements Store {
       [filter.limit],
     );
     if (sessions.length === 0) return [];
-    const people = await this.db.query(
+    const people = await this.db.query<Row>(
       `SELECT p.session_id, p.user_id, p.role, u.display_name FROM session_participants p
        JOIN users u ON u.id = p.user_id WHERE p.session_id = ANY($1::text[]) ORDER BY p.joined_at`,
       [sessions.map((row) => row.id)],
@@ -231,7 +231,7 @@ export class SqlStore implements Store {
   }
 
   async getRecording(attemptId: string): Promise<RecordingRecord | null> {
-    const rows = await this.db.query("SELECT * FROM recordings WHERE attempt_id = $1", [attemptId]);
+    const rows = await this.db.query<Row>("SELECT * FROM recordings WHERE attempt_id = $1", [attemptId]);
     const row = rows[0];
     return row
       ? { attemptId: row.attempt_id, storage: row.storage, objectKey: row.object_key, contentType: row.content_type, byteLength: row.byte_length, durationMs: row.duration_ms }

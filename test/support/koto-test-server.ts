@@ -66,7 +66,15 @@ export function sdk(server: KotoServer): Client {
 }
 
 /** Resolves when `predicate(room.state)` holds after a patch, or fails with `what` after the timeout. */
-export function waitForState<S>(room: Room<any, S>, predicate: (state: S) => boolean, what: string, timeoutMs = 4000): Promise<S> {
+export function waitForState<S>(room: Room<any, S>, condition: (state: S) => boolean, what: string, timeoutMs = 4000): Promise<S> {
+  // Before the first full state arrives, collections are not there yet: that is "not yet", not an error.
+  const predicate = (state: S) => {
+    try {
+      return condition(state);
+    } catch {
+      return false;
+    }
+  };
   return new Promise((resolve, reject) => {
     if (room.state && predicate(room.state)) return resolve(room.state);
     const timer = setTimeout(() => {

@@ -55,9 +55,3 @@ export function joinSyllable(syllable: Syllable): string {
   }
   return String.fromCharCode(FIRST_SYLLABLE + onset * PER_ONSET + vowel * CODAS.length + coda);
 }
-
-/** Indexes into ONSETS, VOWELS and CODAS, for the hot path of alignment. */
-export function syllableIndexes(character: string): [onset: number, vowel: number, coda: number] {
-  const offset = character.charCodeAt(0) - FIRST_SYLLABLE;
-  return [Math.floor(offset / PER_ONSET), Math.floor((offset % PER_ONSET) / CODAS.length), offset % CODAS.length];
-}

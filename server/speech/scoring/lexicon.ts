@@ -37,6 +37,9 @@ export const COMPOUND_SEAMS: ReadonlyArray<readonly [string, number, SeamKind]> 
   ["부엌일", 2, "nieun"],
   ["볼일", 1, "nieun"],
   ["영업용", 2, "nieun"],
+  ["서울역", 2, "nieun"],
+  ["늑막염", 2, "nieun"],
+  ["백분율", 2, "nieun"],
   ["서른여섯", 2, "nieun"],
   ["스물여섯", 2, "nieun"],
   ["십육", 1, "nieun"],
@@ -72,20 +75,20 @@ export function compoundSeams(word: string): Map<number, SeamKind> {
 export const NOUNS_ENDING_IN_RIEUL_GIYEOK = new Set(["닭", "흙", "칡", "삵"]);
 
 /**
- * Dependent nouns after the future modifier -(으)ㄹ, whose first consonant is tensed
+ * Dependent nouns (and 곳) after the future modifier -(으)ㄹ, whose first consonant is tensed
  * (할 수 [할쑤], 갈 거예요 [갈꺼예요]) (제27항).
  */
-export const DEPENDENT_NOUNS_AFTER_RIEUL = new Set(["수", "것", "거", "걸", "게", "건", "데", "바", "적", "줄", "지", "듯"]);
+export const DEPENDENT_NOUNS_AFTER_RIEUL = new Set(["수", "것", "거", "걸", "게", "건", "데", "바", "적", "줄", "지", "듯", "곳"]);
 
 /** Endings -ㄹ게, -ㄹ걸 inside a word: tensed in speech (할게요 [할께요]) (제27항 붙임). */
 export const RIEUL_ENDINGS = new Set(["게", "걸"]);
 
 /**
  * Ending syllables that follow a verb stem ending in ㄴ or ㅁ and are then tensed (신고 [신꼬],
- * 참다 [참따]) (제24항). Spelling cannot tell a stem from a noun (감사 stays [감사]), so the
+ * 참다 [참따], 줄넘기 [줄럼끼]) (제24항). Spelling cannot tell a stem from a noun (감사 stays [감사]), so the
  * tensed form is accepted beside the plain one, never required.
  */
-export const ENDINGS_TENSED_AFTER_NASAL_STEMS = new Set(["고", "다", "지", "게", "소", "던", "자", "죠", "더"]);
+export const ENDINGS_TENSED_AFTER_NASAL_STEMS = new Set(["고", "다", "지", "게", "소", "던", "자", "죠", "더", "기"]);
 
 /**
  * Sino-Korean suffixes that keep ㄴ+ㄹ as [ㄴㄴ] (생산량 [생산냥], 횡단로 [횡단노]) where a plain

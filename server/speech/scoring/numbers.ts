@@ -52,6 +52,9 @@ export function nativeKoreanNumber(value: number, beforeCounter: boolean): strin
   return NATIVE_TENS[tens] + (beforeCounter ? NATIVE_UNITS_BEFORE_COUNTER : NATIVE_UNITS)[units];
 }
 
+/** Counters only ever read the Sino-Korean way: months, days, years, floors, won, seconds. */
+const SINO_ONLY_COUNTERS = new Set(["월", "일", "년", "층", "원", "초"]);
+
 /** Digit by digit, as phone numbers and codes are read. */
 export function spellDigits(digits: string, zero = "공"): string {
   return Array.from(digits, (digit) => (digit === "0" ? zero : SINO_DIGITS[Number(digit)])).join("");
@@ -70,6 +73,7 @@ export function numberReadings(token: string, after: string): string[] {
   if (fraction !== undefined) return [sino];
   const next = after.trimStart().charAt(0);
   if (next === "월" && (value === 6n || value === 10n)) return [value === 6n ? "유" : "시"];
+  if (SINO_ONLY_COUNTERS.has(next)) return [sino];
   const native = nativeKoreanNumber(Number(value), /[\uAC00-\uD7A3]/u.test(next));
   return native === undefined ? [sino] : [sino, native];
 }

@@ -83,9 +83,16 @@ export function carryOverAsWritten(left: SyllableInContext, right: SyllableInCon
   return palatalized(seam, right);
 }
 
-/** 제17항: ㄷ, ㅌ meeting the vowel ㅣ (or 여, as in 붙여 [부처]) become ㅈ, ㅊ. */
+/**
+ * 제17항: ㄷ, ㅌ meeting the vowel ㅣ become ㅈ, ㅊ, also where 이 contracted with 어 to 여
+ * (붙여 [부처], 닫혀 [다처]); but not before other 여 syllables (맏형 [마텽]).
+ */
+function palatalizes(right: SyllableInContext): boolean {
+  return right.written.vowel === "ㅣ" || right.text === "여" || right.text === "혀";
+}
+
 function palatalized(seam: Seam, right: SyllableInContext): Seam {
-  if (right.written.vowel !== "ㅣ" && right.written.vowel !== "ㅕ") return seam;
+  if (!palatalizes(right)) return seam;
   if (seam.onset === "ㄷ") return { coda: seam.coda, onset: "ㅈ" };
   if (seam.onset === "ㅌ") return { coda: seam.coda, onset: "ㅊ" };
   return seam;
@@ -187,7 +194,7 @@ function aspiratedWithHieut(coda: string, right: SyllableInContext, acrossWords:
     case "ㄺ":
       return { coda: "ㄹ", onset: "ㅋ" };
     case "ㄷ":
-      return right.written.vowel === "ㅣ" || right.written.vowel === "ㅕ" ? { coda: "", onset: "ㅊ" } : { coda: "", onset: "ㅌ" };
+      return { coda: "", onset: palatalizes(right) ? "ㅊ" : "ㅌ" };
     case "ㅅ": case "ㅆ": case "ㅊ": case "ㅌ":
       return { coda: "", onset: "ㅌ" };
     case "ㅈ":
@@ -261,7 +268,7 @@ function optionalTensing(writtenCoda: string, coda: string, left: SyllableInCont
 }
 
 /**
- * 제5항 and 제22항: the vowels a syllable may be said with, the standard one first.
+ * 제4항 붙임, 제5항 and 제22항: the vowels a syllable may be said with, the standard one first.
  * ㅢ after a consonant is [ㅣ] (희망 [히망]); 의 after the first syllable may be [ㅣ] (주의 [주이]),
  * and at a word's end (the particle) [ㅔ] (우리의 [우리에]); ㅖ other than 예 례 may be [ㅔ]
  * (시계 [시게]); ㅚ may be [ㅞ] (외국 [웨국]); 어 after ㅣ ㅚ may be [여] (되어 [되여]), 오 after ㅣ [요] (아니오 [아니요]).

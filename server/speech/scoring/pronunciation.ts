@@ -54,26 +54,49 @@ export function standardPronunciation(text: string): string {
 }
 
 /**
+ * What the rules leave open for a text: the options at each seam between syllables and the vowel
+ * options of each syllable. Choices at different seams and vowels are independent of each other.
+ */
+interface SoundPlan {
+  syllables: SyllableInContext[];
+  /** seams[i]: the results allowed where syllable i meets syllable i + 1, standard first. */
+  seams: Seam[][];
+  vowels: string[][];
+  lastCoda: string;
+}
+
+function planSounds(words: readonly (readonly string[])[]): SoundPlan {
+  const syllables = inContext(words);
+  return {
+    syllables,
+    seams: syllables.slice(1).map((right, index) => seamOptions(syllables[index], right)),
+    vowels: syllables.map((syllable, index) => vowelOptions(syllable, syllables[index - 1])),
+    lastCoda: syllables.length === 0 ? "" : finalBeforePause(syllables[syllables.length - 1].written.coda),
+  };
+}
+
+function soundOf(plan: SoundPlan, index: number, seamIn: number, vowel: number, seamOut: number): string {
+  const { syllables, seams } = plan;
+  const onset = index === 0 ? syllables[0].written.onset : seams[index - 1][seamIn].onset;
+  const coda = index === syllables.length - 1 ? plan.lastCoda : seams[index][seamOut].coda;
+  return joinSyllable({ onset, vowel: vowelAfterOnset(onset, plan.vowels[index][vowel]), coda });
+}
+
+/**
  * The allowed pronunciations of words given as written syllables, each as one array of
- * pronounced syllables (word spacing dropped; word boundaries only shaped the sounds).
+ * pronounced syllables (word spacing dropped; word boundaries only shaped the sounds), the ones
+ * closest to the standard first, at most `limit`.
  */
 export function pronounceWords(words: readonly (readonly string[])[], limit = MAX_PRONUNCIATIONS): string[][] {
-  const syllables = inContext(words);
-  if (syllables.length === 0) return [[]];
-  const seams = syllables.slice(1).map((right, index) => seamOptions(syllables[index], right));
-  const vowels = syllables.map((syllable, index) => vowelOptions(syllable, syllables[index - 1]));
-  const lastCoda = finalBeforePause(syllables[syllables.length - 1].written.coda);
-
-  const counts = [...seams.map((options) => options.length), ...vowels.map((options) => options.length)];
+  const plan = planSounds(words);
+  const count = plan.syllables.length;
+  if (count === 0) return [[]];
+  const counts = [...plan.seams.map((options) => options.length), ...plan.vowels.map((options) => options.length)];
   const seen = new Set<string>();
   const pronunciations: string[][] = [];
   for (const choice of choicesByDeviation(counts, limit * 2)) {
-    const said = syllables.map((syllable, index) => {
-      const onset = index === 0 ? syllable.written.onset : seams[index - 1][choice[index - 1]].onset;
-      const coda = index === syllables.length - 1 ? lastCoda : seams[index][choice[index]].coda;
-      const vowel = vowelAfterOnset(onset, vowels[index][choice[seams.length + index]]);
-      return joinSyllable({ onset, vowel, coda });
-    });
+    const said = plan.syllables.map((_, index) =>
+      soundOf(plan, index, choice[index - 1] ?? 0, choice[plan.seams.length + index], choice[index] ?? 0));
     const key = said.join("");
     if (seen.has(key)) continue;
     seen.add(key);
@@ -81,6 +104,38 @@ export function pronounceWords(words: readonly (readonly string[])[], limit = MA
     if (pronunciations.length >= limit) break;
   }
   return pronunciations;
+}
+
+/**
+ * One written syllable and every way it may be said, by the options taken at the seams on
+ * either side of it: sounds[seamIn * seamOutOptions + seamOut] lists the sounds (one per vowel
+ * option) when the seam before takes option seamIn and the seam after option seamOut.
+ */
+export interface SyllableSounds {
+  written: string;
+  seamInOptions: number;
+  seamOutOptions: number;
+  sounds: string[][];
+}
+
+/**
+ * Every allowed pronunciation of a text at once, without listing them: a lattice that
+ * alignment walks, so no cap on combinations is needed (see alignWithLattice).
+ */
+export function pronunciationLattice(words: readonly (readonly string[])[]): SyllableSounds[] {
+  const plan = planSounds(words);
+  return plan.syllables.map((syllable, index) => {
+    const seamInOptions = index === 0 ? 1 : plan.seams[index - 1].length;
+    const seamOutOptions = index === plan.syllables.length - 1 ? 1 : plan.seams[index].length;
+    const sounds: string[][] = [];
+    for (let seamIn = 0; seamIn < seamInOptions; seamIn++) {
+      for (let seamOut = 0; seamOut < seamOutOptions; seamOut++) {
+        const said = plan.vowels[index].map((_, vowel) => soundOf(plan, index, seamIn, vowel, seamOut));
+        sounds.push([...new Set(said)]);
+      }
+    }
+    return { written: syllable.text, seamInOptions, seamOutOptions, sounds };
+  });
 }
 
 function inContext(words: readonly (readonly string[])[]): SyllableInContext[] {

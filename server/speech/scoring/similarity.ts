@@ -3,7 +3,7 @@
  * per-letter distances that know Korean's near misses: the plain/aspirated/tense series
  * (ㄱ ㅋ ㄲ), ㅓ/ㅗ and ㅡ/ㅜ, the merged-in-speech ㅐ/ㅔ, a dropped final consonant.
  */
-import { CODAS, ONSETS, VOWELS, syllableIndexes } from "./hangul.ts";
+import { CODAS, ONSETS, VOWELS } from "./hangul.ts";
 
 /** How much each part of a syllable weighs in its distance (they sum to 1). */
 export const PART_WEIGHTS = { onset: 0.35, vowel: 0.4, coda: 0.25 } as const;
@@ -65,14 +65,21 @@ const ONSET_DISTANCE = distanceTable(ONSETS, ONSET_NEAR);
 const VOWEL_DISTANCE = distanceTable(VOWELS, VOWEL_NEAR);
 const CODA_DISTANCE = distanceTable(CODAS, CODA_NEAR, (letter) => CODA_SOUND[letter] ?? letter);
 
-/** Distance between two Hangul syllables, 0-1 (weighted by PART_WEIGHTS). */
+const FIRST_SYLLABLE = 0xac00;
+const PER_ONSET = VOWELS.length * CODAS.length;
+
+/** Distance between two Hangul syllables, 0-1 (weighted by PART_WEIGHTS). Allocation-free: it runs per alignment cell. */
 export function syllableDistance(a: string, b: string): number {
   if (a === b) return 0;
-  const [onsetA, vowelA, codaA] = syllableIndexes(a);
-  const [onsetB, vowelB, codaB] = syllableIndexes(b);
+  const offsetA = a.charCodeAt(0) - FIRST_SYLLABLE;
+  const offsetB = b.charCodeAt(0) - FIRST_SYLLABLE;
+  const onsetA = (offsetA / PER_ONSET) | 0;
+  const onsetB = (offsetB / PER_ONSET) | 0;
+  const vowelA = ((offsetA % PER_ONSET) / CODAS.length) | 0;
+  const vowelB = ((offsetB % PER_ONSET) / CODAS.length) | 0;
   return (
     PART_WEIGHTS.onset * ONSET_DISTANCE[onsetA * ONSETS.length + onsetB] +
     PART_WEIGHTS.vowel * VOWEL_DISTANCE[vowelA * VOWELS.length + vowelB] +
-    PART_WEIGHTS.coda * CODA_DISTANCE[codaA * CODAS.length + codaB]
+    PART_WEIGHTS.coda * CODA_DISTANCE[(offsetA % CODAS.length) * CODAS.length + (offsetB % CODAS.length)]
   );
 }

@@ -1,4 +1,0 @@
-import { standardizePronunciation as sp, numberToHangul, disassemble } from "es-hangul";
-const words = ["감사합니다","감사함니다","같이","가치","밥 먹어요","옷 입어요","시계","희망","우리의","맛있어요","읽고","감사","국물","신라","좋아요","좋다","놓고","않고","많이","닭","닭을","값이","넓다","밟다","읽다","흙","앉아","학교","입니다","먹는","해돋이","굳이","삶","젊어","꽃이","꽃","부엌에","있어요","없어요","괜찮아요","의사","띄어쓰기","무늬","협의","한국어","안녕하세요","등록","종로","설날","물난리","할 수 있어요","갈 거예요","문법","솜이불","맨입","한여름","떡볶이","잡지","할게요","만나서 반가워요","주세요","몇 살이에요","고맙습니다","넣어요","싫어요","닳지","밝게","읊고","훑다","연필","옛날", "먹고", "삼백","안 돼요","공부하다","축하해요","못해요","몫", "넋이", "앉고", "했어요","ㅋㅋ", "hello 안녕", "안녕!"];
-for (const w of words) { let r: string; try { r = sp(w);} catch(e){ r = "ERR "+(e as Error).message } let h: string; try { h = sp(w,{hardConversion:false}) } catch(e) { h = "ERR" } console.log(w, "->", r, "| noHard:", h); }
-console.log(numberToHangul(3), numberToHangul(2024), numberToHangul(10), numberToHangul(0), numberToHangul(1000), numberToHangul(11));

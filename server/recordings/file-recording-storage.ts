@@ -1,0 +1,146 @@
+/**
+ * Recordings as plain files under one folder (development, single-machine installs): a WAV on
+ * disk plays in any player. The content type sits beside it in a hidden sidecar file; keys never
+ * start a part with ".", so sidecars and half-written temporary files cannot collide with a key.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { KotoError } from "../errors.ts";
+import {
+  assertContentType,
+  assertExpirySeconds,
+  assertRecordingKey,
+  contentTypeForKey,
+  type RecordingStorage,
+} from "./recording-storage.ts";
+
+export class FileRecordingStorage implements RecordingStorage {
+  readonly kind = "file" as const;
+  readonly directory: string;
+
+  constructor(directory: string) {
+    this.directory = resolve(directory);
+  }
+
+  /**
+   * Each file is written to a temporary name, flushed and renamed, so a reader sees the old
+   * recording or the new one, never half of one. The sidecar goes first: a crash in between
+   * leaves the old bytes with the new type, which for one key (one extension) is the same type.
+   */
+  async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    const path = this.pathOf(key);
+    assertContentType(contentType);
+    try {
+      await mkdir(this.directory, { recursive: true });
+    } catch (error) {
+      throw this.unavailable("save", key, error);
+    }
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeAtomically(sidecarOf(path), new TextEncoder().encode(contentType));
+      await writeAtomically(path, bytes);
+      await syncDirectory(dirname(path));
+    } catch (error) {
+      throw this.failure("save", key, error);
+    }
+  }
+
+  async get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null> {
+    const path = this.pathOf(key);
+    let stored: Buffer;
+    try {
+      stored = await readFile(path);
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw this.failure("read", key, error);
+    }
+    let contentType: string;
+    try {
+      contentType = (await readFile(sidecarOf(path), "utf8")).trim();
+    } catch (error) {
+      if (!isMissing(error)) throw this.failure("read", key, error);
+      contentType = contentTypeForKey(key);
+    }
+    return { bytes: new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength), contentType };
+  }
+
+  /** Files have no direct URL: the HTTP layer serves them itself. */
+  async presignedUrl(key: string, expirySeconds: number): Promise<string | null> {
+    assertRecordingKey(key);
+    assertExpirySeconds(expirySeconds);
+    return null;
+  }
+
+  private pathOf(key: string): string {
+    return join(this.directory, ...assertRecordingKey(key));
+  }
+
+  private failure(action: "save" | "read", key: string, error: unknown): KotoError {
+    const code = errorCode(error);
+    if (code === "EISDIR" || code === "ENOTDIR" || code === "EEXIST") {
+      return new KotoError(
+        "RECORDING_KEY_INVALID",
+        `the recording key "${key}" clashes with an existing recording or folder of the same name`,
+      );
+    }
+    return this.unavailable(action, key, error);
+  }
+
+  private unavailable(action: "save" | "read", key: string, error: unknown): KotoError {
+    const code = errorCode(error);
+    const failure = new KotoError(
+      "RECORDING_STORAGE_UNAVAILABLE",
+      `could not ${action} recording "${key}" in ${this.directory} (${code ?? String(error)}); ` +
+        `check that the folder exists, is writable and the disk is not full`,
+      503,
+    );
+    failure.cause = error;
+    return failure;
+  }
+}
+
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const temporary = join(dirname(path), `.${randomUUID()}.tmp`);
+  try {
+    const handle = await open(temporary, "wx");
+    try {
+      await handle.writeFile(bytes);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Makes the renames themselves durable; not every platform can open a folder, so best effort. */
+async function syncDirectory(directory: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(directory, "r");
+    await handle.sync();
+  } catch {
+    // Durability of the rename is a bonus; the write itself already succeeded.
+  } finally {
+    await handle?.close();
+  }
+}
+
+function sidecarOf(path: string): string {
+  return join(dirname(path), `.${basename(path)}.content-type`);
+}
+
+function isMissing(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
+    ? error.code
+    : undefined;
+}

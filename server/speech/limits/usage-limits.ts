@@ -1,0 +1,258 @@
+/**
+ * Admission rules for learner audio: how much a learner, a connection and the whole process may
+ * speak, so one noisy client cannot starve the others and paid speech-to-text cannot run away.
+ * Pure and clock-injected; it holds counters only, never audio.
+ */
+import { KotoError } from "../../errors.ts";
+
+export interface SpeechLimits {
+  /** Largest single audio frame; enforced where frames are parsed, carried here with its siblings. */
+  maxFrameBytes: number;
+  /** Longest utterance; enforced by the endpointer, carried here with its siblings. */
+  maxUtteranceMs: number;
+  /** Sustained audio rate per connection. 16 kHz PCM16 is 32,000 B/s; bursts up to 1.5 s of it pass. */
+  maxBytesPerSecondPerClient: number;
+  /** Utterances open at once in this process. */
+  maxConcurrentUtterances: number;
+  /** Utterances a learner may start in any 60-second window. */
+  maxUtterancesPerMinute: number;
+  /** Seconds of audio a learner may send for scoring per UTC day. */
+  maxAudioSecondsPerLearnerPerDay: number;
+  /** Seconds of audio all learners together may send per UTC day: the ceiling on speech-to-text cost. */
+  maxAudioSecondsPerDay: number;
+}
+
+export const defaultSpeechLimits: SpeechLimits = Object.freeze({
+  maxFrameBytes: 16 * 1024,
+  maxUtteranceMs: 30_000,
+  maxBytesPerSecondPerClient: 32_000,
+  maxConcurrentUtterances: 200,
+  maxUtterancesPerMinute: 20,
+  maxAudioSecondsPerLearnerPerDay: 1800,
+  maxAudioSecondsPerDay: 200_000,
+});
+
+/** A refusal the client can schedule around: `retryAfterMs` is when trying again can succeed. */
+export class UsageLimitError extends KotoError {
+  readonly retryAfterMs: number;
+
+  constructor(code: string, sentence: string, status: number, retryAfterMs: number) {
+    super(code, sentence, status);
+    this.name = "UsageLimitError";
+    this.retryAfterMs = Math.max(0, Math.ceil(retryAfterMs));
+  }
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** A client's bucket may hold 1.5 s of audio: network jitter delivers frames in clumps. */
+const BURST_SECONDS = 1.5;
+/** How often idle per-client buckets and empty per-minute windows are dropped. */
+const SWEEP_INTERVAL_MS = 10_000;
+/** A slot frees as soon as any utterance ends, typically within a few seconds. */
+const BUSY_RETRY_MS = 3_000;
+
+interface ByteBucket {
+  tokens: number;
+  refilledAt: number;
+}
+
+export class UsageLimiter {
+  private readonly limits: SpeechLimits;
+  private readonly now: () => number;
+  private readonly bucketCapacity: number;
+  /** A bucket left alone this long is full again, the same as a fresh one, so it can be dropped. */
+  private readonly bucketRefillMs: number;
+
+  private activeUtterances = 0;
+  private readonly buckets = new Map<string, ByteBucket>();
+  /** Start times of each learner's utterances in the last minute, oldest first. */
+  private readonly recentStarts = new Map<string, number[]>();
+  private day: number;
+  private readonly learnerSecondsToday = new Map<string, number>();
+  private audioSecondsToday = 0;
+  private lastSweepAt: number;
+
+  constructor(limits: SpeechLimits, now: () => number = Date.now) {
+    for (const [name, value] of Object.entries(limits)) {
+      if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+        throw new KotoError("CONFIG_INVALID", `speech limit ${name} must be a positive number, not ${String(value)}`);
+      }
+    }
+    this.limits = { ...limits };
+    this.now = now;
+    this.bucketCapacity = limits.maxBytesPerSecondPerClient * BURST_SECONDS;
+    this.bucketRefillMs = BURST_SECONDS * 1000;
+    const start = now();
+    this.day = utcDay(start);
+    this.lastSweepAt = start;
+  }
+
+  get configured(): Readonly<SpeechLimits> {
+    return this.limits;
+  }
+
+  /**
+   * At utterance open. The longest-lasting refusal is checked first, so a learner is never told
+   * "try again in a few seconds" when the real answer is "tomorrow".
+   */
+  admitUtterance(learnerId: string): () => void {
+    const now = this.tick();
+    const untilMidnight = (this.day + 1) * DAY_MS - now;
+
+    if (this.audioSecondsToday >= this.limits.maxAudioSecondsPerDay) {
+      throw new UsageLimitError(
+        "SPEECH_BUDGET_EXHAUSTED",
+        `spoken answers are paused for everyone because today's speech budget is used up; ` +
+          `they come back at 00:00 UTC (in ${formatWait(untilMidnight)}), and typed answers still work`,
+        503,
+        untilMidnight,
+      );
+    }
+    const usedByLearner = this.learnerSecondsToday.get(learnerId) ?? 0;
+    if (usedByLearner >= this.limits.maxAudioSecondsPerLearnerPerDay) {
+      throw new UsageLimitError(
+        "SPEECH_DAILY_LIMIT",
+        `you have used today's ${formatWait(this.limits.maxAudioSecondsPerLearnerPerDay * 1000)} of speaking practice; ` +
+          `it resets at 00:00 UTC (in ${formatWait(untilMidnight)}), and typed answers still work`,
+        429,
+        untilMidnight,
+      );
+    }
+    const starts = this.startsInWindow(learnerId, now);
+    if (starts.length >= this.limits.maxUtterancesPerMinute) {
+      const freeAt = starts[0]! + MINUTE_MS;
+      throw new UsageLimitError(
+        "SPEECH_RATE_LIMITED",
+        `you can start at most ${this.limits.maxUtterancesPerMinute} spoken answers a minute; ` +
+          `try again in ${formatWait(freeAt - now)}`,
+        429,
+        freeAt - now,
+      );
+    }
+    if (this.activeUtterances >= this.limits.maxConcurrentUtterances) {
+      throw new UsageLimitError(
+        "SPEECH_BUSY",
+        `the speaking service is busy with ${this.activeUtterances} other learners right now; ` +
+          `try again in a few seconds`,
+        503,
+        BUSY_RETRY_MS,
+      );
+    }
+
+    starts.push(now);
+    this.recentStarts.set(learnerId, starts);
+    if (!this.learnerSecondsToday.has(learnerId)) this.learnerSecondsToday.set(learnerId, 0);
+    this.activeUtterances += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.activeUtterances -= 1;
+    };
+  }
+
+  /** Per incoming frame: a token bucket per connection, refilled at the sustained rate. */
+  admitBytes(clientId: string, bytes: number): void {
+    const now = this.tick();
+    const rate = this.limits.maxBytesPerSecondPerClient;
+    const bucket = this.buckets.get(clientId) ?? { tokens: this.bucketCapacity, refilledAt: now };
+    const elapsedMs = Math.max(0, now - bucket.refilledAt);
+    bucket.tokens = Math.min(this.bucketCapacity, bucket.tokens + (elapsedMs * rate) / 1000);
+    bucket.refilledAt = now;
+    this.buckets.set(clientId, bucket);
+
+    if (bytes > bucket.tokens) {
+      const waitMs = bytes > this.bucketCapacity ? Infinity : ((bytes - bucket.tokens) * 1000) / rate;
+      throw new UsageLimitError(
+        "AUDIO_RATE_EXCEEDED",
+        `audio is arriving faster than real time (at most ${rate} bytes a second); ` +
+          `send frames as they are recorded rather than in bursts` +
+          (Number.isFinite(waitMs) ? `, and this frame fits again in ${Math.ceil(waitMs)} ms` : ""),
+        429,
+        Number.isFinite(waitMs) ? waitMs : this.bucketRefillMs,
+      );
+    }
+    bucket.tokens -= bytes;
+  }
+
+  /**
+   * After an utterance. Usage is counted when it is known, so a learner may overrun the daily
+   * budget by at most one utterance, and the process by at most its concurrent utterances.
+   */
+  recordAudioSeconds(learnerId: string, seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      throw new RangeError(`audio seconds must be a finite number >= 0, not ${seconds}`);
+    }
+    this.tick();
+    this.learnerSecondsToday.set(learnerId, (this.learnerSecondsToday.get(learnerId) ?? 0) + seconds);
+    this.audioSecondsToday += seconds;
+  }
+
+  forgetClient(clientId: string): void {
+    this.buckets.delete(clientId);
+  }
+
+  stats(): { activeUtterances: number; audioSecondsToday: number; learnersToday: number } {
+    this.tick();
+    return {
+      activeUtterances: this.activeUtterances,
+      audioSecondsToday: this.audioSecondsToday,
+      learnersToday: this.learnerSecondsToday.size,
+    };
+  }
+
+  /** How many per-client and per-learner entries are held: for tests and metrics on memory. */
+  trackedEntries(): { clientBuckets: number; minuteWindows: number; minuteStarts: number } {
+    let minuteStarts = 0;
+    for (const starts of this.recentStarts.values()) minuteStarts += starts.length;
+    return { clientBuckets: this.buckets.size, minuteWindows: this.recentStarts.size, minuteStarts };
+  }
+
+  /** Reads the clock once per call: rolls the day over and, now and then, drops idle entries. */
+  private tick(): number {
+    const now = this.now();
+    const today = utcDay(now);
+    if (today !== this.day) {
+      this.day = today;
+      this.learnerSecondsToday.clear();
+      this.audioSecondsToday = 0;
+    }
+    if (now - this.lastSweepAt >= SWEEP_INTERVAL_MS || now < this.lastSweepAt) this.sweep(now);
+    return now;
+  }
+
+  private sweep(now: number): void {
+    this.lastSweepAt = now;
+    for (const [clientId, bucket] of this.buckets) {
+      if (now - bucket.refilledAt >= this.bucketRefillMs) this.buckets.delete(clientId);
+    }
+    for (const learnerId of this.recentStarts.keys()) this.startsInWindow(learnerId, now);
+  }
+
+  /** The learner's starts still inside the sliding minute; an empty window is dropped. */
+  private startsInWindow(learnerId: string, now: number): number[] {
+    const starts = this.recentStarts.get(learnerId);
+    if (starts === undefined) return [];
+    let expired = 0;
+    while (expired < starts.length && starts[expired]! <= now - MINUTE_MS) expired += 1;
+    if (expired > 0) starts.splice(0, expired);
+    if (starts.length === 0) this.recentStarts.delete(learnerId);
+    return starts;
+  }
+}
+
+function utcDay(epochMs: number): number {
+  return Math.floor(epochMs / DAY_MS);
+}
+
+/** "45 seconds", "3 min", "5 h 12 min": a wait a person reads at a glance. */
+export function formatWait(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 60) return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}

@@ -1,0 +1,99 @@
+/**
+ * After an utterance ends: trim → speech-to-text → deterministic Korean score → feedback.
+ * Each stage is timed. The score comes only from our scorer; the feedback writer sees the verdicts
+ * but cannot change them.
+ */
+import { PIPELINE_SAMPLE_RATE, encodeWav, trimSilence, type UtteranceTiming } from "../audio/index.ts";
+import type { SpeechToText } from "../stt/speech-to-text.ts";
+import type { FeedbackWriter, LearnerLanguage } from "../feedback/feedback-writer.ts";
+import { scoreUtterance, type ScoreResult } from "../scoring/index.ts";
+import { KotoError } from "../../errors.ts";
+
+export interface UtteranceToEvaluate {
+  samples: Int16Array;
+  timing: UtteranceTiming;
+  /** Accepted answers for the step; the first is the line itself. */
+  accepted: string[];
+  learnerLanguage: LearnerLanguage;
+}
+
+export interface EvaluationDependencies {
+  speechToText: SpeechToText;
+  feedback: FeedbackWriter;
+  /** Scores at or above this (with every syllable correct) count as saying the line. */
+  passScore?: number;
+}
+
+export type Evaluation =
+  | {
+      status: "scored";
+      transcript: string;
+      matched: string;
+      correct: boolean;
+      score: ScoreResult;
+      feedback: { tip: string; source: string };
+      timings: StageTimings;
+    }
+  | { status: "awaiting-tutor" | "failed"; code: string; reason: string; transcript: string; timings: StageTimings };
+
+export interface StageTimings {
+  trimMs: number;
+  speechToTextMs: number;
+  scoringMs: number;
+  feedbackMs: number;
+}
+
+const DEFAULT_PASS_SCORE = 80;
+
+export async function evaluateUtterance(input: UtteranceToEvaluate, deps: EvaluationDependencies, signal?: AbortSignal): Promise<Evaluation> {
+  const timings: StageTimings = { trimMs: 0, speechToTextMs: 0, scoringMs: 0, feedbackMs: 0 };
+  let mark = performance.now();
+  const lap = (stage: keyof StageTimings) => {
+    const now = performance.now();
+    timings[stage] = Math.round((now - mark) * 100) / 100;
+    mark = now;
+  };
+
+  const speech = trimSilence(input.samples, input.timing, PIPELINE_SAMPLE_RATE);
+  lap("trimMs");
+  if (speech.length === 0) {
+    return { status: "failed", code: "NO_SPEECH", reason: "We did not hear any speech. Check your microphone and try again.", transcript: "", timings };
+  }
+
+  let transcript: string;
+  try {
+    transcript = (await deps.speechToText.transcribe({ wav: encodeWav(speech, PIPELINE_SAMPLE_RATE), language: "ko", expectedText: input.accepted[0] }, signal)).text;
+  } catch (error) {
+    lap("speechToTextMs");
+    if (error instanceof KotoError && error.code === "STT_DISABLED") {
+      return { status: "awaiting-tutor", code: error.code, reason: error.detail, transcript: "", timings };
+    }
+    const known = error instanceof KotoError ? error : new KotoError("STT_FAILED", "speech recognition failed; your attempt is kept and can be evaluated again");
+    return { status: "failed", code: known.code, reason: known.detail, transcript: "", timings };
+  }
+  lap("speechToTextMs");
+
+  const { score, matched } = bestScore(input.accepted, transcript, input.timing);
+  const correct = score.overall >= (deps.passScore ?? DEFAULT_PASS_SCORE) && score.syllables.every((s) => s.verdict === "correct");
+  lap("scoringMs");
+
+  const feedback = await deps.feedback.write({
+    target: matched, transcript, learnerLanguage: input.learnerLanguage, overall: score.overall,
+    syllables: score.syllables.map(({ index, target, heard, verdict }) => ({ index, target, heard, verdict })),
+  }, signal);
+  lap("feedbackMs");
+  return { status: "scored", transcript, matched, correct, score, feedback, timings };
+}
+
+/** Scores against every accepted answer and keeps the one the learner came closest to. */
+export function bestScore(accepted: string[], heard: string, timing?: UtteranceTiming): { score: ScoreResult; matched: string } {
+  let best: { score: ScoreResult; matched: string } | undefined;
+  for (const answer of accepted) {
+    const score = scoreUtterance(answer, heard, timing ? { speechMs: timing.speechMs, pauses: timing.pauses } : undefined);
+    if (!best || score.accuracy > best.score.accuracy || (score.accuracy === best.score.accuracy && score.overall > best.score.overall)) {
+      best = { score, matched: answer };
+    }
+  }
+  if (!best) throw new KotoError("STEP_HAS_NO_ANSWER", "this step has no accepted answer to compare with");
+  return best;
+}

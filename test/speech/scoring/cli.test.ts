@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { scoreCommand } from "../../../server/speech/scoring/cli.ts";
+
+describe("scoreCommand", () => {
+  it("prints one JSON object on one line with the required keys", () => {
+    const output = scoreCommand(["저는 학생이에요", "조는 학생이에요"]);
+    assert.equal(output.includes("\n"), false);
+    const parsed = JSON.parse(output);
+    assert.deepEqual(Object.keys(parsed), ["overall", "accuracy", "completeness", "syllables"]);
+    for (const key of ["overall", "accuracy", "completeness"]) assert.ok(Number.isInteger(parsed[key]), key);
+    assert.deepEqual(parsed.syllables[0], {
+      index: 0, target: "저", heard: "조", verdict: "substituted", jamo: [{ expected: "ㅓ", heard: "ㅗ" }],
+    });
+    for (const syllable of parsed.syllables.slice(1)) {
+      assert.deepEqual(Object.keys(syllable), ["index", "target", "heard", "verdict"]);
+      assert.equal(syllable.verdict, "correct");
+    }
+  });
+
+  it("counts indexes over Hangul syllables only and prints null for insertions", () => {
+    const parsed = JSON.parse(scoreCommand(["네, 저는 학생이에요!", "네 저는 진짜 학생이에요"]));
+    assert.deepEqual(
+      parsed.syllables.map((s: { index: number | null; verdict: string }) => [s.index, s.verdict]),
+      [[0, "correct"], [1, "correct"], [2, "correct"], [null, "inserted"], [null, "inserted"],
+        [3, "correct"], [4, "correct"], [5, "correct"], [6, "correct"], [7, "correct"]],
+    );
+    assert.equal(parsed.syllables[3].target, "");
+    assert.equal(parsed.syllables[3].heard, "진");
+  });
+
+  it("prints omissions with an empty heard syllable", () => {
+    const parsed = JSON.parse(scoreCommand(["안녕하세요", "안녕세요"]));
+    assert.deepEqual(parsed.syllables[2], { index: 2, target: "하", heard: "", verdict: "omitted" });
+    assert.ok(parsed.completeness < 100);
+  });
+
+  it("refuses anything but exactly two arguments", () => {
+    for (const args of [[], ["안녕하세요"], ["안녕하세요", "안녕", "extra"]]) {
+      assert.throws(() => scoreCommand(args), { name: "KotoError", code: "USAGE" }, JSON.stringify(args));
+    }
+  });
+});

@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import { standardizePronunciation } from "es-hangul";
+import { alignWithLattice } from "../../../server/speech/scoring/alignment.ts";
+import { choicesByDeviation } from "../../../server/speech/scoring/choices.ts";
+import { pronunciationVariants, standardPronunciation } from "../../../server/speech/scoring/index.ts";
+import { hangulWords, pronounceWords, pronunciationLattice } from "../../../server/speech/scoring/pronunciation.ts";
+
+/** [written, its standard pronunciation, other pronunciations the rules allow (all of them)]. */
+type Row = readonly [written: string, standard: string, alsoAllowed?: readonly string[]];
+
+const rules: Record<string, Row[]> = {
+  "제9-11항 final consonants before a pause": [
+    ["닭", "닥"], ["꽃", "꼳"], ["부엌", "부억"], ["값", "갑"], ["삶", "삼"], ["히읗", "히읃"],
+  ],
+  "제11항 다만 ㄺ before ㄱ in verb stems, 제10항 다만 밟-": [
+    ["읽고", "일꼬"], ["맑게", "말께"], ["읽다", "익따"], ["닭고기", "닥꼬기"], ["밟다", "밥따"], ["넓다", "널따"], ["넓죽하다", "넙쭈카다"],
+  ],
+  "제12항 ㅎ": [
+    ["좋다", "조타"], ["놓고", "노코"], ["않고", "안코"], ["닳지", "달치"], ["많소", "만쏘"], ["놓는", "논는"], ["뚫는", "뚤른"],
+    ["좋아요", "조아요"], ["많이", "마니"], ["싫어요", "시러요"], ["축하해요", "추카해요"], ["못해요", "모태요"], ["앉히다", "안치다"],
+    ["맏형", "마텽"], ["옷 한 벌", "오 탄 벌", ["옫 한 벌"]],
+  ],
+  "제13-14항 carrying over": [
+    ["옷이", "오시"], ["꽃이", "꼬치"], ["부엌에", "부어케"], ["있어요", "이써요"], ["닭을", "달글"], ["값이", "갑씨"], ["앉아", "안자"], ["젊어", "절머"],
+  ],
+  "제15항 reduced before a content word": [
+    ["옷 입어요", "오 디버요", ["온 니버요", "옫 이버요"]], ["겉옷", "거돋"], ["맛없어요", "마덥써요"], ["맛있어요", "마시써요", ["마디써요"]],
+    ["닭 앞에", "다 가페", ["닥 아페"]],
+  ],
+  "제17항 palatalisation": [
+    ["같이", "가치"], ["굳이", "구지"], ["해돋이", "해도지"], ["굳히다", "구치다"], ["붙여요", "부처요"],
+  ],
+  "제18-20항 nasals and ㄹ": [
+    ["국물", "궁물"], ["먹는", "멍는"], ["입니다", "임니다"], ["없는", "엄는"], ["밟는", "밤는"], ["종로", "종노"], ["대통령", "대통녕"],
+    ["협력", "혐녁"], ["신라", "실라"], ["설날", "설랄"], ["물난리", "물랄리"], ["생산량", "생산냥", ["생살량"]],
+    ["밥 먹어요", "밤 머거요", ["밥 머거요"]], ["책 넣는다", "챙 넌는다", ["책 넌는다"]],
+  ],
+  "제23-27항 tensing": [
+    ["학교", "학꾜"], ["국밥", "국빱"], ["앉고", "안꼬"], ["넓게", "널께"], ["감사", "감사"], ["반가워요", "반가워요"], ["한국어", "한구거"],
+    ["신고", "신고", ["신꼬"]], ["갈등", "갈등", ["갈뜽"]], ["할게요", "할게요", ["할께요"]],
+    ["할 수 있어요", "할 쑤 이써요", ["할 수 이써요"]], ["갈 곳", "갈 꼳", ["갈 곧"]],
+  ],
+  "제29항 ㄴ added": [
+    ["솜이불", "솜니불"], ["한여름", "한녀름"], ["깻잎", "깬닙"], ["식용유", "시굥뉴"], ["할 일", "하 릴", ["할 릴", "할 일"]],
+    ["금융", "금늉", ["그뮹"]], ["월요일", "워료일"],
+  ],
+  "제30항 the ㅅ between compound parts": [
+    ["냇가", "낻까", ["내까"]], ["콧날", "콘날"],
+  ],
+  "제4-5항 and 제22항 vowels": [
+    ["희망", "히망"], ["무늬", "무니"], ["띄어쓰기", "띠어쓰기"], ["의사", "의사"], ["주의", "주의", ["주이", "주에"]],
+    ["우리의", "우리의", ["우리이", "우리에"]], ["시계", "시계", ["시게"]], ["예", "예"], ["외국", "외국", ["웨국"]],
+    ["가져요", "가저요"], ["되어", "되어", ["뒈어", "되여", "뒈여"]], ["아니오", "아니오", ["아니요"]],
+  ],
+};
+
+describe("pronunciationVariants", () => {
+  for (const [rule, rows] of Object.entries(rules)) {
+    describe(rule, () => {
+      for (const [written, standard, alsoAllowed = []] of rows) {
+        it(`${written} [${[standard, ...alsoAllowed].join("/")}]`, () => {
+          assert.deepEqual(pronunciationVariants(written), [standard, ...alsoAllowed]);
+          assert.equal(standardPronunciation(written), standard);
+        });
+      }
+    });
+  }
+
+  // es-hangul is right on most words; where it is, we agree with it.
+  const agreedWithEsHangul = [
+    "안녕하세요", "고맙습니다", "괜찮아요", "좋아해요", "읽어요", "있어요", "몫", "넋이", "싫다", "꽃밭", "닫아",
+    "식물", "작년", "십만", "법률", "강릉", "난로", "칼날", "떡볶이", "부엌", "무릎", "늦게", "낮잠", "입구", "박물관",
+  ];
+  it("agrees with es-hangul's standardizePronunciation where that is right", () => {
+    for (const word of agreedWithEsHangul) assert.equal(standardPronunciation(word), standardizePronunciation(word), word);
+  });
+
+  it("corrects es-hangul where it is wrong", () => {
+    const corrections: Array<[string, string]> = [["읽고", "일꼬"], ["감사", "감사"], ["반가워요", "반가워요"], ["한국어", "한구거"], ["밟다", "밥따"], ["월요일", "워료일"]];
+    for (const [word, standard] of corrections) {
+      assert.notEqual(standardizePronunciation(word), standard, `es-hangul now gets ${word} right; move it to the agreed list`);
+      assert.equal(standardPronunciation(word), standard, word);
+    }
+  });
+
+  it("keeps the syllable count, so each sound maps back to its written syllable", () => {
+    for (const text of ["옷 입어요", "닭을 읽고", "할 수 있어요", "우리의 시계", "맛있어요"]) {
+      const count = Array.from(text.replaceAll(" ", "")).length;
+      for (const said of pronunciationVariants(text)) assert.equal(Array.from(said.replaceAll(" ", "")).length, count, said);
+    }
+  });
+
+  it("caps the variants of a long line without losing the standard one", () => {
+    const line = "시계 외국 우리의 주의 희망 맛있어요 옷 입어요 밥 먹어요 할 수 있어요 되어 시계 외국 우리의";
+    const variants = pronunciationVariants(line);
+    assert.equal(variants.length, 32);
+    assert.equal(variants[0], standardPronunciation(line));
+    assert.equal(pronunciationVariants(line, 5).length, 5);
+  });
+
+  it("gives nothing for text without Hangul", () => {
+    assert.deepEqual(pronunciationVariants("OK!"), [""]);
+  });
+});
+
+describe("pronunciationLattice", () => {
+  it("holds exactly the listed pronunciations when they are few", () => {
+    for (const text of ["옷 입어요", "우리의 시계", "할 일", "맛있어요 외국", "밥 먹어요"]) {
+      const words = hangulWords(text);
+      const lattice = pronunciationLattice(words);
+      const listed = pronounceWords(words, 1000);
+      assert.ok(listed.length < 100);
+      for (const said of listed) assert.equal(alignWithLattice(lattice, said).cost, 0, said.join(""));
+      // A path through the lattice that mixes the two sides of one seam is not a pronunciation:
+      // 옷 입어요 is [오디버요], [온니버요] or [옫이버요], never [오이버요].
+      if (text === "옷 입어요") assert.ok(alignWithLattice(lattice, Array.from("오이버요")).cost > 0);
+    }
+  });
+});
+
+describe("choicesByDeviation", () => {
+  it("lists the standard choice, then single departures, then pairs", () => {
+    assert.deepEqual([...choicesByDeviation([2, 1, 3], 100)], [
+      [0, 0, 0],
+      [1, 0, 0], [0, 0, 1], [0, 0, 2],
+      [1, 0, 1], [1, 0, 2],
+    ]);
+  });
+
+  it("stops at the limit", () => {
+    assert.equal([...choicesByDeviation(new Array(30).fill(2), 10)].length, 10);
+  });
+});
