@@ -27,6 +27,49 @@ export const configSchema = z.object({
   MAX_MESSAGE_BYTES: integer(1024, 1024 * 1024).default(64 * 1024),
   PUBLIC_BASE_PATH: z.string().regex(/^\/[a-z0-9/_-]*$/i, "must be a URL path starting with /").default("/koto"),
   SERVE_WEB_CLIENT: bool.default(true),
+
+  STT_PROVIDER: z.enum(["none", "gemini", "openai"]).default("none"),
+  GEMINI_API_KEY: optionalText,
+  GEMINI_MODEL: z.string().trim().min(1).default("gemini-2.5-flash"),
+  GEMINI_BASE_URL: z.string().url().optional(),
+  OPENAI_STT_BASE_URL: z.string().url().optional(),
+  OPENAI_STT_API_KEY: optionalText,
+  OPENAI_STT_MODEL: z.string().trim().min(1).default("whisper-1"),
+  STT_TIMEOUT_MS: integer(500, 120_000).default(8000),
+  STT_MAX_ATTEMPTS: integer(1, 5).default(3),
+  STT_CONCURRENCY: integer(1, 256).default(8),
+  STT_QUEUE_LIMIT: integer(0, 10_000).default(200),
+  FEEDBACK_PROVIDER: z.enum(["template", "gemini"]).optional(),
+  FEEDBACK_TIMEOUT_MS: integer(500, 60_000).default(4000),
+
+  VAD_ENGINE: z.enum(["webrtc", "energy"]).default("webrtc"),
+  TRAILING_SILENCE_MS: integer(300, 5000).default(1200),
+  MAX_UTTERANCE_SECONDS: integer(2, 120).default(30),
+  MAX_AUDIO_FRAME_BYTES: integer(64, 60 * 1024).default(16 * 1024),
+  MAX_AUDIO_BYTES_PER_SECOND: integer(1000, 1_000_000).default(100_000),
+  MAX_CONCURRENT_UTTERANCES: integer(1, 10_000).default(200),
+  MAX_UTTERANCES_PER_MINUTE: integer(1, 600).default(20),
+  MAX_AUDIO_SECONDS_PER_LEARNER_PER_DAY: integer(10, 86_400).default(1800),
+  MAX_AUDIO_SECONDS_PER_DAY: integer(60, 100_000_000).default(200_000),
+
+  S3_ENDPOINT: optionalText,
+  S3_PORT: integer(1, 65535).optional(),
+  S3_USE_SSL: bool.default(false),
+  S3_ACCESS_KEY: optionalText,
+  S3_SECRET_KEY: optionalText,
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid bucket name").default("koto-audio"),
+  S3_REGION: z.string().trim().min(1).default("us-east-1"),
+}).superRefine((env, context) => {
+  const require = (variable: string, when: string) =>
+    context.addIssue({ code: "custom", path: [variable], message: `is required when ${when}` });
+  if (env.STT_PROVIDER === "gemini" && !env.GEMINI_API_KEY) require("GEMINI_API_KEY", "STT_PROVIDER=gemini");
+  if (env.STT_PROVIDER === "openai" && !env.OPENAI_STT_BASE_URL) require("OPENAI_STT_BASE_URL", "STT_PROVIDER=openai");
+  if (env.FEEDBACK_PROVIDER === "gemini" && !env.GEMINI_API_KEY) require("GEMINI_API_KEY", "FEEDBACK_PROVIDER=gemini");
+  if (env.S3_ENDPOINT && !env.S3_ACCESS_KEY) require("S3_ACCESS_KEY", "S3_ENDPOINT is set");
+  if (env.S3_ENDPOINT && !env.S3_SECRET_KEY) require("S3_SECRET_KEY", "S3_ENDPOINT is set");
+  if (env.MAX_AUDIO_FRAME_BYTES + 64 > env.MAX_MESSAGE_BYTES) {
+    context.addIssue({ code: "custom", path: ["MAX_AUDIO_FRAME_BYTES"], message: "must be at least 64 bytes below MAX_MESSAGE_BYTES" });
+  }
 });
 
 type RawConfig = z.infer<typeof configSchema>;
@@ -48,6 +91,30 @@ export interface Config {
   maxMessageBytes: number;
   publicBasePath: string;
   serveWebClient: boolean;
+  speech: SpeechConfig;
+  recordings: { kind: "file"; directory: string } | {
+    kind: "s3"; endPoint: string; port: number | undefined; useSSL: boolean; accessKey: string; secretKey: string; bucket: string; region: string;
+  };
+}
+
+export interface SpeechConfig {
+  stt:
+    | { provider: "none" }
+    | { provider: "gemini"; apiKey: string; model: string; baseUrl: string | undefined; timeoutMs: number }
+    | { provider: "openai"; baseUrl: string; apiKey: string | undefined; model: string; timeoutMs: number };
+  sttGuard: { maxAttempts: number; concurrency: number; queueLimit: number };
+  feedback: { provider: "template" } | { provider: "gemini"; apiKey: string; model: string; baseUrl: string | undefined; timeoutMs: number };
+  vadEngine: "webrtc" | "energy";
+  trailingSilenceMs: number;
+  limits: {
+    maxFrameBytes: number;
+    maxUtteranceMs: number;
+    maxBytesPerSecondPerClient: number;
+    maxConcurrentUtterances: number;
+    maxUtterancesPerMinute: number;
+    maxAudioSecondsPerLearnerPerDay: number;
+    maxAudioSecondsPerDay: number;
+  };
 }
 
 /** Reads and validates the environment. Empty strings count as unset, as in most .env files. */
@@ -83,5 +150,41 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxMessageBytes: raw.MAX_MESSAGE_BYTES,
     publicBasePath: raw.PUBLIC_BASE_PATH.replace(/\/+$/, "") || "/",
     serveWebClient: raw.SERVE_WEB_CLIENT,
+    speech: speechConfig(raw),
+    recordings: raw.S3_ENDPOINT
+      ? {
+          kind: "s3", endPoint: raw.S3_ENDPOINT, port: raw.S3_PORT, useSSL: raw.S3_USE_SSL, accessKey: raw.S3_ACCESS_KEY!,
+          secretKey: raw.S3_SECRET_KEY!, bucket: raw.S3_BUCKET, region: raw.S3_REGION,
+        }
+      : { kind: "file", directory: `${raw.DATA_DIR}/recordings` },
+  };
+}
+
+function speechConfig(raw: RawConfig): SpeechConfig {
+  const stt: SpeechConfig["stt"] =
+    raw.STT_PROVIDER === "gemini"
+      ? { provider: "gemini", apiKey: raw.GEMINI_API_KEY!, model: raw.GEMINI_MODEL, baseUrl: raw.GEMINI_BASE_URL, timeoutMs: raw.STT_TIMEOUT_MS }
+      : raw.STT_PROVIDER === "openai"
+        ? { provider: "openai", baseUrl: raw.OPENAI_STT_BASE_URL!, apiKey: raw.OPENAI_STT_API_KEY, model: raw.OPENAI_STT_MODEL, timeoutMs: raw.STT_TIMEOUT_MS }
+        : { provider: "none" };
+  // Gemini writes tips whenever a key is configured, unless told otherwise; templates otherwise.
+  const feedbackProvider = raw.FEEDBACK_PROVIDER ?? (raw.GEMINI_API_KEY ? "gemini" : "template");
+  return {
+    stt,
+    sttGuard: { maxAttempts: raw.STT_MAX_ATTEMPTS, concurrency: raw.STT_CONCURRENCY, queueLimit: raw.STT_QUEUE_LIMIT },
+    feedback: feedbackProvider === "gemini"
+      ? { provider: "gemini", apiKey: raw.GEMINI_API_KEY!, model: raw.GEMINI_MODEL, baseUrl: raw.GEMINI_BASE_URL, timeoutMs: raw.FEEDBACK_TIMEOUT_MS }
+      : { provider: "template" },
+    vadEngine: raw.VAD_ENGINE,
+    trailingSilenceMs: raw.TRAILING_SILENCE_MS,
+    limits: {
+      maxFrameBytes: raw.MAX_AUDIO_FRAME_BYTES,
+      maxUtteranceMs: raw.MAX_UTTERANCE_SECONDS * 1000,
+      maxBytesPerSecondPerClient: raw.MAX_AUDIO_BYTES_PER_SECOND,
+      maxConcurrentUtterances: raw.MAX_CONCURRENT_UTTERANCES,
+      maxUtterancesPerMinute: raw.MAX_UTTERANCES_PER_MINUTE,
+      maxAudioSecondsPerLearnerPerDay: raw.MAX_AUDIO_SECONDS_PER_LEARNER_PER_DAY,
+      maxAudioSecondsPerDay: raw.MAX_AUDIO_SECONDS_PER_DAY,
+    },
   };
 }

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { configSchema, loadConfig } from "../../server/config.ts";
+
+describe("loadConfig", () => {
+  it("starts with embedded defaults when nothing is set", () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 5000);
+    assert.equal(config.host, "127.0.0.1");
+    assert.equal(config.dataDir, "./data");
+    assert.equal(config.transport, "uws");
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.speech.stt.provider, "none");
+    assert.equal(config.speech.feedback.provider, "template");
+    assert.deepEqual(config.recordings, { kind: "file", directory: "./data/recordings" });
+  });
+
+  const invalid: [Record<string, string>, RegExp][] = [
+    [{ PORT: "http" }, /PORT="http"/],
+    [{ PORT: "70000" }, /PORT="70000"/],
+    [{ TRANSPORT: "tcp" }, /TRANSPORT="tcp"/],
+    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL="mysql:\/\/x": must start with postgres/],
+    [{ JWT_SECRET: "short" }, /JWT_SECRET="short": must be at least 32 characters/],
+    [{ MAX_LEARNERS_PER_ROOM: "0" }, /MAX_LEARNERS_PER_ROOM/],
+    [{ STT_PROVIDER: "gemini" }, /GEMINI_API_KEY="": is required when STT_PROVIDER=gemini/],
+    [{ STT_PROVIDER: "openai" }, /OPENAI_STT_BASE_URL="": is required when STT_PROVIDER=openai/],
+    [{ S3_ENDPOINT: "minio.local" }, /S3_ACCESS_KEY="": is required when S3_ENDPOINT is set/],
+    [{ SERVE_WEB_CLIENT: "maybe" }, /SERVE_WEB_CLIENT="maybe"/],
+    [{ MAX_AUDIO_FRAME_BYTES: "60000", MAX_MESSAGE_BYTES: "32768" }, /MAX_AUDIO_FRAME_BYTES/],
+  ];
+  for (const [env, message] of invalid) {
+    it(`stops with a message naming the variable for ${JSON.stringify(env)}`, () => {
+      assert.throws(() => loadConfig(env), (error: Error & { code?: string }) => {
+        assert.equal(error.code, "CONFIG_INVALID");
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+
+  it("treats empty values as unset, as .env files often have them", () => {
+    assert.equal(loadConfig({ PORT: "", DATABASE_URL: " " }).port, 5000);
+  });
+
+  it("configures Gemini speech-to-text, Gemini feedback and S3 together", () => {
+    const config = loadConfig({
+      STT_PROVIDER: "gemini", GEMINI_API_KEY: "k", S3_ENDPOINT: "127.0.0.1", S3_PORT: "9000", S3_ACCESS_KEY: "a", S3_SECRET_KEY: "s",
+    });
+    assert.equal(config.speech.stt.provider, "gemini");
+    assert.equal(config.speech.feedback.provider, "gemini");
+    assert.equal(config.recordings.kind, "s3");
+  });
+
+  it("documents every variable in .env.example", () => {
+    const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    for (const variable of Object.keys(configSchema.shape)) {
+      assert.match(example, new RegExp(`^#? ?${variable}=`, "m"), `${variable} is missing from .env.example`);
+    }
+  });
+});
