@@ -16,6 +16,7 @@ import { openStore } from "./store/open-store.ts";
 import type { Store } from "./store/store.ts";
 import { createTransport, listeningPort } from "./transport/create-transport.ts";
 import { defineLessonRoom } from "../rooms/lesson/lesson-room.ts";
+import { createSpeechService, type SpeechService } from "./speech/speech-service.ts";
 
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
 const colyseusVersion = (createRequire(import.meta.url)("@colyseus/core/package.json") as { version: string }).version;
@@ -29,6 +30,7 @@ export interface KotoServer {
   logger: Logger;
   colyseus: Server;
   liveRooms: Map<string, Room>;
+  speech: SpeechService;
   /** Stops accepting, disposes rooms, closes the store. */
   close(): Promise<void>;
 }
@@ -55,17 +57,18 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const orphans = await store.endOrphanSessions([]);
   if (orphans > 0) logger.info({ orphans }, "closed sessions left open by a previous run");
 
+  const speech = await createSpeechService(config, logger);
   const transport = await createTransport({ kind: config.transport, maxMessageBytes: config.maxMessageBytes });
   const colyseus = new Server({ transport, gracefullyShutdown: options.handleSignals ?? false, greet: false, logger });
   colyseus.define("lesson", defineLessonRoom({
-    config, store, content, tokens, logger,
+    config, store, content, tokens, logger, speech,
     onRoomCreated: (room) => liveRooms.set(room.roomId, room),
     onRoomDisposed: (room) => liveRooms.delete(room.roomId),
   }));
 
   const started = Date.now();
   const routes = apiRoutes({
-    store, tokens, content,
+    store, tokens, content, recordings: speech.recordings,
     health: () => ({
       status: "ok",
       version: packageJson.version,
@@ -90,7 +93,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
 
   let closing: Promise<void> | undefined;
   return {
-    config, port, store, content, tokens, logger, colyseus, liveRooms,
+    config, port, store, content, tokens, logger, colyseus, liveRooms, speech,
     close() {
       closing ??= (async () => {
         await colyseus.gracefullyShutdown(false);

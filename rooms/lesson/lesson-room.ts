@@ -13,14 +13,16 @@ import {
 import type { Lesson, Role } from "../../server/content/lesson.ts";
 import { KotoError } from "../../server/errors.ts";
 import type { TokenClaims } from "../../server/auth/token-service.ts";
-import { checkTypedAnswer, type ScoreResult } from "../../server/speech/scoring/index.ts";
-import type { AttemptRecord, UserRecord } from "../../server/store/store.ts";
+import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
+import type { Evaluation } from "../../server/speech/pipeline/evaluate-utterance.ts";
+import type { AttemptRecord, SyllableRecord, UserRecord } from "../../server/store/store.ts";
 import type { LessonRoomServices } from "./services.ts";
 import {
   createOptionsSchema, describeIssues, joinOptionsSchema, learnerMessages, tutorMessages,
   type LearnerMessageType, type MessagePayload, type TutorMessageType,
 } from "./messages.ts";
 import { chooseDialogueRole, nextLearnerStep, previousLearnerStep, resumeStep } from "./lesson-flow.ts";
+import { SpeechTurns, type SpeechTurnHost } from "./speech-turns.ts";
 
 export interface LessonClientAuth extends TokenClaims {
   user: UserRecord;
@@ -31,10 +33,15 @@ type LessonClient = Client & { auth: LessonClientAuth };
 /** Tutors do not take learner seats, but a room still has a ceiling. */
 const MAX_TUTORS_PER_ROOM = 8;
 
-export class LessonRoom extends Room<{ state: LessonState }> {
+export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTurnHost {
   /** Set by `defineLessonRoom`; one set of services per server. */
   protected services!: LessonRoomServices;
-  private lesson!: Lesson;
+  lesson!: Lesson;
+  private speechTurns!: SpeechTurns;
+
+  get store() { return this.services.store; }
+  get speech() { return this.services.speech; }
+  get logger() { return this.services.logger; }
 
   async onAuth(_client: Client, options: unknown, context: AuthContext): Promise<LessonClientAuth> {
     const token = (options as { token?: unknown } | undefined)?.token ?? context.token;
@@ -69,6 +76,9 @@ export class LessonRoom extends Room<{ state: LessonState }> {
     for (const type of Object.keys(tutorMessages) as TutorMessageType[]) {
       this.onMessage(type, (client, payload) => this.dispatch(client as LessonClient, "tutor", type, payload));
     }
+    this.speechTurns = new SpeechTurns(this);
+    this.speechTurns.attemptsLookup = (id) => this.state.attempts.find((attempt) => attempt.id === id);
+    this.onMessageBytes("audio", (client, bytes: Uint8Array) => this.receiveAudio(client as LessonClient, bytes));
     this.onMessage("*", (client, type) => {
       sendError(client, new KotoError("MESSAGE_UNKNOWN", `unknown message type "${String(type)}"`));
     });
@@ -100,6 +110,7 @@ export class LessonRoom extends Room<{ state: LessonState }> {
   }
 
   onDrop(client: LessonClient): void {
+    this.speechTurns.learnerGone(client.auth.userId, client.sessionId);
     const participant = this.state.participants.get(client.auth.userId);
     if (participant) {
       participant.connected = false;
@@ -120,6 +131,7 @@ export class LessonRoom extends Room<{ state: LessonState }> {
     const { userId, role } = client.auth;
     const participant = this.state.participants.get(userId);
     if (!participant) return;
+    this.speechTurns.learnerGone(userId, client.sessionId);
     // Saved while the learner still holds a dialogue role: completion is judged against that role's lines.
     if (role === "learner") await this.saveProgress(userId);
     this.state.participants.delete(userId);
@@ -127,6 +139,8 @@ export class LessonRoom extends Room<{ state: LessonState }> {
   }
 
   async onDispose(): Promise<void> {
+    // Attempts being evaluated finish and are stored before the session closes.
+    await this.speechTurns?.settle();
     await this.services.store.updateSession(this.roomId, {
       phase: this.state.phase, currentStep: this.state.currentStep, ended: true,
     });
@@ -209,6 +223,9 @@ export class LessonRoom extends Room<{ state: LessonState }> {
       case "note": return this.note(client, payload as MessagePayload<"note">);
       case "grade": return this.grade(client, payload as MessagePayload<"grade">);
       case "end": return this.finish(false);
+      case "utterance-open": return this.speechTurns.openUtterance(client, payload as MessagePayload<"utterance-open">);
+      case "utterance-close": return this.speechTurns.closeUtterance(client);
+      case "reevaluate": return this.reevaluate(payload as MessagePayload<"reevaluate">);
     }
   }
 
@@ -233,17 +250,8 @@ export class LessonRoom extends Room<{ state: LessonState }> {
     // Committed above before the learner hears it was accepted; a replay is acknowledged, not counted.
     client.send("attempt-accepted", { attemptId, duplicate: !inserted });
     if (!inserted) return;
-    this.addAttemptToState(stored, result.score);
-    const progress = this.state.progress.get(client.auth.userId)!;
-    progress.attemptsCount += 1;
-    progress.bestScore = Math.max(progress.bestScore, result.score.overall);
-    if (result.correct) {
-      if (!progress.completedSteps.includes(step.index)) progress.completedSteps.push(step.index);
-      progress.lastHint = "";
-      await this.moveTo(nextLearnerStep(this.lesson.steps, step.index + 1, this.learnerRoles()));
-    } else {
-      await this.saveProgress(client.auth.userId);
-    }
+    const attempt = this.addAttemptToState(stored);
+    await this.completeAttempt(client.auth.userId, attempt, result.correct, result.score.overall);
   }
 
   private async skip(client: LessonClient): Promise<void> {
@@ -331,7 +339,80 @@ export class LessonRoom extends Room<{ state: LessonState }> {
     });
   }
 
-  private addAttemptToState(record: AttemptRecord, score: ScoreResult | null): Attempt {
+  /** Counts a finished attempt in the learner's progress; a correct answer to the current line moves the conversation on. */
+  async completeAttempt(learnerId: string, attempt: Attempt, correct: boolean, score: number | null): Promise<void> {
+    const progress = this.state.progress.get(learnerId);
+    if (!progress) return void (await this.saveStoredProgress(learnerId, attempt, score));
+    progress.attemptsCount += 1;
+    if (score !== null) progress.bestScore = Math.max(progress.bestScore, score);
+    if (correct) {
+      if (!progress.completedSteps.includes(attempt.step)) progress.completedSteps.push(attempt.step);
+      progress.lastHint = "";
+    }
+    if (correct && this.state.phase === "running" && this.state.currentStep === attempt.step) {
+      return this.moveTo(nextLearnerStep(this.lesson.steps, attempt.step + 1, this.learnerRoles()));
+    }
+    await this.saveProgress(learnerId);
+  }
+
+  /** A learner who left before their spoken attempt was scored still gets it counted. */
+  private async saveStoredProgress(learnerId: string, attempt: Attempt, score: number | null): Promise<void> {
+    const saved = await this.services.store.getProgress(learnerId, this.lesson.id);
+    await this.services.store.saveProgress({
+      userId: learnerId, lessonId: this.lesson.id, currentStep: saved?.currentStep ?? attempt.step,
+      completedSteps: saved?.completedSteps ?? [], attemptsCount: (saved?.attemptsCount ?? 0) + 1,
+      bestScore: Math.max(saved?.bestScore ?? 0, score ?? 0), hintsUsed: saved?.hintsUsed ?? 0, completedAt: saved?.completedAt ?? null,
+    });
+  }
+
+  applyEvaluation(attempt: Attempt, evaluation: Evaluation): void {
+    attempt.status = evaluation.status;
+    attempt.text = evaluation.transcript;
+    if (evaluation.status !== "scored") {
+      attempt.failureReason = evaluation.reason;
+      return;
+    }
+    attempt.correct = evaluation.correct;
+    attempt.overall = evaluation.score.overall;
+    attempt.accuracy = evaluation.score.accuracy;
+    attempt.completeness = evaluation.score.completeness;
+    attempt.fluency = evaluation.score.fluency ?? -1;
+    attempt.feedback = evaluation.feedback.tip;
+    attempt.failureReason = "";
+    setSyllables(attempt, evaluation.score.syllables);
+  }
+
+  setSpeaking(learnerId: string, speaking: boolean): void {
+    const participant = this.state.participants.get(learnerId);
+    if (participant) participant.speaking = speaking;
+  }
+
+  listenersOf(learnerId: string): Client[] {
+    const pair = this.learners().length > 1;
+    return (this.clients as unknown as LessonClient[]).filter((client) =>
+      client.auth && client.auth.userId !== learnerId && (client.auth.role === "tutor" || pair));
+  }
+
+  sendError(client: Client, error: KotoError, type?: string): void {
+    sendError(client, error, type);
+  }
+
+  private receiveAudio(client: LessonClient, bytes: Uint8Array): void {
+    try {
+      this.speechTurns.receiveFrame(client, bytes);
+    } catch (error) {
+      this.logFailure("audio", error);
+      sendError(client, new KotoError("INTERNAL", "the server could not take that audio frame"), "audio");
+    }
+  }
+
+  private async reevaluate(payload: MessagePayload<"reevaluate">): Promise<void> {
+    const attempt = this.state.attempts.find((candidate) => candidate.id === payload.attemptId);
+    if (!attempt) throw new KotoError("ATTEMPT_NOT_FOUND", `no attempt "${payload.attemptId}" in this session`, 404);
+    await this.speechTurns.reevaluate(attempt.id, attempt);
+  }
+
+  addAttemptToState(record: AttemptRecord): Attempt {
     const attempt = new Attempt({
       id: record.id, learnerId: record.learnerId, step: record.stepIndex, kind: record.kind, status: record.status,
       text: record.text, correct: record.correct, overall: record.overall ?? -1, accuracy: record.accuracy ?? -1,
@@ -339,12 +420,7 @@ export class LessonRoom extends Room<{ state: LessonState }> {
       failureReason: record.failureReason ?? "", tutorScore: -1, createdAt: Date.parse(record.createdAt),
       evaluation: JSON.stringify(record.evaluation ?? {}),
     });
-    for (const syllable of score?.syllables ?? []) {
-      attempt.syllables.push(new SyllableResult({
-        index: syllable.index ?? -1, target: syllable.target, heard: syllable.heard, verdict: syllable.verdict,
-        jamo: (syllable.jamo ?? []).map((pair) => `${pair.expected}>${pair.heard}`).join(","),
-      }));
-    }
+    setSyllables(attempt, record.syllables ?? []);
     this.state.attempts.push(attempt);
     for (const tutor of this.tutorClients()) tutor.view!.add(attempt);
     return attempt;
@@ -358,7 +434,7 @@ export class LessonRoom extends Room<{ state: LessonState }> {
 
   // ---- lookups -----------------------------------------------------------------------------------
 
-  private requireOwnStep(client: LessonClient, claimedStep: number | undefined): DialogueStep {
+  requireOwnStep(client: LessonClient, claimedStep: number | undefined): DialogueStep {
     if (this.state.phase !== "running") {
       throw new KotoError("SESSION_NOT_RUNNING", this.state.phase === "lobby" ? "start the lesson first" : "this session has ended");
     }
@@ -425,6 +501,16 @@ function buildState(lesson: Lesson, maxLearners: number): LessonState {
     state.steps.push(synced);
   }
   return state;
+}
+
+function setSyllables(attempt: Attempt, syllables: SyllableRecord[]): void {
+  attempt.syllables.clear();
+  for (const syllable of syllables) {
+    attempt.syllables.push(new SyllableResult({
+      index: syllable.index ?? -1, target: syllable.target, heard: syllable.heard, verdict: syllable.verdict,
+      jamo: (syllable.jamo ?? []).map((pair) => `${pair.expected}>${pair.heard}`).join(","),
+    }));
+  }
 }
 
 function revealToTutor(tutor: LessonClient, ...objects: object[]): void {

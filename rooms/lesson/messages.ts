@@ -20,6 +20,15 @@ export const learnerMessages = {
   }),
   next: empty,
   hint: empty,
+  "utterance-open": z.strictObject({
+    codec: z.enum(["pcm16", "opus"]),
+    sampleRate: z.number().int().positive(),
+    step: z.number().int().min(0).optional(),
+    attemptId: id.optional(),
+    /** hands-free: the server ends the utterance on silence; push-to-talk: the client's release does. */
+    mode: z.enum(["hands-free", "push-to-talk"]).default("hands-free"),
+  }),
+  "utterance-close": empty,
 } as const;
 
 export const tutorMessages = {
@@ -29,6 +38,8 @@ export const tutorMessages = {
   note: z.strictObject({ learnerId: id, text: text(1000) }),
   grade: z.strictObject({ attemptId: id, score: z.number().int().min(0).max(100), comment: z.string().trim().max(500).default("") }),
   end: empty,
+  /** Run a spoken attempt's stored recording through the pipeline again (after a provider outage). */
+  reevaluate: z.strictObject({ attemptId: id }),
 } as const;
 
 export type LearnerMessageType = keyof typeof learnerMessages;

@@ -4,6 +4,7 @@ import type { ContentCatalog } from "../../server/content/lesson.ts";
 import type { TokenService } from "../../server/auth/token-service.ts";
 import type { Store } from "../../server/store/store.ts";
 import type { Room } from "@colyseus/core";
+import type { SpeechService } from "../../server/speech/speech-service.ts";
 
 /** What a lesson room needs from the server; injected so the room never knows what is behind it. */
 export interface LessonRoomServices {
@@ -12,6 +13,7 @@ export interface LessonRoomServices {
   content: ContentCatalog;
   tokens: TokenService;
   logger: Logger;
+  speech: SpeechService;
   onRoomCreated?: (room: Room) => void;
   onRoomDisposed?: (room: Room) => void;
 }

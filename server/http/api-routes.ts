@@ -7,12 +7,14 @@ import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { TokenClaims, TokenService } from "../auth/token-service.ts";
 import { lessonSummary, type ContentCatalog } from "../content/lesson.ts";
 import type { Store } from "../store/store.ts";
+import type { RecordingStorage } from "../recordings/index.ts";
 import { bearerToken, endpoint, readJsonBody } from "./endpoint.ts";
 
 export interface ApiServices {
   store: Store;
   tokens: TokenService;
   content: ContentCatalog;
+  recordings: RecordingStorage;
   health: () => Record<string, unknown>;
 }
 
@@ -83,6 +85,23 @@ export function apiRoutes(services: ApiServices) {
           stepCount: content.getLesson(entry.lessonId)?.steps.length ?? 0,
         })),
       };
+    }),
+
+    /** A spoken attempt's recording: tutors hear any attempt, learners only their own. */
+    attemptAudio: endpoint("GET", "/api/attempts/:id/audio", async ({ request, params }) => {
+      const claims = await authenticate(request);
+      const attempt = await store.getAttempt(params.id);
+      // The same answer for "not yours" and "not there", so ids cannot be probed.
+      if (!attempt || (claims.role !== "tutor" && attempt.learnerId !== claims.userId)) {
+        throw new KotoError("ATTEMPT_NOT_FOUND", `no attempt "${params.id}" you may listen to`, 404);
+      }
+      const recording = await store.getRecording(attempt.id);
+      const audio = recording && (await services.recordings.get(recording.objectKey));
+      if (!audio) throw new KotoError("RECORDING_NOT_FOUND", "this attempt has no recording (typed, or still recording)", 404);
+      return new Response(audio.bytes as unknown as BodyInit, {
+        status: 200,
+        headers: { "content-type": audio.contentType, "content-length": String(audio.bytes.byteLength), "cache-control": "private, no-store" },
+      });
     }),
 
     sessions: endpoint("GET", "/api/sessions", async ({ request, query }) => {
