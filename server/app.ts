@@ -3,6 +3,7 @@
  * Nothing here holds logic; it connects the parts so the same wiring serves `npm start` and tests.
  */
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { Server, createRouter, matchMaker, type Room } from "@colyseus/core";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
@@ -11,6 +12,7 @@ import type { ContentCatalog } from "./content/lesson.ts";
 import { resolveJwtSecret } from "./auth/jwt-secret.ts";
 import { TokenService } from "./auth/token-service.ts";
 import { apiRoutes } from "./http/api-routes.ts";
+import { webClientRoutes } from "./http/web-client-routes.ts";
 import { createLogger } from "./logger.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Store } from "./store/store.ts";
@@ -19,6 +21,7 @@ import { defineLessonRoom } from "../rooms/lesson/lesson-room.ts";
 import { createSpeechService, type SpeechService } from "./speech/speech-service.ts";
 
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
+const webClientDist = fileURLToPath(new URL("../web-client/dist", import.meta.url));
 const colyseusVersion = (createRequire(import.meta.url)("@colyseus/core/package.json") as { version: string }).version;
 
 export interface KotoServer {
@@ -80,7 +83,9 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     }),
   });
-  colyseus.router = createRouter(routes) as never;
+  const webRoutes = config.serveWebClient ? webClientRoutes(webClientDist, config.publicBasePath) : {};
+  // "/koto/" and "/koto" are the same page (the seed's Caddy path is linked both ways).
+  colyseus.router = createRouter({ ...routes, ...webRoutes }, { skipTrailingSlashes: true }) as never;
 
   try {
     await colyseus.listen(config.port, config.host);
