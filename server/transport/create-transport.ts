@@ -13,7 +13,7 @@ export interface TransportChoice {
 export async function createTransport(choice: TransportChoice): Promise<Transport> {
   if (choice.kind === "ws") {
     const { WebSocketTransport } = await import("@colyseus/ws-transport");
-    return new WebSocketTransport({ maxPayload: choice.maxMessageBytes });
+    return new (reportingListenErrors(WebSocketTransport))({ maxPayload: choice.maxMessageBytes });
   }
   let module: typeof import("@colyseus/uwebsockets-transport");
   try {
@@ -45,6 +45,25 @@ function boundListenerClass(Base: typeof import("@colyseus/uwebsockets-transport
         listeningListener?.();
       });
       return this;
+    }
+  };
+}
+
+/**
+ * Colyseus hooks the HTTP server's "error" event only after a successful listen, so a taken port
+ * would leave `server.listen()` pending forever. Report the bind error through the callback instead.
+ */
+function reportingListenErrors(Base: typeof import("@colyseus/ws-transport").WebSocketTransport) {
+  return class ReportingWsTransport extends Base {
+    listen(port: number, hostname?: string, backlog?: number, listeningListener?: (error?: Error) => void): this {
+      const onError = (error: NodeJS.ErrnoException) => {
+        listeningListener?.(new KotoError("LISTEN_FAILED", `could not listen on ${hostname ?? "0.0.0.0"}:${port} (${error.code ?? error.message})`));
+      };
+      this.server!.once("error", onError);
+      return super.listen(port, hostname, backlog, () => {
+        this.server!.off("error", onError);
+        listeningListener?.();
+      });
     }
   };
 }

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import type { KotoServer } from "../../server/app.ts";
+import { baseUrl, getJson, guest, postJson, startTestServer, tutor } from "../support/koto-test-server.ts";
+
+describe("HTTP API", function () {
+  let server: KotoServer;
+  before(async () => {
+    server = await startTestServer({ transport: "uws" });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("reports health with versions", async () => {
+    const { status, body } = await getJson(server, "/healthz");
+    assert.equal(status, 200);
+    assert.equal(body.status, "ok");
+    assert.match(body.colyseus, /^0\.18\./);
+    assert.equal(body.store, "pglite");
+  });
+
+  it("issues a guest learner token", async () => {
+    const { status, body } = await postJson(server, "/api/auth/guest", { name: "  Mina  " });
+    assert.equal(status, 200);
+    assert.equal(body.user.displayName, "Mina");
+    assert.equal(body.user.role, "learner");
+    assert.ok(Date.parse(body.expiresAt) > Date.now());
+  });
+
+  const badGuests: [unknown, string, RegExp][] = [
+    [{}, "BODY_INVALID", /name/],
+    [{ name: "" }, "BODY_INVALID", /name: must not be empty/],
+    [{ name: "x".repeat(41) }, "BODY_INVALID", /at most 40/],
+    [{ name: "<script>" }, "BODY_INVALID", /control characters or < >/],
+    [{ name: "Mina", role: "tutor" }, "BODY_INVALID", /role/],
+  ];
+  for (const [body, code, message] of badGuests) {
+    it(`refuses the guest body ${JSON.stringify(body)}`, async () => {
+      const response = await postJson(server, "/api/auth/guest", body);
+      assert.equal(response.status, 400);
+      assert.equal(response.body.error.code, code);
+      assert.match(response.body.error.message, message);
+    });
+  }
+
+  it("refuses malformed JSON and other content types", async () => {
+    const malformed = await fetch(`${baseUrl(server)}/api/auth/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: "{\"name\":" });
+    assert.equal(malformed.status, 400);
+    assert.equal(((await malformed.json()) as any).error.code, "BODY_MALFORMED");
+    const form = await fetch(`${baseUrl(server)}/api/auth/guest`, { method: "POST", headers: { "content-type": "text/plain" }, body: "name=Mina" });
+    assert.equal(form.status, 415);
+    assert.equal(((await form.json()) as any).error.code, "BODY_NOT_JSON");
+  });
+
+  it("lists both language packs and their lessons, and one lesson in full", async () => {
+    const { body } = await getJson(server, "/api/lessons");
+    assert.deepEqual(body.packs.map((pack: any) => pack.id).sort(), ["ko-en", "ko-id"]);
+    assert.ok(body.lessons.filter((lesson: any) => lesson.pack === "ko-id").length >= 3);
+    const only = await getJson(server, "/api/lessons?pack=ko-id");
+    assert.ok(only.body.lessons.every((lesson: any) => lesson.learnerLanguage === "id"));
+    assert.equal((await getJson(server, "/api/lessons?pack=ko-fr")).status, 404);
+    const lesson = await getJson(server, `/api/lessons/${body.lessons[0].id}`);
+    assert.ok(lesson.body.steps[0].romanization.length > 0);
+    assert.equal((await getJson(server, "/api/lessons/nope")).body.error.code, "LESSON_NOT_FOUND");
+  });
+
+  it("needs a token for progress and a tutor token for sessions", async () => {
+    assert.equal((await getJson(server, "/api/progress/me")).body.error.code, "AUTH_TOKEN_MISSING");
+    assert.equal((await getJson(server, "/api/progress/me", "garbage")).body.error.code, "AUTH_TOKEN_INVALID");
+    const mina = await guest(server, "Mina");
+    const progress = await getJson(server, "/api/progress/me", mina.token);
+    assert.equal(progress.status, 200);
+    assert.deepEqual(progress.body.progress, []);
+    const forbidden = await getJson(server, "/api/sessions", mina.token);
+    assert.equal(forbidden.status, 403);
+    assert.equal(forbidden.body.error.code, "ROLE_FORBIDDEN");
+    const kim = await tutor(server);
+    const sessions = await getJson(server, "/api/sessions?live=true", kim.token);
+    assert.equal(sessions.status, 200);
+    assert.ok(Array.isArray(sessions.body.sessions));
+    assert.equal((await getJson(server, "/api/sessions?live=maybe", kim.token)).body.error.code, "QUERY_INVALID");
+  });
+
+  it("answers a wrong password and an unknown email the same way", async () => {
+    await tutor(server);
+    const wrong = await postJson(server, "/api/auth/login", { email: "teacher@koto.test", password: "wrong password" });
+    const unknown = await postJson(server, "/api/auth/login", { email: "nobody@koto.test", password: "wrong password" });
+    assert.equal(wrong.status, 401);
+    assert.deepEqual(wrong.body, unknown.body);
+    assert.equal((await postJson(server, "/api/auth/login", { email: "not-an-email", password: "x" })).body.error.code, "BODY_INVALID");
+  });
+
+  it("never lets a learner hear an attempt that is not theirs", async () => {
+    const mina = await guest(server, "Mina");
+    const response = await fetch(`${baseUrl(server)}/api/attempts/someone-elses/audio`, { headers: { authorization: `Bearer ${mina.token}` } });
+    assert.equal(response.status, 404);
+  });
+});

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startTestServer } from "../support/koto-test-server.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const tsx = join(root, "node_modules/.bin/tsx");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a project script to completion (or until `until` says so) and returns its output. */
+function run(args: string[], env: Record<string, string>, options: { until?: (output: string) => boolean; input?: string; timeoutMs?: number } = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string; kill: () => void }>((resolve, reject) => {
+    const child = spawn(tsx, args, { cwd: root, env: { ...process.env, LOG_LEVEL: "info", ...env } });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`timed out: ${args.join(" ")}\n${stdout}\n${stderr}`));
+    }, options.timeoutMs ?? 20000);
+    const check = () => {
+      if (options.until?.(stdout + stderr)) {
+        clearTimeout(timer);
+        resolve({ code: null, stdout, stderr, kill: () => child.kill("SIGTERM") });
+      }
+    };
+    child.stdout.on("data", (chunk) => { stdout += chunk; check(); });
+    child.stderr.on("data", (chunk) => { stderr += chunk; check(); });
+    if (options.input !== undefined) child.stdin.end(options.input);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, kill: () => {} });
+    });
+  });
+}
+
+describe("Server start-up", function () {
+  this.timeout(40000);
+
+  for (const transport of ["uws", "ws"] as const) {
+    it(`fails loudly when the port is taken (${transport})`, async () => {
+      const first = await startTestServer({ transport });
+      try {
+        await assert.rejects(
+          startTestServer({ transport, env: { PORT: String(first.port) } }),
+          /LISTEN_FAILED|EADDRINUSE/,
+        );
+      } finally {
+        await first.close();
+      }
+    });
+
+    it(`binds only the configured host (${transport})`, async () => {
+      const server = await startTestServer({ transport });
+      try {
+        assert.equal((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status, 200);
+        // Another loopback address reaches a server bound to 0.0.0.0, but not one bound to 127.0.0.1.
+        await assert.rejects(fetch(`http://127.0.0.2:${server.port}/healthz`));
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
+  it("`npm start` serves with embedded defaults and stops on SIGTERM", async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), "koto-start-"));
+    const started = await run(["server/main.ts"], { PORT: String(port), DATA_DIR: dataDir }, { until: (output) => output.includes("KOTO Live is listening") });
+    try {
+      const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json() as Record<string, unknown>;
+      assert.equal(health.status, "ok");
+      assert.equal(health.store, "pglite");
+      assert.equal(health.transport, "uws");
+      assert.match(String(health.node), /^v24\./);
+      assert.match(started.stdout + started.stderr, /JWT_SECRET is not set/);
+    } finally {
+      started.kill();
+    }
+  });
+
+  it("stops with a message naming the variable when configuration is invalid", async () => {
+    const result = await run(["server/main.ts"], { PORT: "fifty", DATA_DIR: mkdtempSync(join(tmpdir(), "koto-start-")) });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /CONFIG_INVALID: .*PORT="fifty"/);
+  });
+
+  it("stops naming the file, lesson and field when a content pack is invalid", async () => {
+    const content = mkdtempSync(join(tmpdir(), "koto-content-"));
+    mkdirSync(join(content, "packs/ko-en/lessons"), { recursive: true });
+    writeFileSync(join(content, "packs/ko-en/pack.json"), JSON.stringify({ id: "ko-en", title: "Korean", learnerLanguage: "en" }));
+    writeFileSync(join(content, "packs/ko-en/lessons/01-hello.json"), JSON.stringify({ id: "ko-en-01-hello", title: "Hello" }));
+    const result = await run(["server/main.ts"], { CONTENT_DIR: content, DATA_DIR: mkdtempSync(join(tmpdir(), "koto-start-")), PORT: String(await freePort()) });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /CONTENT_INVALID/);
+    assert.match(result.stderr, /packs\/ko-en\/lessons\/01-hello\.json \(lesson ko-en-01-hello\): steps/);
+  });
+});
+
+describe("koto CLI", function () {
+  this.timeout(40000);
+
+  it("creates a tutor who can then sign in", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "koto-cli-"));
+    const created = await run(["server/cli.ts", "create-tutor", "Kim@Koto.test", "--name", "Teacher Kim"], { DATA_DIR: dataDir }, { input: "a long enough password\n" });
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /created tutor kim@koto\.test \(Teacher Kim/);
+    const again = await run(["server/cli.ts", "create-tutor", "kim@koto.test"], { DATA_DIR: dataDir, KOTO_TUTOR_PASSWORD: "another long password" });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /TUTOR_EXISTS/);
+
+    const server = await startTestServer({ dataDir });
+    try {
+      const login = await fetch(`http://127.0.0.1:${server.port}/api/auth/login`, {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "kim@koto.test", password: "a long enough password" }),
+      });
+      assert.equal(login.status, 200);
+      const wrong = await fetch(`http://127.0.0.1:${server.port}/api/auth/login`, {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "kim@koto.test", password: "not the password" }),
+      });
+      assert.equal(wrong.status, 401);
+      assert.equal(((await wrong.json()) as any).error.code, "LOGIN_FAILED");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses a short password and a missing email", async () => {
+    const short = await run(["server/cli.ts", "create-tutor", "a@b.test"], { DATA_DIR: mkdtempSync(join(tmpdir(), "koto-cli-")), KOTO_TUTOR_PASSWORD: "short" });
+    assert.equal(short.code, 1);
+    assert.match(short.stderr, /PASSWORD_TOO_SHORT/);
+    const usage = await run(["server/cli.ts", "create-tutor"], {});
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /usage/);
+  });
+
+  it("prints exactly one JSON object for `score`", async () => {
+    const result = await run(["server/cli.ts", "score", "저는 학생이에요", "저는 학생이에오"], {});
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split("\n");
+    assert.equal(lines.length, 1);
+    const parsed = JSON.parse(lines[0]);
+    assert.deepEqual(Object.keys(parsed).slice(0, 4), ["overall", "accuracy", "completeness", "syllables"]);
+    assert.deepEqual(parsed.syllables.find((s: any) => s.verdict !== "correct"), parsed.syllables.find((s: any) => s.target === "요" && s.heard === "오"));
+  });
+});
