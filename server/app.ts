@@ -59,6 +59,10 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   // Sessions a crashed process left open are over: this process owns no rooms yet.
   const orphans = await store.endOrphanSessions([]);
   if (orphans > 0) logger.info({ orphans }, "closed sessions left open by a previous run");
+  const interrupted = await store.failInterruptedAttempts(
+    "The server restarted while this answer was being evaluated; the recording is kept and a tutor can evaluate it again.",
+  );
+  if (interrupted > 0) logger.warn({ interrupted }, "attempts interrupted by a restart were marked failed");
 
   const speech = await createSpeechService(config, logger);
   const transport = await createTransport({ kind: config.transport, maxMessageBytes: config.maxMessageBytes });

@@ -133,6 +133,14 @@ export class SqlStore implements Store {
     return rows.length;
   }
 
+  async failInterruptedAttempts(reason: string): Promise<number> {
+    const rows = await this.db.query(
+      "UPDATE attempts SET status = 'failed', failure_reason = $1 WHERE status IN ('recording', 'evaluating') RETURNING id",
+      [reason],
+    );
+    return rows.length;
+  }
+
   async recordAttempt(attempt: NewAttempt): Promise<{ inserted: boolean; attempt: AttemptRecord }> {
     const inserted = await this.db.query(
       `INSERT INTO attempts (${ATTEMPT_COLUMNS})

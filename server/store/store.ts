@@ -101,6 +101,8 @@ export interface Store {
   listSessions(filter: { live?: boolean; limit: number }): Promise<SessionRecord[]>;
   /** Marks sessions left open by a crash as ended (a fresh process owns no rooms). */
   endOrphanSessions(liveIds: string[]): Promise<number>;
+  /** Attempts a crash left recording or evaluating become failed with `reason`; their audio stays for re-evaluation. */
+  failInterruptedAttempts(reason: string): Promise<number>;
 
   /** Idempotent on `attempt.id`: a replay returns the stored row and `inserted: false`. */
   recordAttempt(attempt: NewAttempt): Promise<{ inserted: boolean; attempt: AttemptRecord }>;

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import S3rver from "s3rver";
 import { Encoder } from "@evan/opus";
 import type { Room } from "@colyseus/sdk";
 import type { KotoServer } from "../../server/app.ts";
@@ -325,5 +328,59 @@ describe("Spoken answers with speech-to-text off (the embedded default)", functi
     const graded = await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "scored", "graded", 5000);
     assert.equal(graded.attempts.find((a) => a.id === attemptId)!.tutorScore, 72);
     await Promise.all([room.leave(), tutorRoom.leave()]);
+  });
+});
+
+describe("Spoken answers with recordings in S3 and tight limits", function () {
+  this.timeout(30000);
+  let server: KotoServer;
+  let stt: FakeOpenAiStt;
+  let s3: S3rver;
+
+  beforeEach(async () => {
+    s3 = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: mkdtempSync(join(tmpdir(), "koto-s3-")) });
+    const { port } = await s3.run();
+    stt = await startFakeOpenAiStt({ transcript: () => "안녕하세요. 저는 에밀리예요." });
+    server = await startTestServer({
+      transport: "uws",
+      env: {
+        STT_PROVIDER: "openai", OPENAI_STT_BASE_URL: stt.baseUrl, MAX_UTTERANCES_PER_MINUTE: "2",
+        S3_ENDPOINT: "127.0.0.1", S3_PORT: String(port), S3_ACCESS_KEY: "S3RVER", S3_SECRET_KEY: "S3RVER",
+      },
+    });
+  });
+  afterEach(async () => {
+    await server.close();
+    await stt.close();
+    await s3.close();
+  });
+
+  it("keeps the recording in the koto-audio bucket and plays it back from there", async () => {
+    const { learner, room } = await startLesson(server);
+    const attemptId = await speak(room, pcmFrames(speech.samples));
+    await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "scored", "scored", 10000);
+    const recording = await server.store.getRecording(attemptId);
+    assert.equal(recording?.storage, "s3");
+    const stored = await server.speech.recordings.get(recording!.objectKey);
+    assert.equal(stored?.contentType, "audio/wav");
+    const played = await fetch(`${baseUrl(server)}/api/attempts/${attemptId}/audio`, { headers: { authorization: `Bearer ${learner.token}` } });
+    assert.equal(played.status, 200);
+    assert.deepEqual(new Uint8Array(await played.arrayBuffer()), stored!.bytes);
+    await room.leave();
+  });
+
+  it("refuses a learner's third utterance in a minute with a clear message", async () => {
+    const { room } = await startLesson(server);
+    for (let i = 0; i < 2; i++) {
+      await speak(room, [], { mode: "push-to-talk" });
+      room.send("utterance-close");
+      await waitForState(room, (s) => s.attempts.length === i + 1 && s.attempts[i].status === "failed", `attempt ${i + 1} closed`, 5000);
+    }
+    const error = nextMessage(room, "error");
+    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
+    const refusal = await error;
+    assert.equal(refusal.code, "SPEECH_RATE_LIMITED");
+    assert.match(refusal.message, /minute|seconds/);
+    await room.leave();
   });
 });

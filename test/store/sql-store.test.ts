@@ -126,6 +126,17 @@ for (const backend of backends) {
       assert.equal((await store.listSessions({ live: true, limit: 10 })).length, 0);
     });
 
+    it("marks attempts a crash interrupted as failed, keeping the others", async () => {
+      const learner = await store.createGuest("Mina");
+      await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
+      await store.recordAttempt(newAttempt({ id: "done", sessionId: "room1", learnerId: learner.id }));
+      await store.recordAttempt(newAttempt({ id: "cut", sessionId: "room1", learnerId: learner.id, kind: "spoken", status: "evaluating" }));
+      assert.equal(await store.failInterruptedAttempts("restarted"), 1);
+      assert.equal((await store.getAttempt("cut"))?.status, "failed");
+      assert.equal((await store.getAttempt("cut"))?.failureReason, "restarted");
+      assert.equal((await store.getAttempt("done"))?.status, "scored");
+    });
+
     it("stores recordings and tutor notes", async () => {
       const learner = await store.createGuest("Mina");
       const tutor = await store.createTutor("t@koto.test", "Kim", "h");
