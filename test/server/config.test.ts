@@ -51,6 +51,11 @@ describe("loadConfig", () => {
     assert.equal(config.recordings.kind, "s3");
   });
 
+  it("documents every variable in README", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    for (const variable of Object.keys(configSchema.shape)) assert.ok(readme.includes(`\`${variable}\``), `${variable} is missing from README`);
+  });
+
   it("documents every variable in .env.example", () => {
     const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
     for (const variable of Object.keys(configSchema.shape)) {
