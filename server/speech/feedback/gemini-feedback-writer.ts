@@ -1,6 +1,7 @@
 import type { GoogleGenAI } from "@google/genai";
 import { z } from "zod";
-import { createGeminiClient, generateGeminiJson, type GeminiConnection } from "../resilience/gemini-json.ts";
+import { createGeminiClient,
+  geminiConnection, generateGeminiJson, type GeminiConnection } from "../resilience/gemini-json.ts";
 import { providerFailure } from "../resilience/provider-error.ts";
 import { attemptDataBlock, feedbackInstruction } from "./feedback-prompt.ts";
 import {
@@ -40,13 +41,7 @@ export class GeminiFeedbackWriter implements FeedbackWriter {
   private readonly maxTipChars: number;
 
   constructor(options: GeminiFeedbackWriterOptions) {
-    this.connection = {
-      apiKey: options.apiKey,
-      model: options.model ?? "gemini-2.5-flash",
-      baseUrl: options.baseUrl,
-      timeoutMs: options.timeoutMs,
-      thinkingBudget: options.thinkingBudget ?? 0,
-    };
+    this.connection = geminiConnection(options);
     this.client = createGeminiClient(this.connection);
     this.maxTipChars = options.maxTipChars ?? DEFAULT_MAX_TIP_CHARS;
   }

@@ -20,6 +20,17 @@ export interface GeminiConnection {
   thinkingBudget?: number;
 }
 
+/** The connection with our defaults: Flash, thinking off. */
+export function geminiConnection(options: { apiKey: string; model?: string; baseUrl?: string; timeoutMs: number; thinkingBudget?: number }): GeminiConnection {
+  return {
+    apiKey: options.apiKey,
+    model: options.model ?? "gemini-2.5-flash",
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    thinkingBudget: options.thinkingBudget ?? 0,
+  };
+}
+
 export function createGeminiClient(connection: GeminiConnection): GoogleGenAI {
   return new GoogleGenAI({
     apiKey: connection.apiKey,

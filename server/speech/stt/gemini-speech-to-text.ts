@@ -1,6 +1,7 @@
 import type { GoogleGenAI, Part } from "@google/genai";
 import { z } from "zod";
-import { createGeminiClient, generateGeminiJson, type GeminiConnection } from "../resilience/gemini-json.ts";
+import { createGeminiClient,
+  geminiConnection, generateGeminiJson, type GeminiConnection } from "../resilience/gemini-json.ts";
 import {
   cleanTranscript,
   STT_VOCABULARY,
@@ -48,13 +49,7 @@ export class GeminiSpeechToText implements SpeechToText {
   private readonly useExpectedTextHint: boolean;
 
   constructor(options: GeminiSpeechToTextOptions) {
-    this.connection = {
-      apiKey: options.apiKey,
-      model: options.model ?? "gemini-2.5-flash",
-      baseUrl: options.baseUrl,
-      timeoutMs: options.timeoutMs,
-      thinkingBudget: options.thinkingBudget ?? 0,
-    };
+    this.connection = geminiConnection(options);
     this.client = createGeminiClient(this.connection);
     this.useExpectedTextHint = options.useExpectedTextHint ?? false;
   }
