@@ -1,0 +1,153 @@
+/**
+ * The KOTO Live HTTP API (docs/protocol.md). Every failure becomes an ApiError carrying the
+ * server's code and sentence, or NETWORK when the server could not be reached.
+ */
+
+export interface UserSummary {
+  id: string;
+  displayName: string;
+  role: "learner" | "tutor";
+  email?: string;
+}
+
+export interface SignedIn {
+  token: string;
+  expiresAt: string;
+  user: UserSummary;
+}
+
+export interface PackSummary {
+  id: string;
+  title: string;
+  learnerLanguage: string;
+  lessonIds: string[];
+}
+
+export interface LessonSummary {
+  id: string;
+  pack: string;
+  title: string;
+  level: string;
+  summary: string;
+  stepCount: number;
+  learnerLanguage: string;
+}
+
+export interface ProgressEntry {
+  lessonId: string;
+  title: string;
+  stepCount: number;
+  currentStep: number;
+  completedSteps: number[];
+  attemptsCount: number;
+  bestScore: number;
+  hintsUsed: number;
+  completedAt: string | null;
+}
+
+export interface SessionSummary {
+  id: string;
+  lessonId: string;
+  lessonTitle: string;
+  phase: string;
+  currentStep: number;
+  live: boolean;
+  startedAt: string;
+  endedAt: string | null;
+  participants: { userId: string; displayName: string; role: string }[];
+  attemptsCount: number;
+  lastScore: number | null;
+}
+
+export class ApiError extends Error {
+  constructor(readonly code: string, message: string, readonly status: number) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  guest(name: string): Promise<SignedIn> {
+    return this.request("POST", "/api/auth/guest", { body: { name } });
+  }
+
+  login(email: string, password: string): Promise<SignedIn> {
+    return this.request("POST", "/api/auth/login", { body: { email, password } });
+  }
+
+  lessons(pack?: string): Promise<{ packs: PackSummary[]; lessons: LessonSummary[] }> {
+    return this.request("GET", pack ? `/api/lessons?pack=${encodeURIComponent(pack)}` : "/api/lessons");
+  }
+
+  myProgress(token: string): Promise<{ user: UserSummary; progress: ProgressEntry[] }> {
+    return this.request("GET", "/api/progress/me", { token });
+  }
+
+  liveSessions(token: string): Promise<{ sessions: SessionSummary[] }> {
+    return this.request("GET", "/api/sessions?live=true", { token });
+  }
+
+  /** A recording as a Blob (audio/wav); the caller owns the object URL it makes of it. */
+  async attemptAudio(token: string, attemptId: string): Promise<Blob> {
+    const response = await this.fetch("GET", `/api/attempts/${encodeURIComponent(attemptId)}/audio`, { token });
+    if (!response.ok) throw await toApiError(response);
+    return response.blob();
+  }
+
+  private async request<T>(method: "GET" | "POST", path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
+    const response = await this.fetch(method, path, options);
+    if (!response.ok) throw await toApiError(response);
+    return (await response.json()) as T;
+  }
+
+  private async fetch(method: string, path: string, options: { token?: string; body?: unknown }): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    try {
+      return await fetch(this.baseUrl + path, {
+        method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+    } catch {
+      throw new ApiError("NETWORK", "the server could not be reached", 0);
+    }
+  }
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    if (body.error?.code) return new ApiError(body.error.code, body.error.message ?? body.error.code, response.status);
+  } catch {
+    // not JSON: fall through
+  }
+  return new ApiError(`HTTP_${response.status}`, `the server answered ${response.status}`, response.status);
+}
+
+/**
+ * Where the API lives. The server serves this app itself (API at the same origin); behind the
+ * seed's Caddy the page is at /koto/ and the API at /koto-api. Order of precedence: `?api=` in the
+ * page URL (remembered), a build-time VITE_KOTO_API_BASE, then a probe of /koto-api/healthz — which,
+ * when the server serves the page directly, answers with the app's HTML rather than JSON.
+ */
+export async function resolveApiBase(location: Location, storage: Storage | null): Promise<string> {
+  const fromQuery = new URLSearchParams(location.search).get("api");
+  if (fromQuery) {
+    storage?.setItem("koto.apiBase", fromQuery.replace(/\/+$/, ""));
+    return fromQuery.replace(/\/+$/, "");
+  }
+  const remembered = storage?.getItem("koto.apiBase");
+  if (remembered) return remembered;
+  const configured = (import.meta.env?.VITE_KOTO_API_BASE as string | undefined) ?? "";
+  if (configured) return configured.replace(/\/+$/, "");
+  const proxied = `${location.origin}/koto-api`;
+  try {
+    const response = await fetch(`${proxied}/healthz`, { headers: { accept: "application/json" } });
+    if (response.ok && (response.headers.get("content-type") ?? "").includes("application/json")) return proxied;
+  } catch {
+    // no proxy: the origin it is
+  }
+  return location.origin;
+}
