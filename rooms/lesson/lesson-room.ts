@@ -397,6 +397,10 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
     sendError(client, error, type);
   }
 
+  sendToLearner(learnerId: string, type: string, payload: unknown): void {
+    this.clientOf(learnerId)?.send(type, payload);
+  }
+
   private receiveAudio(client: LessonClient, bytes: Uint8Array): void {
     try {
       this.speechTurns.receiveFrame(client, bytes);

@@ -38,6 +38,7 @@ export interface SpeechTurnHost {
   /** Clients that may hear this learner live: tutors, and the partner in pair practice. */
   listenersOf(learnerId: string): Client[];
   sendError(client: Client, error: KotoError, type?: string): void;
+  sendToLearner(learnerId: string, type: string, payload: unknown): void;
 }
 
 interface OpenUtterance {
@@ -57,10 +58,13 @@ interface OpenUtterance {
 /** One error per kind per second is enough for a client that floods bad frames. */
 const ERROR_REPEAT_MS = 1000;
 const MAX_EARLY_FRAMES = 50;
+/** Frames still in flight when the server ended an utterance are dropped quietly for this long. */
+const LATE_FRAME_GRACE_MS = 2000;
 
 export class SpeechTurns {
   private readonly open = new Map<string, OpenUtterance>();
   private readonly lastErrorAt = new Map<string, number>();
+  private readonly endedAt = new Map<string, number>();
   /** Evaluations in flight, awaited on dispose so nothing accepted is dropped. */
   private readonly evaluations = new Set<Promise<void>>();
 
@@ -117,6 +121,7 @@ export class SpeechTurns {
     }
     const utterance = this.open.get(learnerId);
     if (!utterance || utterance.closing) {
+      if (Date.now() - (this.endedAt.get(learnerId) ?? 0) < LATE_FRAME_GRACE_MS) return;
       return this.throttledError(client, new KotoError("AUDIO_WITHOUT_UTTERANCE", "send utterance-open before audio frames"));
     }
     try {
@@ -198,7 +203,9 @@ export class SpeechTurns {
     if (!utterance || utterance.closing) return;
     utterance.closing = true;
     this.open.delete(learnerId);
+    this.endedAt.set(learnerId, Date.now());
     utterance.release();
+    this.host.sendToLearner(learnerId, "utterance-ended", { attemptId: utterance.attemptId, reason });
     this.host.setSpeaking(learnerId, false);
     const recorder = utterance.recorder;
     if (!recorder) return; // the attempt row was never committed; nothing was accepted

@@ -92,8 +92,10 @@ describe("Spoken answers over uWebSockets (OpenAI-compatible STT, Postgres)", fu
     let sawSpeaking = false;
     tutorRoom.onStateChange((state) => { sawSpeaking ||= state.participants.get(learner.userId)?.speaking === true; });
 
+    const ended = nextMessage(room, "utterance-ended", 10000);
     const attemptId = await speak(room, pcmFrames(speech.samples));
     assert.equal((await started).attemptId, attemptId);
+    assert.deepEqual(await ended, { attemptId, reason: "silence" });
     const state = await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "scored", "scored attempt", 10000);
     const attempt = state.attempts.find((a) => a.id === attemptId)!;
     assert.equal(attempt.kind, "spoken");

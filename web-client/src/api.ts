@@ -33,6 +33,15 @@ export interface LessonSummary {
   learnerLanguage: string;
 }
 
+/** The parts of a whole lesson the app shows beside the synchronized state. */
+export interface LessonDetails {
+  id: string;
+  title: string;
+  summary: string;
+  learnerRole: string;
+  roles: Record<string, { name: string; description: string }>;
+}
+
 export interface ProgressEntry {
   lessonId: string;
   title: string;
@@ -79,6 +88,10 @@ export class ApiClient {
 
   lessons(pack?: string): Promise<{ packs: PackSummary[]; lessons: LessonSummary[] }> {
     return this.request("GET", pack ? `/api/lessons?pack=${encodeURIComponent(pack)}` : "/api/lessons");
+  }
+
+  lesson(id: string): Promise<LessonDetails> {
+    return this.request("GET", `/api/lessons/${encodeURIComponent(id)}`);
   }
 
   myProgress(token: string): Promise<{ user: UserSummary; progress: ProgressEntry[] }> {

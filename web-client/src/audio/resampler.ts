@@ -7,11 +7,14 @@ import { FRAME_SAMPLES, floatToPcm16 } from "./audio-frames.ts";
 
 /** Half the kernel width, in input samples at the input rate's scale. */
 const HALF_WIDTH = 12;
+/** Fractional positions the kernel is tabulated at: 1/128 of a sample is far below audible error. */
+const PHASES = 128;
 
 export class StreamResampler {
   private readonly step: number;
-  private readonly cutoff: number;
   private readonly halfWidth: number;
+  /** PHASES + 1 kernels of 2 × halfWidth taps, each normalised to unity gain. */
+  private readonly kernels: Float32Array[] = [];
   private buffer = new Float32Array(0);
   /** Position of the next output sample, in input samples from the start of `buffer`. */
   private position = 0;
@@ -20,8 +23,9 @@ export class StreamResampler {
     if (!(inputRate > 0 && outputRate > 0)) throw new RangeError("sample rates must be positive");
     this.step = inputRate / outputRate;
     // Normalised to the input rate; a little under Nyquist of the lower rate.
-    this.cutoff = 0.45 * Math.min(1, outputRate / inputRate);
+    const cutoff = 0.45 * Math.min(1, outputRate / inputRate);
     this.halfWidth = Math.ceil(HALF_WIDTH * Math.max(1, this.step));
+    for (let phase = 0; phase <= PHASES; phase++) this.kernels.push(kernel(phase / PHASES, this.halfWidth, cutoff));
   }
 
   process(input: Float32Array): Float32Array {
@@ -31,10 +35,17 @@ export class StreamResampler {
     joined.set(input, this.buffer.length);
     this.buffer = joined;
 
-    const output: number[] = [];
-    // The first output sample may look back before the stream began: treat that as silence.
+    const output = new Float32Array(Math.ceil(input.length / this.step) + 2);
+    let count = 0;
+    const taps = 2 * this.halfWidth;
     while (this.position + this.halfWidth < this.buffer.length) {
-      output.push(this.sampleAt(this.position));
+      const whole = Math.floor(this.position);
+      const weights = this.kernels[Math.round((this.position - whole) * PHASES)];
+      // Taps before the start of the stream read as silence.
+      const first = whole - this.halfWidth + 1;
+      let sum = 0;
+      for (let tap = first < 0 ? -first : 0; tap < taps; tap++) sum += this.buffer[first + tap] * weights[tap];
+      output[count++] = sum;
       this.position += this.step;
     }
     const keepFrom = Math.max(0, Math.floor(this.position) - this.halfWidth);
@@ -42,25 +53,24 @@ export class StreamResampler {
       this.buffer = this.buffer.slice(keepFrom);
       this.position -= keepFrom;
     }
-    return Float32Array.from(output);
+    return output.slice(0, count);
   }
+}
 
-  private sampleAt(position: number): number {
-    const first = Math.ceil(position - this.halfWidth);
-    const last = Math.floor(position + this.halfWidth);
-    let sum = 0;
-    let weights = 0;
-    for (let index = first; index <= last; index++) {
-      const distance = index - position;
-      const window = 0.5 + 0.5 * Math.cos((Math.PI * distance) / (this.halfWidth + 1));
-      const argument = 2 * this.cutoff * distance;
-      const sinc = argument === 0 ? 1 : Math.sin(Math.PI * argument) / (Math.PI * argument);
-      const weight = window * sinc;
-      weights += weight;
-      if (index >= 0) sum += this.buffer[index] * weight;
-    }
-    return weights === 0 ? 0 : sum / weights;
+/** A Hann-windowed sinc for an output sample `fraction` of an input sample past the tap at index halfWidth - 1. */
+function kernel(fraction: number, halfWidth: number, cutoff: number): Float32Array {
+  const weights = new Float32Array(2 * halfWidth);
+  let total = 0;
+  for (let tap = 0; tap < weights.length; tap++) {
+    const distance = tap - halfWidth + 1 - fraction;
+    const window = 0.5 + 0.5 * Math.cos((Math.PI * distance) / (halfWidth + 1));
+    const argument = 2 * cutoff * distance;
+    const sinc = argument === 0 ? 1 : Math.sin(Math.PI * argument) / (Math.PI * argument);
+    weights[tap] = window * sinc;
+    total += weights[tap];
   }
+  for (let tap = 0; tap < weights.length; tap++) weights[tap] /= total;
+  return weights;
 }
 
 /** Collects resampled audio into fixed-size PCM16 frames. */

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { alignSyllables, parseJamo, type SyllableVerdict } from "../../web-client/src/hangul.ts";
+import { dictionaryKeys, t } from "../../web-client/src/i18n.ts";
+import { conversationFor, isMyTurn, latestAttemptOf, serverLinesSaid } from "../../web-client/src/session/conversation.ts";
+import { normalizeSnapshot, type AttemptSnapshot, type LessonSnapshot } from "../../web-client/src/session/snapshot.ts";
+import { newAttemptId, Utterance } from "../../web-client/src/session/utterance.ts";
+
+const syllable = (index: number, target: string, verdict: string, heard = target, jamo = ""): SyllableVerdict => ({ index, target, heard, verdict, jamo });
+const render = (line: string, syllables: SyllableVerdict[]) =>
+  alignSyllables(line, syllables).map((token) => (token.verdict ? `${token.text}:${token.verdict[0]}` : token.text)).join("");
+
+describe("web client: colouring a line by syllable verdicts", () => {
+  const table: { line: string; syllables: SyllableVerdict[]; shown: string; why: string }[] = [
+    {
+      why: "indices count Hangul syllables only; spaces and punctuation pass through",
+      line: "네, 학생이에요.",
+      syllables: [syllable(0, "네", "correct"), syllable(1, "학", "correct"), syllable(2, "생", "correct"), syllable(3, "이", "correct"), syllable(4, "에", "substituted", "애", "ㅔ>ㅐ"), syllable(5, "요", "correct")],
+      shown: "네:c, 학:c생:c이:c에:s요:c.",
+    },
+    {
+      why: "an omitted syllable keeps its place, struck through",
+      line: "감사합니다",
+      syllables: [syllable(0, "감", "correct"), syllable(1, "사", "omitted", ""), syllable(2, "합", "correct"), syllable(3, "니", "correct"), syllable(4, "다", "correct")],
+      shown: "감:c사:o합:c니:c다:c",
+    },
+    {
+      why: "an inserted syllable sits after the one it followed",
+      line: "주세요",
+      syllables: [syllable(0, "주", "correct"), syllable(-1, "", "inserted", "시"), syllable(1, "세", "correct"), syllable(2, "요", "correct")],
+      shown: "주:c시:i세:c요:c",
+    },
+    {
+      why: "a result for another accepted answer is shown as the server's own syllables",
+      line: "안녕하세요. 저는 사리예요.",
+      syllables: [syllable(0, "저", "correct"), syllable(1, "는", "correct")],
+      shown: "저:c는:c",
+    },
+    {
+      why: "syllables without a verdict (evaluation pending) stay plain",
+      line: "네",
+      syllables: [],
+      shown: "네",
+    },
+  ];
+  for (const row of table) {
+    it(row.why, () => assert.equal(render(row.line, row.syllables), row.shown));
+  }
+
+  it("reads jamo changes as expected > heard pairs", () => {
+    assert.deepEqual(parseJamo("ㅓ>ㅗ,ㄱ>ㅋ"), [{ expected: "ㅓ", heard: "ㅗ" }, { expected: "ㄱ", heard: "ㅋ" }]);
+    assert.deepEqual(parseJamo(""), []);
+    assert.equal(t("heardAs", { expected: "ㅓ", heard: "ㅗ" }, "en"), "ㅓ heard as ㅗ");
+    assert.equal(t("heardAs", { expected: "ㅓ", heard: "ㅗ" }, "id"), "ㅓ terdengar sebagai ㅗ");
+  });
+});
+
+describe("web client: UI strings", () => {
+  it("has every English string in Indonesian, with the same placeholders", () => {
+    assert.deepEqual(dictionaryKeys("id").sort(), dictionaryKeys("en").sort());
+    for (const key of dictionaryKeys("en") as Parameters<typeof t>[0][]) {
+      const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+      assert.deepEqual(placeholders(t(key, {}, "id")), placeholders(t(key, {}, "en")), key);
+    }
+  });
+});
+
+function lesson(overrides: Partial<LessonSnapshot> = {}): LessonSnapshot {
+  const step = (index: number, speaker: string, korean: string) => ({
+    index, speaker, korean, romanization: "", translation: "", audioUrl: "", accepted: [korean], playedByServer: speaker === "A",
+  });
+  return normalizeSnapshot({
+    lesson: { id: "ko-en-01-greetings", pack: "ko-en", title: "Greetings", level: "beginner", learnerLanguage: "en" },
+    phase: "running",
+    currentStep: 3,
+    steps: [step(0, "A", "안녕하세요."), step(1, "B", "안녕하세요!"), step(2, "A", "반가워요."), step(3, "B", "저도 반가워요."), step(4, "A", "네.")],
+    participants: { mina: { id: "mina", displayName: "Mina", role: "learner", platform: "web", dialogueRole: "B", connected: true, speaking: false } },
+    progress: {},
+    attempts: [attempt("a1", 1, true), attempt("a2", 3, false)],
+    ...overrides,
+  });
+}
+
+function attempt(id: string, step: number, correct: boolean): AttemptSnapshot {
+  return {
+    id, learnerId: "mina", step, kind: "spoken", status: "scored", text: "", correct, overall: 90, accuracy: 90, completeness: 100, fluency: 80,
+    syllables: [], feedback: "", failureReason: "", tutorScore: -1, tutorComment: "", createdAt: 0,
+  };
+}
+
+describe("web client: the conversation a learner sees", () => {
+  it("lists lines said so far, then the learner's own line as the prompt", () => {
+    const items = conversationFor(lesson(), "mina", { A: "민수" });
+    assert.deepEqual(items.map((item) => `${item.kind}:${item.step.index}`), ["partner:0", "own:1", "partner:2", "prompt:3"]);
+    assert.equal(items[0].kind === "partner" && items[0].speakerName, "민수");
+    assert.deepEqual(items[3].kind === "prompt" && items[3].attempts.map((candidate) => candidate.id), ["a2"]);
+    assert.equal(isMyTurn(lesson(), "mina"), true);
+    assert.equal(latestAttemptOf(lesson(), "mina")?.id, "a2");
+  });
+
+  it("reads out only the partner lines the server plays", () => {
+    assert.deepEqual(serverLinesSaid(lesson(), "mina").map((step) => step.index), [0, 2]);
+    assert.deepEqual(serverLinesSaid(lesson({ phase: "lobby" }), "mina"), []);
+  });
+
+  it("waits on the other learner in pair practice, and shows them as the partner", () => {
+    const pair = lesson({ currentStep: 2 });
+    pair.participants.budi = { id: "budi", displayName: "Budi", role: "learner", platform: "unity", dialogueRole: "A", connected: true, speaking: false };
+    for (const step of pair.steps) step.playedByServer = false;
+    const items = conversationFor(pair, "mina");
+    assert.deepEqual(items.map((item) => item.kind), ["partner", "own", "waiting"]);
+    assert.equal(items[2].kind === "waiting" && items[2].speakerName, "Budi");
+    assert.equal(isMyTurn(pair, "mina"), false);
+  });
+
+  it("shows the whole conversation once the lesson is finished", () => {
+    assert.equal(conversationFor(lesson({ phase: "finished", currentStep: 5 }), "mina").length, 5);
+  });
+});
+
+describe("web client: one spoken answer on the wire", () => {
+  function transport() {
+    const sent: string[] = [];
+    return {
+      sent,
+      send: (type: string, payload?: unknown) => sent.push(payload === undefined ? type : `${type} ${JSON.stringify(payload)}`),
+      sendBytes: (type: string, bytes: Uint8Array) => sent.push(`${type} #${new DataView(bytes.buffer).getUint32(0, true)}`),
+    };
+  }
+
+  it("holds frames until the server opened the attempt, then numbers them from 0", () => {
+    const wire = transport();
+    const utterance = new Utterance(wire, 3, "hands-free", 16000);
+    utterance.open();
+    utterance.push(new Int16Array(320));
+    utterance.push(new Int16Array(320));
+    assert.equal(wire.sent.length, 1);
+    assert.match(wire.sent[0], /^utterance-open \{"codec":"pcm16","sampleRate":16000,"step":3,"attemptId":"web-[0-9a-f]{32}","mode":"hands-free"\}$/);
+    utterance.confirmOpened();
+    utterance.push(new Int16Array(320));
+    assert.deepEqual(wire.sent.slice(1), ["audio #0", "audio #1", "audio #2"]);
+  });
+
+  it("closes a push-to-talk answer released before it was opened as soon as it opens", () => {
+    const wire = transport();
+    const utterance = new Utterance(wire, 1, "push-to-talk", 16000);
+    utterance.open();
+    utterance.push(new Int16Array(320));
+    utterance.release();
+    utterance.push(new Int16Array(320));
+    assert.equal(wire.sent.length, 1, "nothing more before utterance-opened");
+    utterance.confirmOpened();
+    assert.deepEqual(wire.sent.slice(1), ["audio #0", "utterance-close"]);
+    assert.equal(utterance.done, true);
+  });
+
+  it("stops sending once the server ended the answer", () => {
+    const wire = transport();
+    const utterance = new Utterance(wire, 1, "hands-free", 16000);
+    utterance.open();
+    utterance.confirmOpened();
+    utterance.finish();
+    utterance.push(new Int16Array(320));
+    utterance.release();
+    assert.deepEqual(wire.sent.slice(1), []);
+  });
+
+  it("makes attempt ids the server accepts", () => {
+    const ids = new Set(Array.from({ length: 50 }, newAttemptId));
+    assert.equal(ids.size, 50);
+    for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{1,64}$/);
+  });
+});

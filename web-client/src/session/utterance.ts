@@ -1,0 +1,90 @@
+/**
+ * One spoken answer on the wire: `utterance-open` → wait for `utterance-opened` → binary frames
+ * `[uint32 LE sequence][PCM16]` from sequence 0 → (push-to-talk) `utterance-close`. Frames captured
+ * before the server has opened the attempt are held, so the start of the answer is not lost.
+ */
+import { encodeAudioFrame } from "../audio/audio-frames.ts";
+
+export type UtteranceMode = "hands-free" | "push-to-talk";
+
+export interface UtteranceTransport {
+  send(type: string, payload?: unknown): void;
+  sendBytes(type: string, bytes: Uint8Array): void;
+}
+
+/** About 3 s of 20 ms frames: plenty for the server's answer to arrive. */
+const MAX_HELD_FRAMES = 150;
+
+export class Utterance {
+  readonly attemptId = newAttemptId();
+  opened = false;
+  /** No more frames go out: released and flushed, ended by the server, or cancelled. */
+  done = false;
+  framesSent = 0;
+  /** When it stopped sending (Date.now()), 0 while live. */
+  endedAt = 0;
+  private sequence = 0;
+  private released = false;
+  private held: Int16Array[] = [];
+
+  constructor(
+    private readonly transport: UtteranceTransport,
+    readonly step: number,
+    readonly mode: UtteranceMode,
+    readonly sampleRate: number,
+  ) {}
+
+  open(): void {
+    this.transport.send("utterance-open", {
+      codec: "pcm16", sampleRate: this.sampleRate, step: this.step, attemptId: this.attemptId, mode: this.mode,
+    });
+  }
+
+  /** The server committed the attempt: send what was held, and close at once if already released. */
+  confirmOpened(): void {
+    if (this.opened || this.done) return;
+    this.opened = true;
+    for (const frame of this.held.splice(0)) this.sendFrame(frame);
+    if (this.released) this.close();
+  }
+
+  push(samples: Int16Array): void {
+    if (this.done || this.released) return;
+    if (!this.opened) {
+      if (this.held.length < MAX_HELD_FRAMES) this.held.push(samples);
+      return;
+    }
+    this.sendFrame(samples);
+  }
+
+  /** Push-to-talk release (or stop in hands-free): the server evaluates what it has. */
+  release(): void {
+    if (this.released || this.done) return;
+    this.released = true;
+    if (this.opened) this.close();
+  }
+
+  /** The server ended it (silence, limit, error): stop sending. */
+  finish(): void {
+    if (!this.done) this.endedAt = Date.now();
+    this.done = true;
+    this.held = [];
+  }
+
+  private close(): void {
+    this.transport.send("utterance-close");
+    this.finish();
+  }
+
+  private sendFrame(samples: Int16Array): void {
+    this.transport.sendBytes("audio", encodeAudioFrame(this.sequence++, samples));
+    this.framesSent++;
+  }
+}
+
+/** An id the server accepts (letters, digits, - and _), without needing a secure context. */
+export function newAttemptId(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return "web-" + [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,110 @@
+/** The learner's front door: choose a course (which also sets the UI language), a name and a lesson. */
+import { ApiError, type LessonSummary, type PackSummary } from "../api.ts";
+import type { AppContext, Unmount } from "../app-context.ts";
+import { languageForPack, setLanguage, t } from "../i18n.ts";
+import { remembered } from "../storage.ts";
+import { h, setChildren } from "./dom.ts";
+
+const PACK_LABEL: Record<string, "packKoEn" | "packKoId"> = { "ko-en": "packKoEn", "ko-id": "packKoId" };
+
+export function mountHome(root: HTMLElement, app: AppContext): Unmount {
+  let packs: PackSummary[] = [];
+  let lessons: LessonSummary[] = [];
+  let busyLesson: string | null = null;
+  let disposed = false;
+  const nameInput = h("input", {
+    id: "learner-name", type: "text", autocomplete: "nickname", maxLength: 40, required: true,
+    value: remembered.learner()?.user.displayName ?? "", attrs: { "aria-describedby": "learner-name-hint" },
+  });
+
+  const selectedPack = () => remembered.pack() && packs.some((pack) => pack.id === remembered.pack()) ? remembered.pack()! : packs[0]?.id ?? "ko-en";
+
+  function render(): void {
+    const pack = selectedPack();
+    const signedIn = remembered.learner();
+    setChildren(root,
+      h("section", { class: "hero" },
+        h("h1", { text: t("appName") }),
+        h("p", { class: "hero__tagline", text: t("tagline") })),
+      h("section", { class: "card setup-card", attrs: { "aria-labelledby": "pack-heading" } },
+        h("h2", { id: "pack-heading", text: t("choosePack") }),
+        h("div", { class: "pack-choice", attrs: { role: "radiogroup", "aria-labelledby": "pack-heading" } },
+          packs.map((candidate) => h("label", { class: `pack-option${candidate.id === pack ? " pack-option--chosen" : ""}` },
+            h("input", {
+              type: "radio", name: "pack", value: candidate.id, checked: candidate.id === pack,
+              on: { change: () => choosePack(candidate) },
+            }),
+            h("span", { class: "pack-option__code", text: candidate.id.toUpperCase() }),
+            h("span", { class: "pack-option__title", text: PACK_LABEL[candidate.id] ? t(PACK_LABEL[candidate.id]) : candidate.title }))))),
+      h("section", { class: "card setup-card", attrs: { "aria-labelledby": "name-heading" } },
+        h("h2", { id: "name-heading" }, h("label", { htmlFor: "learner-name", text: t("yourName") })),
+        nameInput,
+        h("p", { id: "learner-name-hint", class: "hint-text", text: signedIn ? t("signedInAs", { name: signedIn.user.displayName }) : t("nameHint") })),
+      h("section", { class: "card setup-card", attrs: { "aria-labelledby": "lesson-heading" } },
+        h("h2", { id: "lesson-heading", text: t("chooseLesson") }),
+        lessons.length === 0 ? h("p", { text: t("loading") }) : h("ul", { class: "lesson-list" },
+          lessons.filter((lesson) => lesson.pack === pack).map((lesson) => h("li", { class: "lesson-card", dataset: { lessonId: lesson.id } },
+            h("div", { class: "lesson-card__text" },
+              h("h3", { id: `lesson-${lesson.id}`, text: lesson.title }),
+              h("p", { class: "lesson-card__meta" },
+                h("span", { class: "badge", text: lesson.level }), " ",
+                h("span", { text: t("lessonLines", { count: lesson.stepCount }) })),
+              h("p", { class: "lesson-card__summary", text: lesson.summary })),
+            h("button", {
+              type: "button", class: "button button--primary", disabled: busyLesson !== null,
+              attrs: { "aria-describedby": `lesson-${lesson.id}`, "aria-busy": busyLesson === lesson.id ? "true" : null },
+              text: busyLesson === lesson.id ? t("loading") : t("startLesson"),
+              on: { click: () => void openLesson(lesson) },
+            }))))));
+  }
+
+  function choosePack(pack: PackSummary): void {
+    remembered.setPack(pack.id);
+    setLanguage(languageForPack(pack.learnerLanguage));
+    app.refreshChrome();
+    render();
+    root.querySelector<HTMLInputElement>(`input[value="${pack.id}"]`)?.focus();
+  }
+
+  async function openLesson(lesson: LessonSummary): Promise<void> {
+    const name = nameInput.value.trim();
+    if (!name) {
+      app.toasts.error(t("nameRequired"), "NAME_REQUIRED");
+      nameInput.focus();
+      return;
+    }
+    busyLesson = lesson.id;
+    render();
+    try {
+      const current = remembered.learner();
+      if (!current || current.user.displayName !== name) remembered.setLearner(await app.api.guest(name));
+      app.navigate(`#/lesson/${encodeURIComponent(lesson.id)}`);
+    } catch (error) {
+      busyLesson = null;
+      render();
+      showApiError(app, error);
+    }
+  }
+
+  render();
+  app.api.lessons().then((catalog) => {
+    if (disposed) return;
+    packs = catalog.packs;
+    lessons = catalog.lessons;
+    const pack = packs.find((candidate) => candidate.id === selectedPack());
+    if (pack) setLanguage(languageForPack(pack.learnerLanguage));
+    app.refreshChrome();
+    render();
+  }, (error) => showApiError(app, error));
+  return () => {
+    disposed = true;
+  };
+}
+
+export function showApiError(app: AppContext, error: unknown): void {
+  if (error instanceof ApiError) {
+    app.toasts.error(error.code === "NETWORK" ? t("networkError") : error.message, error.code);
+    return;
+  }
+  app.toasts.error(error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,259 @@
+/**
+ * A lesson, for a learner: connects to the lesson room, then keeps the conversation, the latest
+ * result and the turn panel in step with the synchronized state, reads partner lines aloud, and
+ * tells the learner how the connection is doing.
+ */
+import { ApiError, type LessonDetails } from "../../api.ts";
+import type { AppContext, Unmount } from "../../app-context.ts";
+import { LinePlayer } from "../../audio/line-player.ts";
+import { language, languageForPack, setLanguage, t, type MessageKey } from "../../i18n.ts";
+import { conversationFor, latestAttemptOf, serverLinesSaid } from "../../session/conversation.ts";
+import { RoomSession, type ConnectionState, type ServerError } from "../../session/room-session.ts";
+import type { LessonSnapshot } from "../../session/snapshot.ts";
+import { SpeakingController } from "../../session/speaking.ts";
+import { newAttemptId } from "../../session/utterance.ts";
+import { remembered } from "../../storage.ts";
+import { h, setChildren } from "../dom.ts";
+import { icon } from "../icons.ts";
+import { ChatView } from "./chat-view.ts";
+import { ResultCard } from "./result-card.ts";
+import { TurnPanel } from "./turn-panel.ts";
+
+interface Parts {
+  chat: ChatView;
+  result: ResultCard;
+  turn: TurnPanel;
+  lobby: HTMLElement;
+  finished: HTMLElement;
+  room: RoomSession;
+}
+
+const CONNECTION_TEXT: Record<ConnectionState, MessageKey> = {
+  connecting: "connConnecting",
+  connected: "connConnected",
+  reconnecting: "connReconnecting",
+  reconnected: "connBack",
+  ended: "connEnded",
+  lost: "connLost",
+  failed: "connFailed",
+};
+
+export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string): Unmount {
+  const learner = remembered.learner();
+  if (!learner) {
+    app.toasts.error(t("nameRequired"), "NAME_REQUIRED");
+    app.navigate("#/");
+    return () => {};
+  }
+  let session: RoomSession | null = null;
+  let speaking: SpeakingController | null = null;
+  let disposed = false;
+  let details: LessonDetails | null = null;
+  let firstSnapshot = true;
+  let parts: Parts | null = null;
+  const cleanups: (() => void)[] = [];
+  const player = new LinePlayer((url) => new URL(url, app.endpoint + "/").href);
+  const display = remembered.display();
+
+  const title = h("h1", { class: "lesson-header__title", text: t("loading") });
+  const subtitle = h("p", { class: "lesson-header__subtitle" });
+  const status = h("p", { class: "status-pill", dataset: { connection: "connecting" }, attrs: { role: "status", "aria-live": "polite" }, text: t("connConnecting") });
+  const toggle = (key: "romanization" | "translation", label: string) => h("label", { class: "switch" },
+    h("input", {
+      type: "checkbox", checked: display[key],
+      on: {
+        change: (event) => {
+          display[key] = (event.target as HTMLInputElement).checked;
+          remembered.setDisplay(display);
+          page.classList.toggle(`lesson--hide-${key}`, !display[key]);
+        },
+      },
+    }), h("span", { text: label }));
+  const voiceNote = h("p", { class: "notice notice--quiet", hidden: true, text: t("noVoice") });
+  const stage = h("div", { class: "lesson-stage" });
+  const page = h("div", { class: "lesson", dataset: { phase: "", connection: "connecting" } },
+    h("header", { class: "lesson-header" },
+      h("div", {}, h("a", { href: "#/", class: "back-link", text: `← ${t("backToLessons")}` }), title, subtitle),
+      status),
+    h("div", { class: "lesson-toolbar" },
+      toggle("romanization", t("showRomanization")),
+      toggle("translation", t("showTranslation")),
+      h("button", { type: "button", class: "button button--quiet", text: t("leave"), on: { click: () => app.navigate("#/") } })),
+    voiceNote,
+    stage);
+  page.classList.toggle("lesson--hide-romanization", !display.romanization);
+  page.classList.toggle("lesson--hide-translation", !display.translation);
+  setChildren(root, page);
+
+  const setConnection = (state: ConnectionState) => {
+    status.textContent = t(CONNECTION_TEXT[state]);
+    status.dataset.connection = state;
+    page.dataset.connection = state;
+  };
+
+  void connect();
+
+  async function connect(): Promise<void> {
+    app.api.lesson(lessonId).then((lesson) => {
+      details = lesson;
+      if (session) render(session.snapshot);
+    }, () => {});
+    try {
+      session = await RoomSession.openLesson(app.endpoint, lessonId, learner!.token, learner!.user.id);
+    } catch (error) {
+      if (disposed) return;
+      setConnection("failed");
+      const message = error instanceof Error ? error.message : String(error);
+      // Matchmaking refusals start with their code: "AUTH_TOKEN_EXPIRED: …".
+      const code = /^([A-Z_]+):/.exec(message)?.[1] ?? (error instanceof ApiError ? error.code : undefined);
+      if (code?.startsWith("AUTH_")) remembered.setLearner(null);
+      app.toasts.error(message, code);
+      setChildren(stage, h("div", { class: "card" }, h("p", { text: message }), h("a", { class: "button button--primary", href: "#/", text: t("backToLessons") })));
+      return;
+    }
+    if (disposed) {
+      void session.leave();
+      return;
+    }
+    setup(session);
+  }
+
+  function setup(room: RoomSession): void {
+    speaking = new SpeakingController(room, { playbackBusy: () => player.busy });
+    const chat = new ChatView({ play: (step) => player.playNow(step) });
+    const result = new ResultCard({
+      replay: async (attempt) => {
+        try {
+          const blob = await app.api.attemptAudio(learner!.token, attempt.id);
+          return h("audio", { controls: true, src: URL.createObjectURL(blob), class: "replay-audio", dataset: { attemptId: attempt.id } });
+        } catch (error) {
+          app.toasts.error(error instanceof Error ? error.message : String(error), error instanceof ApiError ? error.code : undefined);
+          return null;
+        }
+      },
+      retry: () => {
+        void speaking!.retry();
+        turn.focusAnswer();
+      },
+      goOn: (_attempt, stillCurrent) => {
+        if (stillCurrent) room.send("next");
+        turn.focusAnswer();
+      },
+    });
+    const turn = new TurnPanel(speaking, {
+      answer: (text) => room.send("answer", { text, step: room.snapshot.currentStep, attemptId: newAttemptId() }),
+      hint: () => room.send("hint"),
+    });
+    const lobby = h("section", { class: "card lobby" });
+    const finished = h("section", { class: "card finished", hidden: true, attrs: { "aria-live": "polite" } });
+    setChildren(stage, lobby, chat.element, result.element, turn.element, finished);
+
+    cleanups.push(
+      room.onConnection((state) => {
+        setConnection(state);
+        if (state === "reconnected") app.toasts.show({ kind: "success", message: t("connBack") });
+        render(room.snapshot);
+      }),
+      room.onSnapshot((snapshot) => render(snapshot)),
+      room.on<ServerError>("error", (error) => {
+        if (!speaking?.isStrayAudioError(error)) app.toasts.error(error.message, error.code);
+      }),
+      room.on("attempt-accepted", () => turn.answerAccepted()),
+      room.on<{ from: string; text: string }>("tutor-hint", (hint) => app.toasts.info(hint.text, t("hintFromTutor", { name: hint.from }))),
+      room.on("session-ended", () => render(room.snapshot)),
+      player.onIdle(() => speaking?.refresh()),
+      player.onChange(() => {
+        voiceNote.hidden = player.voice !== "none";
+        render(room.snapshot);
+      }),
+    );
+    parts = { chat, result, turn, lobby, finished, room };
+    page.dataset.roomId = room.roomId;
+    setConnection(room.connection);
+    render(room.snapshot);
+  }
+
+  function render(snapshot: LessonSnapshot): void {
+    if (!parts || !snapshot.lesson.id) return;
+    const userId = learner!.user.id;
+    if (firstSnapshot) {
+      firstSnapshot = false;
+      const wanted = languageForPack(snapshot.lesson.learnerLanguage);
+      if (wanted !== language()) {
+        // Opened straight from a link: speak the pack's language.
+        setLanguage(wanted);
+        app.refreshChrome();
+      }
+      player.markSaid(serverLinesSaid(snapshot, userId));
+    } else {
+      player.announce(serverLinesSaid(snapshot, userId));
+    }
+    page.dataset.phase = snapshot.phase;
+    page.dataset.currentStep = String(snapshot.currentStep);
+    title.textContent = snapshot.lesson.title;
+    subtitle.textContent = `${snapshot.lesson.level} · ${snapshot.lesson.pack.toUpperCase()}`;
+    const roleNames = Object.fromEntries(Object.entries(details?.roles ?? {}).map(([role, info]) => [role, info.name]));
+    const items = conversationFor(snapshot, userId, roleNames);
+    parts.chat.update(items, player.currentIndex);
+    parts.result.update(snapshot, latestAttemptOf(snapshot, userId));
+    const waitingItem = items.find((item) => item.kind === "waiting");
+    parts.turn.update(snapshot, userId, waitingItem?.kind === "waiting" ? waitingItem.speakerName : null);
+    renderLobby(parts.lobby, snapshot, parts.room);
+    renderFinished(parts.finished, snapshot, parts.room);
+    speaking?.refresh();
+  }
+
+  function renderLobby(lobby: HTMLElement, snapshot: LessonSnapshot, room: RoomSession): void {
+    lobby.hidden = snapshot.phase !== "lobby";
+    if (lobby.hidden || lobby.dataset.ready === String(!!details)) return;
+    lobby.dataset.ready = String(!!details);
+    const myRole = snapshot.participants[learner!.user.id]?.dialogueRole ?? details?.learnerRole ?? "";
+    const role = details?.roles[myRole];
+    setChildren(lobby,
+      details?.summary ? h("p", { class: "lobby__summary", text: details.summary }) : null,
+      h("p", { class: "lobby__role", text: t("lobbyIntro", { role: role ? `${role.name} — ${role.description}` : myRole }) }),
+      h("button", {
+        type: "button", class: "button button--primary button--large", text: t("start"), dataset: { action: "start" },
+        on: {
+          click: () => {
+            room.send("start");
+            // A tap is what lets the browser speak: warm the voice list up now.
+            try {
+              globalThis.speechSynthesis?.getVoices();
+            } catch {
+              // no speech synthesis
+            }
+          },
+        },
+      }));
+  }
+
+  function renderFinished(finished: HTMLElement, snapshot: LessonSnapshot, room: RoomSession): void {
+    const over = snapshot.phase === "finished" || room.connection === "ended" || room.connection === "lost";
+    finished.hidden = !over;
+    if (!over) return;
+    const completed = snapshot.phase === "finished" && (room.ended?.completed ?? true);
+    const lost = room.connection === "lost" && snapshot.phase !== "finished";
+    const progress = snapshot.progress[learner!.user.id];
+    const version = `${completed}-${lost}-${progress?.bestScore}-${progress?.completedSteps.length}`;
+    if (finished.dataset.version === version) return;
+    finished.dataset.version = version;
+    finished.dataset.completed = String(completed);
+    setChildren(finished,
+      h("h2", {}, completed ? icon("star", "icon icon--big") : null, completed ? t("lessonFinished") : lost ? t("connLost") : t("lessonEnded")),
+      progress ? h("p", { text: `${t("bestScore")}: ${progress.bestScore} · ${t("linesDone")}: ${progress.completedSteps.length}` }) : null,
+      h("div", { class: "finished__actions" },
+        lost ? h("button", { type: "button", class: "button button--primary", text: t("rejoin"), on: { click: () => window.location.reload() } })
+          : h("a", { class: "button button--primary", href: "#/progress", text: t("seeProgress") }),
+        h("a", { class: "button", href: "#/", text: t("backToLessons") })));
+  }
+
+  return async () => {
+    disposed = true;
+    parts?.result.dispose();
+    for (const cleanup of cleanups) cleanup();
+    player.stop();
+    await speaking?.dispose();
+    await session?.leave();
+  };
+}

@@ -1,0 +1,321 @@
+/**
+ * A tutor inside a live session: every learner's state with tutor-only notes and account facts,
+ * the attempt timeline with recordings and grading by hand, live listening, and the controls that
+ * steer the lesson (hint, note, advance, back, end).
+ */
+import { ApiError } from "../../api.ts";
+import type { AppContext, Unmount } from "../../app-context.ts";
+import { LiveListener } from "../../audio/live-listener.ts";
+import { t } from "../../i18n.ts";
+import { RoomSession, type ConnectionState, type ServerError } from "../../session/room-session.ts";
+import type { AttemptSnapshot, LessonSnapshot, ParticipantSnapshot, ProgressSnapshot } from "../../session/snapshot.ts";
+import { remembered } from "../../storage.ts";
+import { scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
+import { formatTime, h, reconcile, setChildren } from "../dom.ts";
+import { icon } from "../icons.ts";
+
+export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: string): Unmount {
+  const tutor = remembered.tutor();
+  if (!tutor) {
+    app.navigate("#/tutor");
+    return () => {};
+  }
+  const listener = new LiveListener();
+  listener.onPlayed = () => {
+    page.dataset.framesPlayed = String(listener.framesPlayed);
+    page.dataset.secondsPlayed = listener.secondsPlayed.toFixed(3);
+  };
+  let session: RoomSession | null = null;
+  let disposed = false;
+  const cleanups: (() => void)[] = [];
+  const learnerCards = new Map<string, LearnerCard>();
+  const attemptItems = new Map<string, AttemptItem>();
+
+  const title = h("h1", { class: "lesson-header__title", text: t("loading") });
+  const subtitle = h("p", { class: "lesson-header__subtitle" });
+  const status = h("p", { class: "status-pill", dataset: { connection: "connecting" }, attrs: { role: "status", "aria-live": "polite" }, text: t("connConnecting") });
+  const control = (label: string, type: string, extra = "") => h("button", {
+    type: "button", class: `button ${extra}`, text: label, dataset: { action: type }, on: { click: () => session?.send(type) },
+  });
+  const backButton = control(`◀ ${t("back")}`, "back");
+  const advanceButton = control(`${t("advance")} ▶`, "advance");
+  const endButton = control(t("end"), "end", "button--danger");
+  const listenToggle = h("button", {
+    type: "button", class: "button listen-toggle", attrs: { "aria-pressed": "false" }, dataset: { action: "listen" },
+    on: {
+      click: async () => {
+        if (listener.isEnabled) listener.disable();
+        else await listener.enable();
+        listenToggle.setAttribute("aria-pressed", String(listener.isEnabled));
+      },
+    },
+  }, icon("headphones"), t("listen"));
+  const learnersList = h("div", { class: "tutor-learners" });
+  const steps = h("ol", { class: "step-list" });
+  const timeline = h("ol", { class: "timeline", attrs: { "aria-live": "polite", "aria-label": t("timeline") } });
+  const noAttempts = h("p", { class: "hint-text", text: t("noAttempts") });
+  const page = h("div", { class: "tutor-session", dataset: { connection: "connecting", phase: "" } },
+    h("header", { class: "lesson-header" },
+      h("div", {}, h("a", { href: "#/tutor", class: "back-link", text: `← ${t("liveSessions")}` }), title, subtitle),
+      status),
+    h("div", { class: "tutor-controls", attrs: { role: "toolbar", "aria-label": t("session") } },
+      backButton, advanceButton, listenToggle, endButton),
+    h("div", { class: "tutor-grid" },
+      h("section", { class: "tutor-column", attrs: { "aria-labelledby": "learners-heading" } }, h("h2", { id: "learners-heading", text: t("learners") }), learnersList),
+      h("section", { class: "tutor-column", attrs: { "aria-labelledby": "timeline-heading" } }, h("h2", { id: "timeline-heading", text: t("timeline") }), noAttempts, timeline),
+      h("section", { class: "tutor-column tutor-column--steps", attrs: { "aria-labelledby": "steps-heading" } }, h("h2", { id: "steps-heading", text: t("conversation") }), steps)));
+  setChildren(root, page);
+
+  const setConnection = (state: ConnectionState) => {
+    status.textContent = t(state === "connected" ? "connConnected" : state === "reconnecting" ? "connReconnecting"
+      : state === "reconnected" ? "connBack" : state === "ended" ? "connEnded" : state === "lost" ? "connLost"
+        : state === "failed" ? "connFailed" : "connConnecting");
+    status.dataset.connection = state;
+    page.dataset.connection = state;
+  };
+
+  void (async () => {
+    try {
+      session = await RoomSession.join(app.endpoint, roomId, tutor.token, tutor.user.id);
+    } catch (error) {
+      if (disposed) return;
+      setConnection("failed");
+      app.toasts.error(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    if (disposed) {
+      void session.leave();
+      return;
+    }
+    const room = session;
+    cleanups.push(
+      room.onSnapshot(render),
+      room.onConnection(setConnection),
+      room.on<ServerError>("error", (error) => app.toasts.error(error.message, error.code)),
+      room.on<{ attemptId: string; codec: string; sampleRate: number }>("utterance-started", (format) => listener.utteranceStarted(format)),
+      room.on<Uint8Array>("learner-audio", (bytes) => listener.push(bytes)),
+    );
+    setConnection(room.connection);
+    render(room.snapshot);
+  })();
+
+  function render(snapshot: LessonSnapshot): void {
+    if (!snapshot.lesson.id || !session) return;
+    page.dataset.phase = snapshot.phase;
+    page.dataset.currentStep = String(snapshot.currentStep);
+    backButton.disabled = advanceButton.disabled = snapshot.phase !== "running";
+    endButton.disabled = snapshot.phase === "finished";
+    title.textContent = snapshot.lesson.title;
+    subtitle.textContent = `${snapshot.phase} · ${t("step")} ${Math.min(snapshot.currentStep + 1, snapshot.steps.length)}/${snapshot.steps.length}`;
+
+    const learners = Object.values(snapshot.participants).filter((participant) => participant.role === "learner");
+    reconcile(learnersList, learners.map((participant) => ({
+      key: participant.id, version: "card",
+      render: () => {
+        const card = new LearnerCard(participant.id, session!);
+        learnerCards.set(participant.id, card);
+        return card.element;
+      },
+    })));
+    for (const participant of learners) learnerCards.get(participant.id)?.update(participant, snapshot.progress[participant.id], snapshot);
+
+    const names = Object.fromEntries(Object.values(snapshot.participants).map((participant) => [participant.id, participant.displayName]));
+    const attempts = [...snapshot.attempts].reverse();
+    noAttempts.hidden = attempts.length > 0;
+    reconcile(timeline, attempts.map((attempt) => ({
+      key: attempt.id, version: "item",
+      render: () => {
+        const item = new AttemptItem(attempt.id, session!, app, tutor!.token);
+        attemptItems.set(attempt.id, item);
+        return item.element;
+      },
+    })));
+    for (const attempt of attempts) attemptItems.get(attempt.id)?.update(attempt, snapshot, names[attempt.learnerId] ?? attempt.learnerId);
+
+    reconcile(steps, snapshot.steps.map((step) => {
+      const current = snapshot.phase === "running" && step.index === snapshot.currentStep;
+      const learner = learners.find((participant) => participant.dialogueRole === step.speaker);
+      return {
+        key: String(step.index), version: JSON.stringify([current, learner?.displayName, step.index < snapshot.currentStep]),
+        render: () => h("li", { class: `step-item${current ? " step-item--current" : ""}${step.index < snapshot.currentStep ? " step-item--done" : ""}`, attrs: { "aria-current": current ? "step" : null } },
+          h("span", { class: "step-item__speaker", text: learner ? `${step.speaker} · ${learner.displayName}` : step.speaker }),
+          h("span", { class: "step-item__korean", attrs: { lang: "ko" }, text: step.korean }),
+          h("span", { class: "step-item__translation", text: step.translation })),
+      };
+    }));
+  }
+
+  return async () => {
+    disposed = true;
+    for (const cleanup of cleanups) cleanup();
+    for (const item of attemptItems.values()) item.dispose();
+    await listener.close();
+    await session?.leave();
+  };
+}
+
+/** One learner: live facts re-drawn on change; the hint and note forms persist. */
+class LearnerCard {
+  readonly element: HTMLElement;
+  private readonly facts = h("div", { class: "learner-card__facts" });
+  private readonly notes = h("ul", { class: "notes" });
+  private version = "";
+
+  constructor(private readonly learnerId: string, session: RoomSession) {
+    const hintInput = h("input", { type: "text", id: `hint-${learnerId}`, maxLength: 300, attrs: { placeholder: t("hintText") } });
+    const noteInput = h("textarea", { id: `note-${learnerId}`, rows: 2, maxLength: 1000, attrs: { placeholder: t("notePlaceholder") } });
+    this.element = h("article", { class: "card learner-card", dataset: { learnerId } },
+      this.facts,
+      h("h3", { class: "learner-card__subhead", text: t("notes") }),
+      this.notes,
+      h("form", {
+        class: "inline-form",
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            if (!noteInput.value.trim()) return;
+            session.send("note", { learnerId, text: noteInput.value.trim() });
+            noteInput.value = "";
+          },
+        },
+      }, h("label", { htmlFor: `note-${learnerId}`, class: "visually-hidden", text: t("addNote") }), noteInput,
+      h("button", { type: "submit", class: "button", text: t("addNote") })),
+      h("form", {
+        class: "inline-form",
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            if (!hintInput.value.trim()) return;
+            session.send("tutor-hint", { learnerId, text: hintInput.value.trim() });
+            hintInput.value = "";
+          },
+        },
+      }, h("label", { htmlFor: `hint-${learnerId}`, class: "visually-hidden", text: t("hintText") }), hintInput,
+      h("button", { type: "submit", class: "button", text: t("sendHint") })));
+  }
+
+  update(participant: ParticipantSnapshot, progress: ProgressSnapshot | undefined, snapshot: LessonSnapshot): void {
+    const version = JSON.stringify([participant, progress, snapshot.steps.length]);
+    if (version === this.version) return;
+    this.version = version;
+    const account = participant.account;
+    setChildren(this.facts,
+      h("div", { class: "learner-card__head" },
+        h("h3", { text: participant.displayName }),
+        h("span", { class: `presence ${participant.connected ? "presence--on" : "presence--off"}`, text: participant.connected ? t("connected") : t("disconnected") }),
+        participant.speaking ? h("span", { class: "speaking-light speaking-light--on", dataset: { speaking: "true" }, text: t("speaking") }) : null),
+      h("dl", { class: "stat-grid stat-grid--compact" },
+        stat(t("role"), participant.dialogueRole),
+        stat(t("platform"), participant.platform),
+        progress ? stat(t("step"), `${Math.min(progress.currentStep + 1, snapshot.steps.length)}/${snapshot.steps.length}`) : null,
+        progress ? stat(t("linesDone"), String(progress.completedSteps.length)) : null,
+        progress ? stat(t("attempts"), String(progress.attemptsCount)) : null,
+        progress ? stat(t("bestScore"), String(progress.bestScore)) : null,
+        progress ? stat(t("hintsUsed"), String(progress.hintsUsed)) : null),
+      progress?.lastHint ? h("p", { class: "hint-bubble", text: progress.lastHint }) : null,
+      account ? h("p", { class: "learner-card__account", dataset: { tutorOnly: "account" } },
+        `${t("account")}: ${account.kind}${account.email ? ` · ${account.email}` : ""} · ${account.userId.slice(0, 8)} · ${account.createdAt.slice(0, 10)}`) : null);
+    setChildren(this.notes, (progress?.notes ?? []).map((note) => h("li", { class: "note", dataset: { tutorOnly: "note" } },
+      h("span", { class: "note__meta", text: `${note.tutorName} · ${formatTime(note.at)}` }), h("span", { text: note.text }))));
+  }
+}
+
+/** One attempt in the timeline: its result re-drawn on change; playback and the grade form persist. */
+class AttemptItem {
+  readonly element: HTMLElement;
+  private readonly content = h("div", { class: "attempt__content" });
+  private readonly playButton: HTMLButtonElement;
+  private readonly audioSlot = h("div", { class: "attempt__audio" });
+  private readonly gradeForm: HTMLFormElement;
+  private readonly score = h("input", { type: "number", min: "0", max: "100", step: "1", required: true, class: "grade-score" });
+  private readonly comment = h("input", { type: "text", maxLength: 500, class: "grade-comment" });
+  private version = "";
+  private audio: HTMLAudioElement | null = null;
+
+  constructor(readonly attemptId: string, session: RoomSession, private readonly app: AppContext, private readonly token: string) {
+    this.score.id = `grade-score-${attemptId}`;
+    this.comment.id = `grade-comment-${attemptId}`;
+    this.playButton = h("button", { type: "button", class: "button", dataset: { action: "play" }, on: { click: () => void this.play() } }, icon("play"), t("play"));
+    this.gradeForm = h("form", {
+      class: "grade-form",
+      on: {
+        submit: (event) => {
+          event.preventDefault();
+          const score = Number(this.score.value);
+          if (!Number.isInteger(score) || score < 0 || score > 100) return;
+          session.send("grade", { attemptId, score, comment: this.comment.value.trim() });
+        },
+      },
+    },
+    h("div", { class: "field field--inline" }, h("label", { htmlFor: this.score.id, text: t("score") }), this.score),
+    h("div", { class: "field field--inline field--grow" }, h("label", { htmlFor: this.comment.id, text: t("comment") }), this.comment),
+    h("button", { type: "submit", class: "button button--primary", text: t("saveGrade") }));
+    this.element = h("li", { class: "card attempt", dataset: { attemptId } },
+      this.content,
+      h("div", { class: "attempt__actions" }, this.playButton, this.audioSlot),
+      this.gradeForm);
+  }
+
+  update(attempt: AttemptSnapshot, snapshot: LessonSnapshot, learnerName: string): void {
+    const line = snapshot.steps[attempt.step]?.korean ?? "";
+    const version = JSON.stringify([attempt, learnerName]);
+    if (version === this.version) return;
+    this.version = version;
+    this.element.dataset.status = attempt.status;
+    this.element.dataset.kind = attempt.kind;
+    const settled = attempt.status !== "recording" && attempt.status !== "evaluating";
+    this.playButton.hidden = attempt.kind !== "spoken" || !settled;
+    setChildren(this.content,
+      h("div", { class: "attempt__head" },
+        h("strong", { text: learnerName }),
+        h("span", { class: "hint-text", text: `${t("step")} ${attempt.step + 1} · ${attempt.kind} · ${formatTime(attempt.createdAt)}` }),
+        statusBadge(attempt)),
+      attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large")
+        : h("p", { class: "attempt__line", attrs: { lang: "ko" }, text: line }),
+      attempt.text ? h("p", { class: "attempt__heard", attrs: { lang: "ko" }, text: `“${attempt.text}”` }) : null,
+      scoreList(attempt),
+      attempt.feedback ? h("p", { class: "result-card__tip", text: attempt.feedback }) : null,
+      attempt.failureReason ? h("p", { class: "result-card__failure", text: attempt.failureReason }) : null,
+      attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
+        h("strong", { text: t("graded", { score: attempt.tutorScore }) }), attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null,
+      attempt.evaluation ? h("details", { class: "attempt__evaluation", dataset: { tutorOnly: "evaluation" } },
+        h("summary", { text: t("evaluation") }), h("pre", { text: prettyJson(attempt.evaluation) })) : null);
+  }
+
+  private async play(): Promise<void> {
+    if (!this.audio) {
+      this.playButton.disabled = true;
+      try {
+        const blob = await this.app.api.attemptAudio(this.token, this.attemptId);
+        this.audio = h("audio", { controls: true, src: URL.createObjectURL(blob), class: "replay-audio", dataset: { attemptId: this.attemptId } });
+        this.audioSlot.append(this.audio);
+      } catch (error) {
+        this.app.toasts.error(error instanceof Error ? error.message : String(error), error instanceof ApiError ? error.code : undefined);
+        return;
+      } finally {
+        this.playButton.disabled = false;
+      }
+    }
+    this.audio.currentTime = 0;
+    await this.audio.play().catch(() => {});
+  }
+
+  dispose(): void {
+    if (this.audio) {
+      this.audio.pause();
+      URL.revokeObjectURL(this.audio.src);
+    }
+  }
+}
+
+function stat(label: string, value: string): HTMLElement {
+  return h("div", { class: "stat" }, h("dt", { text: label }), h("dd", { text: value }));
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
