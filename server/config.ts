@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { KotoError } from "./errors.ts";
+import type { SpeechLimits } from "./speech/limits/usage-limits.ts";
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalText = z.string().trim().min(1).optional();
@@ -106,15 +107,7 @@ export interface SpeechConfig {
   feedback: { provider: "template" } | { provider: "gemini"; apiKey: string; model: string; baseUrl: string | undefined; timeoutMs: number };
   vadEngine: "webrtc" | "energy";
   trailingSilenceMs: number;
-  limits: {
-    maxFrameBytes: number;
-    maxUtteranceMs: number;
-    maxBytesPerSecondPerClient: number;
-    maxConcurrentUtterances: number;
-    maxUtterancesPerMinute: number;
-    maxAudioSecondsPerLearnerPerDay: number;
-    maxAudioSecondsPerDay: number;
-  };
+  limits: SpeechLimits;
 }
 
 /** Reads and validates the environment. Empty strings count as unset, as in most .env files. */
