@@ -1,0 +1,62 @@
+/**
+ * The child end of the bench's IPC channel: answers the parent's requests, reports event-loop delay
+ * and memory, exits when the parent goes away or after a hard time bound.
+ */
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
+type Handler = (payload: any) => unknown;
+
+const LOOP_RESOLUTION_MS = 5;
+/** No bench child outlives this, whatever the parent does. */
+const MAX_LIFETIME_MS = 20 * 60_000;
+
+export function serveParent(handlers: Record<string, Handler>): { ready(info: Record<string, unknown>): void } {
+  if (!process.send) throw new Error("bench children are started by bench/run.ts with an IPC channel");
+  const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  loop.enable();
+  // The histogram holds whole timer intervals: the lag is what exceeds the sampling interval.
+  const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100);
+
+  const all: Record<string, Handler> = {
+    /** Event-loop lag (beyond the 5 ms sampling interval) since the last call, then reset; memory now. */
+    stats: () => {
+      const memory = process.memoryUsage();
+      const result = {
+        eventLoop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max), mean: ms(loop.mean) },
+        memoryMb: {
+          rss: mb(memory.rss), heapUsed: mb(memory.heapUsed), heapTotal: mb(memory.heapTotal),
+          external: mb(memory.external), arrayBuffers: mb(memory.arrayBuffers),
+        },
+      };
+      loop.reset();
+      return result;
+    },
+    gc: () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      return true;
+    },
+    ...handlers,
+  };
+
+  process.on("message", async (message: { id: number; type: string; payload?: unknown }) => {
+    const handler = all[message.type];
+    try {
+      if (!handler) throw new Error(`unknown request ${message.type}`);
+      const result = await handler(message.payload);
+      process.send?.({ id: message.id, result });
+    } catch (error) {
+      process.send?.({ id: message.id, error: (error as Error)?.stack ?? String(error) });
+    }
+  });
+  process.on("disconnect", () => process.exit(0));
+  // A clean exit on SIGTERM, so `--cpu-prof` (BENCH_CPU_PROF) gets to write its profile.
+  process.on("SIGTERM", () => process.exit(0));
+  setTimeout(() => {
+    console.error("bench child: lifetime bound reached, exiting");
+    process.exit(3);
+  }, MAX_LIFETIME_MS).unref();
+
+  return { ready: (info) => process.send?.({ type: "ready", ...info }) };
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;

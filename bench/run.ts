@@ -1,0 +1,608 @@
+/**
+ * `npm run bench` (full, ~6–7 min on a quiet machine) or `BENCH_QUICK=1 npm run bench` (~1.5 min).
+ *
+ * Measures, on this machine, with the load generator in this process and each server in its own
+ * child process (CPU and RSS read from /proc/<pid>):
+ *   1. relay: a bare Colyseus room (ws and uWS) vs the lesson room (uWS), N sessions of one learner
+ *      streaming real-time PCM16 + one tutor receiving the relay: latency, CPU, RSS, ratios;
+ *   2. pipeline overhead: release of a push-to-talk utterance → attempt `scored` in the learner's
+ *      state, minus the fake speech-to-text's fixed delay, at PATCH_RATE_MS 50 and 20;
+ *   3. concurrency: speakers at once until the overhead p95 passes 50 ms;
+ *   4. the audio-in stages per 20 ms frame (bench/audio-stages.ts).
+ * Prints tables and writes bench/results/latest.json. Traffic goes to 127.0.0.1 only; every loop
+ * is bounded in count and time.
+ *
+ * Environment: BENCH_QUICK=1, BENCH_DATABASE_URL (Postgres instead of PGlite in a temp DATA_DIR),
+ * BENCH_CLIENT_WS=ws|undici (the load generator's WebSocket), BENCH_STT_DELAY_MS (default 300),
+ * BENCH_PARTS=relay,pipeline,concurrency (a subset), BENCH_OVERHEAD_BUDGET_MS (default 50),
+ * BENCH_CPU_PROF=<dir> (V8 CPU profiles of the server children), BENCH_RECORDINGS=discard (ablation:
+ * the lesson server does not write recordings, to see what that write costs).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { configSchema } from "../server/config.ts";
+import { benchAudioStages } from "./audio-stages.ts";
+import { startChild, type ChildHandle } from "./lib/children.ts";
+import {
+  BareSession, FIXTURE_MS, LessonSession, MeasureWindow, Pacer, postJson, type LoadContext, type UtteranceResult,
+} from "./lib/load.ts";
+import { cpuWindow, machineFacts, pidsNamed, processRssMb, round1 } from "./lib/proc.ts";
+import { loadSdk, type ClientSocket } from "./lib/sdk.ts";
+import { mapLimit, sleep, summarize, withTimeout, type Summary } from "./lib/stats.ts";
+
+const QUICK = process.env.BENCH_QUICK === "1";
+const STT_DELAY_MS = Number(process.env.BENCH_STT_DELAY_MS ?? 300);
+const CLIENT_WS: ClientSocket = process.env.BENCH_CLIENT_WS === "undici" ? "undici" : "ws";
+const BENCH_TUTOR = { email: "bench-tutor@koto.test", password: "bench tutor password" };
+/** The overhead budget of part 3 (BENCH_OVERHEAD_BUDGET_MS to explore past it). */
+const OVERHEAD_BUDGET_MS = Number(process.env.BENCH_OVERHEAD_BUDGET_MS ?? 50);
+/** BENCH_PARTS=relay,pipeline,concurrency (default: all three; the audio stages always run). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? "relay,pipeline,concurrency").split(",").map((part) => part.trim()));
+
+const plan = QUICK
+  ? {
+      relayVariants: ["bare-uws", "lesson-uws"] as Variant[],
+      relayLadder: [25, 100],
+      relayWarmMs: 1200,
+      relayMeasureMs: 3000,
+      relayUtteranceMs: 6000,
+      pipelineWarmUp: 2,
+      pipelineCount: 10,
+      rampLevels: [10, 50],
+      rampWarmMs: 3000,
+      rampMeasureMs: 6000,
+      rampMaxMeasureMs: 8000,
+      rampTargetUtterances: 40,
+      rampBudgetMs: 30_000,
+    }
+  : {
+      relayVariants: ["bare-ws", "bare-uws", "lesson-uws"] as Variant[],
+      relayLadder: [25, 50, 100, 200, 300],
+      relayWarmMs: 2500,
+      relayMeasureMs: 8000,
+      relayUtteranceMs: 6000,
+      pipelineWarmUp: 3,
+      pipelineCount: 40,
+      rampLevels: [10, 25, 50, 100, 150, 200, 250, 300, 400],
+      rampWarmMs: 4000,
+      rampMeasureMs: 14_000,
+      rampMaxMeasureMs: 40_000,
+      rampTargetUtterances: 200,
+      rampBudgetMs: 220_000,
+    };
+
+type Variant = "bare-ws" | "bare-uws" | "lesson-uws";
+
+const benchStarted = performance.now();
+const sdk = await loadSdk(CLIENT_WS);
+const loadLoop = monitorEventLoopDelay({ resolution: 5 });
+loadLoop.enable();
+/** The load generator's own event-loop lag (beyond the 5 ms sampling interval): high means the generator, not the server, is late. */
+const loopMs = () => {
+  const lag = (ns: number) => Math.max(0, round1(ns / 1e6 - 5));
+  const result = { p99: lag(loadLoop.percentile(99)), max: lag(loadLoop.max) };
+  loadLoop.reset();
+  return result;
+};
+
+const log = (line = "") => console.log(line);
+const table = (headers: string[], rows: (string | number | null | undefined)[][]) => {
+  const cells = [headers, ...rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? "–" : String(cell))))];
+  const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column].length)));
+  const line = (row: string[]) => "  " + row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ");
+  log(line(cells[0]));
+  log("  " + widths.map((width) => "-".repeat(width)).join("  "));
+  for (const row of cells.slice(1)) log(line(row));
+};
+const elapsed = () => `${Math.round((performance.now() - benchStarted) / 1000)} s`;
+
+// ---- machine ---------------------------------------------------------------------------------------
+
+const machine = machineFacts();
+log(`KOTO Live benchmark${QUICK ? " (BENCH_QUICK=1: shortened)" : ""} — ${new Date().toISOString()}`);
+log(`machine: ${machine.cores} cores, ${machine.model}, ${machine.memoryGb} GB, Linux ${machine.kernel}, load average at start ${machine.loadAverage}`);
+log(`node ${machine.node} (server children and this load generator), Colyseus SDK client over ${CLIENT_WS === "ws" ? "the `ws` package" : "undici's WebSocket"}`);
+log("the load generator runs on the SAME machine as the server: it takes CPU the server would otherwise have,");
+log("so every figure below is conservative for a dedicated server. All traffic is 127.0.0.1.");
+log(`fake speech-to-text: its own process, answers after a fixed ${STT_DELAY_MS} ms; store: ${process.env.BENCH_DATABASE_URL ? "Postgres (BENCH_DATABASE_URL)" : "PGlite in a temp DATA_DIR"}; ` +
+  `recordings: ${process.env.BENCH_RECORDINGS === "discard" ? "DISCARDED (ablation)" : "files in DATA_DIR (written and fsynced)"}`);
+log();
+
+// ---- 4. audio-in stages (first: nothing else running) ----------------------------------------------
+
+log("audio-in stages: microseconds per 20 ms frame, one core (bench/audio-stages.ts)");
+const stages = await benchAudioStages();
+table(["stage", "µs"], Object.entries(stages).map(([name, value]) => [name, value]));
+log();
+
+// ---- children ----------------------------------------------------------------------------------------
+
+const tempDirs: string[] = [];
+// Temporary DATA_DIRs go whatever happens (children exit by themselves when this process ends).
+process.on("exit", () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+const stt = await startChild("fake-stt", "fake-stt.ts", { BENCH_STT_DELAY_MS: String(STT_DELAY_MS) });
+const jwtSecret = randomBytes(32).toString("hex");
+
+async function startLessonServer(patchRateMs: number): Promise<ChildHandle> {
+  const dataDir = mkdtempSync(join(tmpdir(), "koto-bench-"));
+  tempDirs.push(dataDir);
+  // Every variable blank first, so nothing from the caller's environment (S3, Gemini keys) leaks in.
+  const env: Record<string, string> = Object.fromEntries(Object.keys(configSchema.shape).map((key) => [key, ""]));
+  Object.assign(env, {
+    PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, TRANSPORT: "uws", LOG_LEVEL: "warn", JWT_SECRET: jwtSecret,
+    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "", SERVE_WEB_CLIENT: "false", PATCH_RATE_MS: String(patchRateMs),
+    STT_PROVIDER: "openai", OPENAI_STT_BASE_URL: stt.info.baseUrl, FEEDBACK_PROVIDER: "template",
+    BENCH_RECORDINGS: process.env.BENCH_RECORDINGS ?? "",
+    // Limits raised so that they never refuse bench traffic: what is measured is the work, not the policy.
+    STT_CONCURRENCY: "256", STT_QUEUE_LIMIT: "10000", STT_TIMEOUT_MS: "20000", MAX_UTTERANCES_PER_MINUTE: "600",
+    MAX_CONCURRENT_UTTERANCES: "10000", MAX_AUDIO_SECONDS_PER_LEARNER_PER_DAY: "86400", MAX_AUDIO_SECONDS_PER_DAY: "100000000",
+    MAX_UTTERANCE_SECONDS: "120", MAX_AUDIO_BYTES_PER_SECOND: "1000000",
+  });
+  return startChild(`koto-server patch ${patchRateMs}`, "koto-server.ts", env);
+}
+
+function context(server: ChildHandle): LoadContext {
+  const window = new MeasureWindow();
+  return { sdk, baseUrl: `http://127.0.0.1:${server.info.port}`, pacer: new Pacer(window), window, errors: new Map() };
+}
+
+async function tutorToken(baseUrl: string): Promise<string> {
+  return (await postJson(baseUrl, "/api/auth/login", BENCH_TUTOR)).token;
+}
+
+/** The processes whose CPU the bench accounts for: the server, this generator, the fake STT and (with BENCH_DATABASE_URL) Postgres. */
+function watched(server: ChildHandle): Record<string, number | number[]> {
+  const pids: Record<string, number | number[]> = { server: server.pid, loadgen: process.pid, stt: stt.pid };
+  if (process.env.BENCH_DATABASE_URL) pids.postgres = pidsNamed("postgres");
+  return pids;
+}
+
+/** CPU the rest of the machine used in a window, in % of the whole machine (what our three processes do not explain). */
+const OTHERS_LIMIT_PERCENT = 10;
+type Usage = ReturnType<ReturnType<typeof cpuWindow>["stop"]>;
+function othersPercent(usage: Usage): number | null {
+  if (usage.machineBusyPercent === null) return null;
+  const ours = Object.values(usage.cpuPercent).reduce<number>((sum, value) => sum + (value ?? 0), 0) / machine.cores;
+  return Math.max(0, round1(usage.machineBusyPercent - ours));
+}
+
+/**
+ * This machine may be shared (other sessions run test suites): before a measurement window, wait
+ * (bounded, from one budget for the whole run) until other processes use under 10 % of it. The last
+ * second of the warm-up is the first sample, so a quiet machine costs no extra time.
+ */
+let quietBudgetMs = QUICK ? 15_000 : 90_000;
+async function warmUpAndWaitForQuiet(pids: Record<string, number | number[]>, warmMs: number): Promise<void> {
+  await sleep(Math.max(0, warmMs - 1000));
+  let waited = 0;
+  for (;;) {
+    const window = cpuWindow(pids);
+    await sleep(1000);
+    const others = othersPercent(window.stop());
+    if (others === null || others < OTHERS_LIMIT_PERCENT || waited >= quietBudgetMs) break;
+    if (waited === 0) log(`  (other processes use ${others} % of the machine: waiting up to ${Math.round(quietBudgetMs / 1000)} s for quiet)`);
+    waited += 1000;
+  }
+  quietBudgetMs = Math.max(0, quietBudgetMs - waited);
+}
+/** A window other processes disturbed is measured again (once, while the quiet budget lasts). */
+async function measureQuietly<T extends { othersPercent: number | null }>(measure: () => Promise<T>, server: ChildHandle): Promise<T> {
+  let row = await measure();
+  for (let retry = 0; retry < 1 && (row.othersPercent ?? 0) >= OTHERS_LIMIT_PERCENT && quietBudgetMs > 0; retry++) {
+    log(`  (window disturbed: other processes used ${row.othersPercent} % of the machine; measuring again)`);
+    await warmUpAndWaitForQuiet(watched(server), 1000);
+    row = await measure();
+  }
+  return row;
+}
+const flag = (others: number | null) => (others !== null && others >= OTHERS_LIMIT_PERCENT ? `${others}!` : others);
+
+const errorsOf = (errors: Map<string, number>) => Object.fromEntries(errors);
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+
+async function closeAll(sessions: { close(): Promise<void> }[]): Promise<void> {
+  await withTimeout(mapLimit(sessions, 32, (session) => session.close()), 30_000, "closing sessions").catch(() => {});
+}
+
+// ---- 1. relay: bare vs lesson ---------------------------------------------------------------------------
+
+interface RelayRow {
+  variant: Variant;
+  sessions: number;
+  connections: number;
+  relayMs: Summary;
+  delivered: number;
+  serverCpuPercent: number | null;
+  loadgenCpuPercent: number | null;
+  sttCpuPercent: number | null;
+  /** Postgres server and backends (BENCH_DATABASE_URL only): outside the server process, still the server's work. */
+  postgresCpuPercent: number | null;
+  machineBusyPercent: number | null;
+  /** CPU used by processes that are not part of the bench, % of the machine. */
+  othersPercent: number | null;
+  serverRssMb: number | null;
+  rssGrowthMb: number | null;
+  kbPerSession: number | null;
+  /** RSS added per session since the previous level of the ladder (the fixed start-up growth left out). */
+  marginalKbPerSession: number | null;
+  serverEventLoop: { p99: number; max: number };
+  loadgenEventLoop: { p99: number; max: number };
+  senderLagP99Ms: number | null;
+  dbWritesPerSecond: number | null;
+  dbCallP99Ms: number | null;
+  utterancesPerSecond: number | null;
+  errors: Record<string, number>;
+  verdict: string;
+}
+
+async function relayLadder(variant: Variant): Promise<{ idleRssMb: number | null; rows: RelayRow[] }> {
+  const lesson = variant === "lesson-uws";
+  const server = lesson
+    ? await startLessonServer(50)
+    : await startChild(`bare-server ${variant}`, "bare-server.ts", { BENCH_TRANSPORT: variant === "bare-ws" ? "ws" : "uws" });
+  const load = context(server);
+  const token = lesson ? await tutorToken(load.baseUrl) : "";
+  await sleep(1000);
+  await server.call("gc");
+  const idleRssMb = processRssMb(server.pid);
+  const sessions: (BareSession | LessonSession)[] = [];
+  const rows: RelayRow[] = [];
+  log(`relay ${variant}: server idle RSS ${idleRssMb?.toFixed(1)} MB`);
+  try {
+    for (const target of plan.relayLadder) {
+      const added = await mapLimit(range(sessions.length, target), 8, async (index) => {
+        if (!lesson) return BareSession.open(load);
+        const session = await LessonSession.open(load, token, `bench learner ${index}`);
+        session.relay(plan.relayUtteranceMs);
+        return session;
+      });
+      sessions.push(...added);
+      await warmUpAndWaitForQuiet(watched(server), plan.relayWarmMs);
+      const measure = async (): Promise<RelayRow> => {
+        await server.call("stats");
+        if (lesson) await server.call("db");
+        const sttServedBefore = lesson ? await stt.call<number>("count") : 0;
+        load.errors.clear();
+        loopMs();
+        const cpu = cpuWindow(watched(server));
+        load.window.open();
+        await sleep(plan.relayMeasureMs);
+        load.window.close();
+        const usage = cpu.stop();
+        const loadgenLoop = loopMs();
+        const stats = await server.call("stats");
+        const db = lesson ? await server.call("db") : null;
+        const sttServed = lesson ? (await stt.call<number>("count")) - sttServedBefore : 0;
+        await sleep(600); // frames sent at the end of the window are still on their way
+        const relayMs = summarize(load.window.relayMs.values());
+        const delivered = load.window.sent ? load.window.delivered / load.window.sent : 0;
+        const rssGrowthMb = usage.rssMb.server !== null && idleRssMb !== null ? usage.rssMb.server - idleRssMb : null;
+        const broken = (relayMs.p99 ?? Infinity) > 250 || delivered < 0.95;
+        const row: RelayRow = {
+          variant, sessions: target, connections: target * 2, relayMs, delivered: Math.round(delivered * 10000) / 100,
+          serverCpuPercent: usage.cpuPercent.server, loadgenCpuPercent: usage.cpuPercent.loadgen, sttCpuPercent: lesson ? usage.cpuPercent.stt : null,
+          postgresCpuPercent: lesson ? usage.cpuPercent.postgres ?? null : null,
+          machineBusyPercent: usage.machineBusyPercent, othersPercent: othersPercent(usage),
+          serverRssMb: usage.rssMb.server === null ? null : round1(usage.rssMb.server),
+          rssGrowthMb: rssGrowthMb === null ? null : round1(rssGrowthMb),
+          kbPerSession: rssGrowthMb === null ? null : Math.round((rssGrowthMb * 1024) / target),
+          marginalKbPerSession: null,
+          serverEventLoop: stats.eventLoop, loadgenEventLoop: loadgenLoop,
+          senderLagP99Ms: summarize(load.window.senderLagMs.values()).p99,
+          dbWritesPerSecond: db ? round1(db.writes / usage.seconds) : null, dbCallP99Ms: db?.p99 ?? null,
+          utterancesPerSecond: lesson ? round1(sttServed / usage.seconds) : null,
+          errors: errorsOf(load.errors), verdict: broken ? "BROKEN" : "ok",
+        };
+        return row;
+      };
+      const row = await measureQuietly(measure, server);
+      // A failure in a window other processes disturbed does not end the ladder: it is marked and the next level runs.
+      const noisy = (row.othersPercent ?? 0) >= OTHERS_LIMIT_PERCENT;
+      if (row.verdict === "BROKEN" && noisy) row.verdict = "BROKEN? (noisy window)";
+      const broken = row.verdict === "BROKEN";
+      const previous = rows.at(-1);
+      if (previous?.serverRssMb != null && row.serverRssMb !== null) {
+        row.marginalKbPerSession = Math.round(((row.serverRssMb - previous.serverRssMb) * 1024) / (target - previous.sessions));
+      }
+      rows.push(row);
+      log(`  N=${target}: relay p50 ${row.relayMs.p50} ms p99 ${row.relayMs.p99} ms, delivered ${row.delivered} %, server CPU ${row.serverCpuPercent} %, ` +
+        `RSS ${row.serverRssMb} MB, load generator CPU ${row.loadgenCpuPercent} %, machine ${row.machineBusyPercent} % busy (others ${row.othersPercent} %)${broken ? "  -> stops here" : ""} (${elapsed()})`);
+      if (broken) break;
+    }
+  } finally {
+    await closeAll(sessions);
+    load.pacer.stop();
+    await server.stop();
+  }
+  return { idleRssMb, rows };
+}
+
+const relay: Record<string, { idleRssMb: number | null; rows: RelayRow[] }> = {};
+if (PARTS.has("relay")) for (const variant of plan.relayVariants) relay[variant] = await relayLadder(variant);
+log();
+
+// ---- 2. pipeline overhead ----------------------------------------------------------------------------
+
+interface OverheadResult {
+  patchRateMs: number;
+  utterances: number;
+  notScored: number;
+  othersPercent: number | null;
+  clientOverheadMs: Summary;
+  serverOverheadMs: Summary;
+  stagesMeanMs: Record<string, number>;
+  sttRoundTripBeyondDelayMs: Summary;
+  /** Store calls and recording writes during the measured utterances: count, p50, p99 per method. */
+  storeCalls: Record<string, { count: number; p50: number | null; p99: number | null }>;
+}
+
+async function pipelineOverhead(patchRateMs: number): Promise<OverheadResult> {
+  const server = await startLessonServer(patchRateMs);
+  const load = context(server);
+  const token = await tutorToken(load.baseUrl);
+  const session = await LessonSession.open(load, token, "bench single speaker");
+  const results: UtteranceResult[] = [];
+  try {
+    for (let i = 0; i < plan.pipelineWarmUp; i++) await session.speak({ fast: true }); // warm-up: JIT, connections to the fake
+    await warmUpAndWaitForQuiet(watched(server), 1000);
+    await server.call("db");
+    const cpu = cpuWindow(watched(server));
+    for (let i = 0; i < plan.pipelineCount; i++) {
+      results.push(await session.speak({ fast: true }));
+      await sleep(50 + Math.random() * 100); // releases land at random points of the patch interval
+    }
+    const others = othersPercent(cpu.stop());
+    const storeCalls = (await server.call("db")).byMethod;
+    const scored = results.filter((result) => result.status === "scored" && result.finishedAt !== null);
+    const rows: { overheadMs: number | null; stages: Record<string, number> | null }[] =
+      await server.call("attempts", scored.map((result) => result.attemptId));
+    const stageSums: Record<string, number> = {};
+    for (const row of rows) for (const [stage, ms] of Object.entries(row.stages ?? {})) stageSums[stage] = (stageSums[stage] ?? 0) + ms;
+    return {
+      patchRateMs,
+      utterances: results.length,
+      notScored: results.length - scored.length,
+      othersPercent: others,
+      clientOverheadMs: summarize(scored.map((result) => result.finishedAt! - result.closedAt - STT_DELAY_MS)),
+      serverOverheadMs: summarize(rows.map((row) => row.overheadMs).filter((ms): ms is number => ms !== null)),
+      stagesMeanMs: Object.fromEntries(Object.entries(stageSums).map(([stage, sum]) => [stage, Math.round((sum / Math.max(1, rows.length)) * 100) / 100])),
+      sttRoundTripBeyondDelayMs: summarize(rows.map((row) => (row.stages?.speechToTextMs ?? STT_DELAY_MS) - STT_DELAY_MS)),
+      storeCalls,
+    };
+  } finally {
+    await closeAll([session]);
+    await server.stop();
+  }
+}
+
+const overhead: OverheadResult[] = [];
+for (const patchRateMs of PARTS.has("pipeline") ? [50, 20] : []) {
+  const result = await pipelineOverhead(patchRateMs);
+  overhead.push(result);
+  log(`pipeline overhead, PATCH_RATE_MS=${patchRateMs}: client p50 ${result.clientOverheadMs.p50} ms p95 ${result.clientOverheadMs.p95} ms; ` +
+    `server-side p50 ${result.serverOverheadMs.p50} ms p95 ${result.serverOverheadMs.p95} ms (${elapsed()})`);
+}
+log();
+
+// ---- 3. concurrency ramp -----------------------------------------------------------------------------
+
+interface RampRow {
+  speakers: number;
+  utterances: number;
+  notScored: Record<string, number>;
+  utterancesPerSecond: number;
+  clientOverheadMs: Summary;
+  serverOverheadMs: Summary;
+  relayMs: Summary;
+  delivered: number;
+  serverCpuPercent: number | null;
+  loadgenCpuPercent: number | null;
+  sttCpuPercent: number | null;
+  postgresCpuPercent: number | null;
+  machineBusyPercent: number | null;
+  othersPercent: number | null;
+  serverRssMb: number | null;
+  serverEventLoop: { p99: number; max: number };
+  loadgenEventLoop: { p99: number; max: number };
+  dbWritesPerSecond: number;
+  dbCallP99Ms: number | null;
+  recordingPutP99Ms: number | null;
+  errors: Record<string, number>;
+  withinBudget: boolean;
+  /** Over budget, but in a window other processes disturbed. */
+  inconclusive?: boolean;
+}
+
+const RAMP_PATCH_RATE_MS = 20;
+/** One speaker's cycle: the fixture, the evaluation, a 0.3–1 s pause. */
+const SPEAKER_CYCLE_MS = FIXTURE_MS + STT_DELAY_MS + 50 + 650;
+/** Long enough for a p95 worth the name (the target utterance count), within the plan's bounds. */
+const rampWindowMs = (speakers: number) =>
+  Math.min(plan.rampMaxMeasureMs, Math.max(plan.rampMeasureMs, (plan.rampTargetUtterances * SPEAKER_CYCLE_MS) / speakers));
+
+async function concurrencyRamp(): Promise<{ rows: RampRow[]; maxWithinBudget: number | null; stoppedBy: string }> {
+  const server = await startLessonServer(RAMP_PATCH_RATE_MS);
+  const load = context(server);
+  const token = await tutorToken(load.baseUrl);
+  const sessions: LessonSession[] = [];
+  const loops: Promise<void>[] = [];
+  const results: UtteranceResult[] = [];
+  const rows: RampRow[] = [];
+  const started = performance.now();
+  let stoppedBy = "all levels measured";
+  try {
+    for (const level of plan.rampLevels) {
+      if (performance.now() - started > plan.rampBudgetMs) {
+        stoppedBy = `time bound (${plan.rampBudgetMs / 1000} s) reached before ${level}`;
+        break;
+      }
+      const added = await mapLimit(range(sessions.length, level), 8, (index) => LessonSession.open(load, token, `bench speaker ${index}`));
+      for (const session of added) {
+        sessions.push(session);
+        // Spread the first utterances over one cycle so releases do not arrive in step.
+        loops.push(session.speakLoop((result) => results.push(result), Math.random() * (FIXTURE_MS + 1000)));
+      }
+      await warmUpAndWaitForQuiet(watched(server), plan.rampWarmMs);
+      const measure = async (): Promise<RampRow & { failedShare: number }> => {
+        await server.call("stats");
+        await server.call("db");
+        load.errors.clear();
+        loopMs();
+        const cpu = cpuWindow(watched(server));
+        load.window.open();
+        const windowStart = performance.now();
+        await sleep(rampWindowMs(level));
+        load.window.close();
+        const windowEnd = performance.now();
+        const usage = cpu.stop();
+        const loadgenLoop = loopMs();
+        const stats = await server.call("stats");
+        const db = await server.call("db");
+        // Utterances released inside the window that are still being evaluated: wait for them (bounded).
+        for (let waited = 0; waited < 8000; waited += 100) {
+          if (!sessions.some((session) => session.awaitingSince !== null && session.awaitingSince >= windowStart && session.awaitingSince < windowEnd)) break;
+          await sleep(100);
+        }
+        const inWindow = results.filter((result) => result.closedAt >= windowStart && result.closedAt < windowEnd);
+        const scored = inWindow.filter((result) => result.status === "scored" && result.finishedAt !== null);
+        const notScored: Record<string, number> = {};
+        for (const result of inWindow) if (result.status !== "scored") notScored[result.status] = (notScored[result.status] ?? 0) + 1;
+        const serverRows: { overheadMs: number | null }[] = await server.call("attempts", scored.map((result) => result.attemptId), 60_000);
+        const clientOverheadMs = summarize(scored.map((result) => result.finishedAt! - result.closedAt - STT_DELAY_MS));
+        const failedShare = inWindow.length ? (inWindow.length - scored.length) / inWindow.length : 1;
+        const withinBudget = (clientOverheadMs.p95 ?? Infinity) <= OVERHEAD_BUDGET_MS && failedShare < 0.02;
+        const row: RampRow = {
+          speakers: level, utterances: inWindow.length, notScored, utterancesPerSecond: round1(inWindow.length / usage.seconds),
+          clientOverheadMs, serverOverheadMs: summarize(serverRows.map((r) => r.overheadMs).filter((ms): ms is number => ms !== null)),
+          relayMs: summarize(load.window.relayMs.values()),
+          delivered: load.window.sent ? Math.round((load.window.delivered / load.window.sent) * 10000) / 100 : 0,
+          serverCpuPercent: usage.cpuPercent.server, loadgenCpuPercent: usage.cpuPercent.loadgen, sttCpuPercent: usage.cpuPercent.stt,
+          postgresCpuPercent: usage.cpuPercent.postgres ?? null,
+          machineBusyPercent: usage.machineBusyPercent, othersPercent: othersPercent(usage),
+          serverRssMb: usage.rssMb.server === null ? null : round1(usage.rssMb.server),
+          serverEventLoop: stats.eventLoop, loadgenEventLoop: loadgenLoop,
+          dbWritesPerSecond: round1(db.writes / usage.seconds), dbCallP99Ms: db.p99,
+          recordingPutP99Ms: db.byMethod["recordings.put"]?.p99 ?? null, errors: errorsOf(load.errors), withinBudget,
+        };
+        return { ...row, failedShare };
+      };
+      const { failedShare, ...row } = await measureQuietly(measure, server);
+      const { clientOverheadMs, withinBudget } = row;
+      rows.push(row);
+      log(`  ${level} speakers: overhead p50 ${clientOverheadMs.p50} ms p95 ${clientOverheadMs.p95} ms (server-side p95 ${row.serverOverheadMs.p95} ms), ` +
+        `${row.utterancesPerSecond} utt/s, server CPU ${row.serverCpuPercent} %, machine ${row.machineBusyPercent} % busy (others ${row.othersPercent} %) (${elapsed()})`);
+      if (!withinBudget && (row.othersPercent ?? 0) >= OTHERS_LIMIT_PERCENT) {
+        log(`  (${level} speakers: over budget in a window other processes disturbed; not conclusive, going on)`);
+        row.inconclusive = true;
+        continue;
+      }
+      if (!withinBudget) {
+        stoppedBy = `overhead p95 ${clientOverheadMs.p95} ms > ${OVERHEAD_BUDGET_MS} ms${failedShare >= 0.02 ? ` or ${Math.round(failedShare * 100)} % not scored` : ""} at ${level}`;
+        break;
+      }
+    }
+  } finally {
+    await closeAll(sessions);
+    await withTimeout(Promise.allSettled(loops), 25_000, "speaker loops").catch(() => {});
+    load.pacer.stop();
+    await server.stop();
+  }
+  const passing = rows.filter((row) => row.withinBudget).map((row) => row.speakers);
+  return { rows, maxWithinBudget: passing.length ? Math.max(...passing) : null, stoppedBy };
+}
+
+let ramp: Awaited<ReturnType<typeof concurrencyRamp>> = { rows: [], maxWithinBudget: null, stoppedBy: "not run (BENCH_PARTS)" };
+if (PARTS.has("concurrency")) {
+  log(`concurrency: speakers at once (each: the 3 s fixture in real time, release, wait for the score, pause 0.3–1 s), PATCH_RATE_MS=${RAMP_PATCH_RATE_MS}`);
+  ramp = await concurrencyRamp();
+}
+log();
+
+await stt.stop();
+
+// ---- summary ---------------------------------------------------------------------------------------------
+
+log("=".repeat(100));
+log(`SUMMARY — ${machine.cores} cores (${machine.model}), node ${machine.node}, load generator on the same machine, total ${elapsed()}`);
+log();
+log(`"others %": CPU of processes outside the bench during the window, % of the machine; "!" marks >= ${OTHERS_LIMIT_PERCENT} % (a noisy window).`);
+log("\"loop p99\": the server's event-loop lag p99 in ms. CPU %: 100 = one core; machine %: 100 = all cores.");
+log();
+log("1. Relay: 1 learner streaming 640-byte PCM16 frames every 20 ms + 1 tutor/spectator receiving the relay, per session");
+log("   (lesson: push-to-talk utterances of 6 s back to back through decode + VAD + relay, each then scored; patchRate 50)");
+const baseline = (variant: Variant, sessions: number) => relay[variant]?.rows.find((row) => row.sessions === sessions);
+const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? (a / b).toFixed(2) : null);
+table(
+  ["variant", "N", "relay p50", "p99", "deliv %", "server CPU %", "RSS MB", "KB/session", "marginal KB", "loop p99", "loadgen CPU %", "machine %", "others %", "cpu x bare-uws", "rss-growth x bare-uws"],
+  Object.values(relay).flatMap(({ rows }) => rows.map((row) => {
+    const bare = baseline("bare-uws", row.sessions);
+    return [
+      row.variant, row.sessions, row.relayMs.p50, row.relayMs.p99, row.delivered, row.serverCpuPercent, row.serverRssMb, row.kbPerSession, row.marginalKbPerSession,
+      row.serverEventLoop.p99, row.loadgenCpuPercent, row.machineBusyPercent, flag(row.othersPercent),
+      row.variant === "bare-uws" ? "1.00" : ratio(row.serverCpuPercent, bare?.serverCpuPercent),
+      row.variant === "bare-uws" ? "1.00" : ratio(row.rssGrowthMb, bare?.rssGrowthMb),
+    ];
+  })),
+);
+log("   idle server RSS (MB, before any session): " + Object.entries(relay).map(([variant, { idleRssMb }]) => `${variant} ${idleRssMb?.toFixed(1)}`).join(", ") +
+  "; KB/session = (RSS - idle) / N, marginal = RSS added per session since the previous N");
+const lessonRows = relay["lesson-uws"]?.rows ?? [];
+if (lessonRows.length) {
+  log("   lesson room extras:");
+  table(["N", "utterances/s", "DB writes/s", "DB call p99 ms", "Postgres CPU %", "fake-STT CPU %", "errors"],
+    lessonRows.map((row) => [row.sessions, row.utterancesPerSecond, row.dbWritesPerSecond, row.dbCallP99Ms, row.postgresCpuPercent, row.sttCpuPercent, JSON.stringify(row.errors)]));
+}
+log();
+log(`2. Pipeline overhead: push-to-talk release -> attempt "scored" in the learner's state, minus the fake STT's ${STT_DELAY_MS} ms`);
+log("   client = measured at the client (includes WAV storage, DB writes, STT HTTP round trip beyond the delay, and the wait for the next patch);");
+log("   server-side = the room's own evaluation.overheadMs (trim + scoring + store + state; excludes STT and feedback calls, storage and patch wait)");
+table(["PATCH_RATE_MS", "utterances", "others %", "client p50", "client p95", "client max", "server p50", "server p95", "STT HTTP beyond delay p50", "stages mean (ms)"],
+  overhead.map((result) => [
+    result.patchRateMs, result.utterances - result.notScored, flag(result.othersPercent), result.clientOverheadMs.p50, result.clientOverheadMs.p95, result.clientOverheadMs.max,
+    result.serverOverheadMs.p50, result.serverOverheadMs.p95, result.sttRoundTripBeyondDelayMs.p50,
+    Object.entries(result.stagesMeanMs).filter(([stage]) => stage !== "speechToTextMs").map(([stage, ms]) => `${stage.replace(/Ms$/, "")} ${ms}`).join(", "),
+  ]));
+log("   on the critical path before the score reaches state (p50 / p99 ms): " + overhead.map((result) => {
+  const call = (name: string) => `${name} ${result.storeCalls[name]?.p50 ?? "–"} / ${result.storeCalls[name]?.p99 ?? "–"}`;
+  return `patch ${result.patchRateMs}: ${call("recordings.put")}, ${call("saveRecording")}, ${call("updateAttemptEvaluation")}`;
+}).join("; "));
+log();
+log(`3. Concurrency (PATCH_RATE_MS=${RAMP_PATCH_RATE_MS}): speakers at once, each with a tutor watching; budget: client overhead p95 <= ${OVERHEAD_BUDGET_MS} ms`);
+table(["speakers", "utt/s", "overhead p50", "p95", "server p95", "relay p99", "server CPU %", "PG CPU %", "RSS MB", "loop p99", "DB writes/s", "DB p99", "WAV put p99", "loadgen CPU %", "machine %", "others %", "not scored", "ok"],
+  ramp.rows.map((row) => [
+    row.speakers, row.utterancesPerSecond, row.clientOverheadMs.p50, row.clientOverheadMs.p95, row.serverOverheadMs.p95, row.relayMs.p99,
+    row.serverCpuPercent, row.postgresCpuPercent, row.serverRssMb, row.serverEventLoop.p99, row.dbWritesPerSecond, row.dbCallP99Ms, row.recordingPutP99Ms,
+    row.loadgenCpuPercent, row.machineBusyPercent, flag(row.othersPercent),
+    Object.keys(row.notScored).length ? JSON.stringify(row.notScored) : 0, row.withinBudget ? "yes" : row.inconclusive ? "NO (noisy)" : "NO",
+  ]));
+log(`   max speakers at once with overhead p95 <= ${OVERHEAD_BUDGET_MS} ms: ${ramp.maxWithinBudget ?? "none"} (stopped: ${ramp.stoppedBy})`);
+log();
+log("4. Audio-in stages (µs per 20 ms frame, one core): " + Object.entries(stages).map(([name, value]) => `${name} ${value}`).join(", "));
+
+const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+const output = {
+  generatedAt: new Date().toISOString(),
+  quick: QUICK,
+  machine,
+  loadGenerator: { sameMachine: true, clientWebSocket: CLIENT_WS, process: "bench/run.ts (parent)" },
+  settings: {
+    parts: [...PARTS], sttDelayMs: STT_DELAY_MS, store: process.env.BENCH_DATABASE_URL ? "postgres" : "pglite",
+    recordings: process.env.BENCH_RECORDINGS === "discard" ? "discarded" : "files", plan, overheadBudgetMs: OVERHEAD_BUDGET_MS },
+  audioStagesUs: stages,
+  relay,
+  pipelineOverhead: overhead,
+  concurrency: { patchRateMs: RAMP_PATCH_RATE_MS, ...ramp },
+  totalSeconds: Math.round((performance.now() - benchStarted) / 1000),
+};
+writeFileSync(join(resultsDir, "latest.json"), JSON.stringify(output, null, 2) + "\n");
+const stamp = output.generatedAt.replace(/[:.]/g, "-");
+writeFileSync(join(resultsDir, `run-${stamp}-${QUICK ? "quick" : "full"}-${output.settings.store}.json`), JSON.stringify(output, null, 2) + "\n");
+log(`\nresults written to bench/results/latest.json (${elapsed()})`);
+process.exit(0);
