@@ -214,17 +214,35 @@ export class SpeechTurns {
     const attempt = this.findAttempt(utterance.attemptId);
     if (!attempt) return;
     attempt.status = "evaluating";
-    this.track(this.store(utterance, recorded.samples, recorded.durationMs).then(() => {
-      if (!recorded.spoke) {
-        return this.fail(attempt, reason === "disconnected" ? "DISCONNECTED" : "NO_SPEECH",
-          reason === "disconnected" ? "The connection was lost before we heard you speak." : "We did not hear any speech. Check your microphone and try again.");
-      }
-      return this.evaluate(attempt, recorded.samples, recorded.timing, reason);
-    }));
+    // The recording is written while speech-to-text runs (it is on the path to the score);
+    // the result is only stored once the audio is safe.
+    const stored = this.store(utterance, recorded.samples, recorded.durationMs);
+    if (!recorded.spoke) {
+      this.track(stored.then((kept) => kept
+        ? this.fail(attempt, reason === "disconnected" ? "DISCONNECTED" : "NO_SPEECH",
+            reason === "disconnected" ? "The connection was lost before we heard you speak." : "We did not hear any speech. Check your microphone and try again.")
+        : this.failStorage(attempt)));
+      return;
+    }
+    this.track(this.evaluate(attempt, recorded.samples, recorded.timing, reason, stored));
   }
 
-  /** The audio is kept before anything can fail on it. */
-  private async store(utterance: OpenUtterance, samples: Int16Array, durationMs: number): Promise<void> {
+  private failStorage(attempt: Attempt): Promise<void> {
+    return this.fail(attempt, "RECORDING_STORAGE_UNAVAILABLE", "We could not keep your recording, so it was not scored. Please try again.");
+  }
+
+  /** Keeps the audio; resolves false (logged) when storage failed, so the attempt can say so. */
+  private async store(utterance: OpenUtterance, samples: Int16Array, durationMs: number): Promise<boolean> {
+    try {
+      await this.writeRecording(utterance, samples, durationMs);
+      return true;
+    } catch (error) {
+      this.host.logger.error({ err: error, attemptId: utterance.attemptId }, "could not store a recording");
+      return false;
+    }
+  }
+
+  private async writeRecording(utterance: OpenUtterance, samples: Int16Array, durationMs: number): Promise<void> {
     const wav = encodeWav(samples, PIPELINE_SAMPLE_RATE);
     const key = recordingKey({ sessionId: this.host.roomId, learnerId: utterance.learnerId, attemptId: utterance.attemptId }, "wav");
     this.host.speech.limiter.recordAudioSeconds(utterance.learnerId, durationMs / 1000);
@@ -235,13 +253,14 @@ export class SpeechTurns {
     });
   }
 
-  private async evaluate(attempt: Attempt, samples: Int16Array, timing: EvaluationTiming, reason?: UtteranceEnd): Promise<void> {
+  private async evaluate(attempt: Attempt, samples: Int16Array, timing: EvaluationTiming, reason?: UtteranceEnd, stored: Promise<boolean> = Promise.resolve(true)): Promise<void> {
     attempt.status = "evaluating";
     const endedAt = performance.now();
     const step = this.host.lesson.steps[attempt.step];
     const evaluation = await this.host.speech.evaluate({
       samples, timing, accepted: [...step.accepted], learnerLanguage: this.host.lesson.learnerLanguage,
     });
+    if (!(await stored)) return this.failStorage(attempt);
     const correct = evaluation.status === "scored" && evaluation.correct;
     const details = {
       provider: this.host.speech.sttProvider, endedBy: reason ?? "reevaluated", timing, stages: evaluation.timings,

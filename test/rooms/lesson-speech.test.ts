@@ -354,7 +354,7 @@ describe("Spoken answers with recordings in S3 and tight limits", function () {
   afterEach(async () => {
     await server.close();
     await stt.close();
-    await s3.close();
+    await s3.close().catch(() => {});
   });
 
   it("keeps the recording in the koto-audio bucket and plays it back from there", async () => {
@@ -368,6 +368,16 @@ describe("Spoken answers with recordings in S3 and tight limits", function () {
     const played = await fetch(`${baseUrl(server)}/api/attempts/${attemptId}/audio`, { headers: { authorization: `Bearer ${learner.token}` } });
     assert.equal(played.status, 200);
     assert.deepEqual(new Uint8Array(await played.arrayBuffer()), stored!.bytes);
+    await room.leave();
+  });
+
+  it("tells the learner when the recording could not be kept, and does not score it", async () => {
+    const { room } = await startLesson(server);
+    await s3.close();
+    const attemptId = await speak(room, pcmFrames(speech.samples));
+    const state = await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "failed", "failed", 15000);
+    assert.match(state.attempts.find((a) => a.id === attemptId)!.failureReason, /could not keep your recording/);
+    assert.equal((await server.store.getAttempt(attemptId))?.status, "failed");
     await room.leave();
   });
 
