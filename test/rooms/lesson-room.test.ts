@@ -25,6 +25,15 @@ async function playThrough(room: LessonRoomClient, learnerId: string): Promise<v
   }
 }
 
+/** A learner's new room with a tutor spectating it. */
+async function learnerWithTutor(server: KotoServer) {
+  const mina = await guest(server, "Mina");
+  const kim = await tutor(server);
+  const learnerRoom = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: mina.token });
+  const tutorRoom = await sdk(server).joinById<LessonState>(learnerRoom.roomId, { token: kim.token });
+  return { mina, kim, learnerRoom, tutorRoom };
+}
+
 for (const transport of ["uws", "ws"] as const) {
   describe(`LessonRoom over ${transport}`, function () {
     let server: KotoServer;
@@ -61,10 +70,7 @@ for (const transport of ["uws", "ws"] as const) {
     });
 
     it("delivers tutor-only data to tutors and never to learners", async () => {
-      const mina = await guest(server, "Mina");
-      const kim = await tutor(server);
-      const learnerRoom = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: mina.token });
-      const tutorRoom = await sdk(server).joinById<LessonState>(learnerRoom.roomId, { token: kim.token });
+      const { mina, kim, learnerRoom, tutorRoom } = await learnerWithTutor(server);
       learnerRoom.send("start");
       await waitForState(learnerRoom, (s) => s.phase === "running", "start");
       tutorRoom.send("note", { learnerId: mina.userId, text: "Watch the final consonant in 합니다" });
@@ -87,10 +93,7 @@ for (const transport of ["uws", "ws"] as const) {
     });
 
     it("refuses tutor messages from a learner and learner messages from a tutor, and carries on", async () => {
-      const mina = await guest(server, "Mina");
-      const kim = await tutor(server);
-      const learnerRoom = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: mina.token });
-      const tutorRoom = await sdk(server).joinById<LessonState>(learnerRoom.roomId, { token: kim.token });
+      const { mina, kim, learnerRoom, tutorRoom } = await learnerWithTutor(server);
       for (const type of ["advance", "back", "end", "grade", "note", "tutor-hint"]) {
         const error = nextMessage(learnerRoom, "error");
         learnerRoom.send(type, {});
@@ -205,10 +208,7 @@ for (const transport of ["uws", "ws"] as const) {
     });
 
     it("lets a tutor advance, go back, hint, grade by hand and end the session", async () => {
-      const mina = await guest(server, "Mina");
-      const kim = await tutor(server);
-      const learnerRoom = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: mina.token });
-      const tutorRoom = await sdk(server).joinById<LessonState>(learnerRoom.roomId, { token: kim.token });
+      const { mina, kim, learnerRoom, tutorRoom } = await learnerWithTutor(server);
       learnerRoom.send("start");
       const start = (await waitForState(tutorRoom, (s) => s.phase === "running", "start")).currentStep;
       tutorRoom.send("advance");
@@ -276,10 +276,7 @@ for (const transport of ["uws", "ws"] as const) {
     });
 
     it("keeps a dropped learner's seat and state when they come back inside the window", async () => {
-      const mina = await guest(server, "Mina");
-      const kim = await tutor(server);
-      const learnerRoom = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: mina.token });
-      const tutorRoom = await sdk(server).joinById<LessonState>(learnerRoom.roomId, { token: kim.token });
+      const { mina, kim, learnerRoom, tutorRoom } = await learnerWithTutor(server);
       learnerRoom.send("start");
       await waitForState(learnerRoom, (s) => s.phase === "running", "start");
       const step = learnerRoom.state.steps[learnerRoom.state.currentStep];
