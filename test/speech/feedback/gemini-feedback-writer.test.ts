@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { ATTEMPT_CLOSE, ATTEMPT_OPEN } from "../../../server/speech/feedback/feedback-prompt.ts";
 import type { FeedbackRequest } from "../../../server/speech/feedback/feedback-writer.ts";
 import { GeminiFeedbackWriter } from "../../../server/speech/feedback/gemini-feedback-writer.ts";
-import { ProviderError } from "../../../server/speech/resilience/provider-error.ts";
 import { startFakeGemini, type FakeGemini, type RecordedGeminiRequest } from "../../fakes/fake-gemini.ts";
+import { failureOf } from "../../support/provider-failure.ts";
 
 const API_KEY = "feedback-key";
 
@@ -32,16 +32,6 @@ function dataBlockOf(request: RecordedGeminiRequest): Record<string, unknown> {
   assert.ok(open >= 0 && close > open, "the user turn holds one data block");
   assert.equal(text.indexOf(ATTEMPT_CLOSE, close + 1), -1, "the block is closed exactly once");
   return JSON.parse(text.slice(open + ATTEMPT_OPEN.length, close)) as Record<string, unknown>;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail("expected the call to fail");
 }
 
 describe("GeminiFeedbackWriter", () => {

@@ -1,22 +1,12 @@
 import assert from "node:assert/strict";
 import { KotoError } from "../../../server/errors.ts";
-import { ProviderError } from "../../../server/speech/resilience/provider-error.ts";
 import { GeminiSpeechToText } from "../../../server/speech/stt/gemini-speech-to-text.ts";
 import { startFakeGemini, type FakeGemini } from "../../fakes/fake-gemini.ts";
 import { startLoopbackServer } from "../../fakes/loopback-server.ts";
 import { makeTestWav } from "../../fakes/test-wav.ts";
+import { failureOf } from "../../support/provider-failure.ts";
 
 const API_KEY = "test-key-123";
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 describe("GeminiSpeechToText", () => {
   let fake: FakeGemini;

@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
-import { ProviderError } from "../../../server/speech/resilience/provider-error.ts";
 import { OpenAiSpeechToText } from "../../../server/speech/stt/openai-speech-to-text.ts";
 import { startFakeOpenAiStt, type FakeOpenAiStt } from "../../fakes/fake-openai-stt.ts";
 import { startLoopbackServer } from "../../fakes/loopback-server.ts";
 import { makeTestWav } from "../../fakes/test-wav.ts";
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail("expected the call to fail");
-}
+import { failureOf } from "../../support/provider-failure.ts";
 
 describe("OpenAiSpeechToText", () => {
   let fake: FakeOpenAiStt;
