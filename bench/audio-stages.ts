@@ -77,7 +77,7 @@ export async function benchAudioStages(): Promise<Record<string, number>> {
   results.opusPacketBytes48k = averageBytes(packets48k);
 
   results.sequencerPushUs = measure(frames16k.length, () => {
-    const sequencer = new FrameSequencer();
+    const sequencer = new FrameSequencer<Int16Array>();
     frames16k.forEach((frame, i) => sequencer.push(i, frame));
   });
 

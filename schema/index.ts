@@ -104,12 +104,16 @@ export const Attempt = schema({
   fluency: t.int16().default(0),
   syllables: t.array(SyllableResult),
   feedback: t.string().default(""),
-  /** Why an attempt failed, in words a learner can read. */
+  /** Why an attempt failed, as a code clients translate (protocol error codes). */
+  failureCode: t.string().default(""),
+  /** Why an attempt failed, in English words (clients show the translated failureCode instead). */
   failureReason: t.string().default(""),
   /** Tutor's grade by hand; -1 until graded. Kept beside the automatic score. */
   tutorScore: t.int16().default(0),
   tutorComment: t.string().default(""),
   createdAt: t.float64().default(0),
+  /** The pass rule's answer (every syllable right by sound, or a tutor grade at the pass mark): title and colours follow it. */
+  passed: t.boolean().default(false),
   /** Internal evaluation details (provider, timings, matched answer) for tutors. */
   evaluation: t.string().default("").view(),
 }, "Attempt");

@@ -19,6 +19,8 @@ import type { Store } from "./store/store.ts";
 import { createTransport, listeningPort } from "./transport/create-transport.ts";
 import { defineLessonRoom } from "../rooms/lesson/lesson-room.ts";
 import { createSpeechService, type SpeechService } from "./speech/speech-service.ts";
+import { AttemptService, type AttemptOwner } from "./attempts/attempt-service.ts";
+import { DEFAULT_PASS_MARK } from "./attempts/attempt.ts";
 
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
 const webClientDist = fileURLToPath(new URL("../web-client/dist", import.meta.url));
@@ -34,6 +36,7 @@ export interface KotoServer {
   colyseus: Server;
   liveRooms: Map<string, Room>;
   speech: SpeechService;
+  attempts: AttemptService;
   /** Stops accepting, disposes rooms, closes the store. */
   close(): Promise<void>;
 }
@@ -59,12 +62,15 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   // Sessions a crashed process left open are over: this process owns no rooms yet.
   const orphans = await store.endOrphanSessions([]);
   if (orphans > 0) logger.info({ orphans }, "closed sessions left open by a previous run");
-  const interrupted = await store.failInterruptedAttempts(
-    "The server restarted while this answer was being evaluated; the recording is kept and a tutor can evaluate it again.",
-  );
-  if (interrupted > 0) logger.warn({ interrupted }, "attempts interrupted by a restart were marked failed");
-
-  const speech = await createSpeechService(config, logger);
+  const speech = await createSpeechService(config, logger, store);
+  const passMark = (config as { passMark?: number }).passMark ?? DEFAULT_PASS_MARK;
+  const attempts = new AttemptService({
+    store, speech, content, logger, passMark,
+    liveOwner: (sessionId) => liveRooms.get(sessionId) as unknown as AttemptOwner | undefined,
+    retry: { intervalMs: 30_000, maxRetries: 5, batch: 10 },
+  });
+  const interrupted = await attempts.recoverInterrupted();
+  if (interrupted.kept + interrupted.lost > 0) logger.warn(interrupted, "attempts interrupted by a restart were marked failed");
   const transport = await createTransport({ kind: config.transport, maxMessageBytes: config.maxMessageBytes });
   const colyseus = new Server({ transport, gracefullyShutdown: options.handleSignals ?? false, greet: false, logger });
   colyseus.define("lesson", defineLessonRoom({
@@ -75,7 +81,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
 
   const started = Date.now();
   const routes = apiRoutes({
-    store, tokens, content, recordings: speech.recordings,
+    store, tokens, content, recordings: speech.recordings, attempts, passMark,
     health: () => ({
       status: "ok",
       version: packageJson.version,
@@ -99,12 +105,14 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   }
   const port = await listeningPort(transport);
   logger.info({ host: config.host, port, transport: config.transport, store: store.kind }, "KOTO Live is listening");
+  attempts.start();
 
   let closing: Promise<void> | undefined;
   return {
-    config, port, store, content, tokens, logger, colyseus, liveRooms, speech,
+    config, port, store, content, tokens, logger, colyseus, liveRooms, speech, attempts,
     close() {
       closing ??= (async () => {
+        await attempts.stop();
         await colyseus.gracefullyShutdown(false);
         await store.close();
       })();

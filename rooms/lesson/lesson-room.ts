@@ -8,21 +8,26 @@ import { Room, ServerError, type Client, type AuthContext } from "@colyseus/core
 import { StateView } from "@colyseus/schema";
 import type { z } from "zod";
 import {
-  AccountInfo, Attempt, DialogueStep, LearnerProgress, LessonInfo, LessonState, Participant, SyllableResult, TutorNote,
+  AccountInfo, DialogueStep, LearnerProgress, LessonInfo, LessonState, Participant, TutorNote,
 } from "../../schema/index.ts";
 import type { Lesson, Role } from "../../server/content/lesson.ts";
 import { KotoError } from "../../server/errors.ts";
 import type { TokenClaims } from "../../server/auth/token-service.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
-import type { Evaluation } from "../../server/speech/pipeline/evaluate-utterance.ts";
-import type { AttemptRecord, SyllableRecord, UserRecord } from "../../server/store/store.ts";
+import type { UserRecord } from "../../server/store/store.ts";
+import { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
+import { attemptPasses, DEFAULT_PASS_MARK, newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts";
 import type { LessonRoomServices } from "./services.ts";
 import {
   createOptionsSchema, describeIssues, joinOptionsSchema, learnerMessages, tutorMessages,
   type LearnerMessageType, type MessagePayload, type TutorMessageType,
 } from "./messages.ts";
 import { chooseDialogueRole, nextLearnerStep, previousLearnerStep, resumeStep } from "./lesson-flow.ts";
-import { SpeechTurns, type SpeechTurnHost } from "./speech-turns.ts";
+import { SpokenTurns, type SpokenTurnsRoom } from "./spoken-turns.ts";
+import { evaluationResult, failedEvaluation, fullSpan } from "../../server/attempts/evaluation-result.ts";
+import { LearnerQueue } from "./learner-queue.ts";
+import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
+import { progressAfterResult, progressWrite, type ProgressFields } from "../../server/progress/progress.ts";
 
 export interface LessonClientAuth extends TokenClaims {
   user: UserRecord;
@@ -33,15 +38,28 @@ type LessonClient = Client & { auth: LessonClientAuth };
 /** Tutors do not take learner seats, but a room still has a ceiling. */
 const MAX_TUTORS_PER_ROOM = 8;
 
-export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTurnHost {
+export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTurnsRoom, AttemptOwner {
   /** Set by `defineLessonRoom`; one set of services per server. */
   protected services!: LessonRoomServices;
   lesson!: Lesson;
-  private speechTurns!: SpeechTurns;
+  private spokenTurns!: SpokenTurns;
+  private attempts!: AttemptLedger;
+  /** Progress and attempt writes, one learner at a time; awaited before the session closes. */
+  private readonly writes = new LearnerQueue();
+  /** Each learner's dialogue role, kept after they leave: completion is judged against that role's lines. */
+  private readonly roles = new Map<string, Role>();
 
-  get store() { return this.services.store; }
-  get speech() { return this.services.speech; }
-  get logger() { return this.services.logger; }
+  private get passMark(): number {
+    return (this.services.config as { passMark?: number }).passMark ?? DEFAULT_PASS_MARK;
+  }
+
+  /**
+   * The last line of defence: an error no handler caught is logged and the room carries on. Colyseus
+   * wraps every message handler, timer and lifecycle hook with this when it is defined.
+   */
+  onUncaughtException(error: unknown, methodName: string): void {
+    this.services.logger.error({ err: error, roomId: this.roomId, methodName }, "uncaught error in a lesson room");
+  }
 
   async onAuth(_client: Client, options: unknown, context: AuthContext): Promise<LessonClientAuth> {
     const token = (options as { token?: unknown } | undefined)?.token ?? context.token;
@@ -76,11 +94,16 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
     for (const type of Object.keys(tutorMessages) as TutorMessageType[]) {
       this.onMessage(type, (client, payload) => this.dispatch(client as LessonClient, "tutor", type, payload));
     }
-    this.speechTurns = new SpeechTurns(this);
-    this.speechTurns.attemptsLookup = (id) => this.state.attempts.find((attempt) => attempt.id === id);
-    this.onMessageBytes("audio", (client, bytes: Uint8Array) => this.receiveAudio(client as LessonClient, bytes));
+    this.attempts = new AttemptLedger({
+      store: this.services.store, attempts: this.state.attempts, passMark: this.passMark,
+      reveal: (attempt) => { for (const tutor of this.tutorClients()) tutor.view!.add(attempt); },
+    });
+    this.spokenTurns = new SpokenTurns(this, this.attempts, this.services.speech, this.services.logger);
+    this.onMessageBytes("audio", (client, bytes: unknown) => this.receiveAudio(client as LessonClient, bytes));
+    // The type of an unknown message is whatever the client sent (a string, a number, or — for a
+    // message literally named "*" — its payload): describe it without trusting it.
     this.onMessage("*", (client, type) => {
-      sendError(client, new KotoError("MESSAGE_UNKNOWN", `unknown message type "${String(type)}"`));
+      sendError(client, new KotoError("MESSAGE_UNKNOWN", `unknown message type ${describeType(type)}`));
     });
     this.services.onRoomCreated?.(this);
   }
@@ -110,7 +133,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
   }
 
   onDrop(client: LessonClient): void {
-    this.speechTurns.learnerGone(client.auth.userId, client.sessionId);
+    this.spokenTurns.learnerGone(client.auth.userId, client.sessionId);
     const participant = this.state.participants.get(client.auth.userId);
     if (participant) {
       participant.connected = false;
@@ -131,16 +154,16 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
     const { userId, role } = client.auth;
     const participant = this.state.participants.get(userId);
     if (!participant) return;
-    this.speechTurns.learnerGone(userId, client.sessionId);
-    // Saved while the learner still holds a dialogue role: completion is judged against that role's lines.
+    this.spokenTurns.learnerGone(userId, client.sessionId);
     if (role === "learner") await this.saveProgress(userId);
     this.state.participants.delete(userId);
     if (role === "learner") this.refreshServerPlayedSteps();
   }
 
   async onDispose(): Promise<void> {
-    // Attempts being evaluated finish and are stored before the session closes.
-    await this.speechTurns?.settle();
+    // Attempts being evaluated finish and are stored, and every accepted write lands, before the session closes.
+    await this.spokenTurns?.settle();
+    await this.writes.settle();
     await this.services.store.updateSession(this.roomId, {
       phase: this.state.phase, currentStep: this.state.currentStep, ended: true,
     });
@@ -158,6 +181,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
       throw toServerError(new KotoError("ROOM_FULL", `this session already has ${this.state.maxLearners} learner(s)`, 409));
     }
     participant.dialogueRole = role;
+    this.roles.set(participant.id, role);
     this.state.participants.set(participant.id, participant);
 
     const saved = await this.services.store.getProgress(participant.id, this.lesson.id);
@@ -223,9 +247,9 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
       case "note": return this.note(client, payload as MessagePayload<"note">);
       case "grade": return this.grade(client, payload as MessagePayload<"grade">);
       case "end": return this.finish(false);
-      case "utterance-open": return this.speechTurns.openUtterance(client, payload as MessagePayload<"utterance-open">);
-      case "utterance-close": return this.speechTurns.closeUtterance(client);
-      case "reevaluate": return this.reevaluate(payload as MessagePayload<"reevaluate">);
+      case "utterance-open": return this.spokenTurns.openUtterance(client, payload as MessagePayload<"utterance-open">);
+      case "utterance-close": return this.spokenTurns.closeUtterance(client);
+      case "reevaluate": return this.reevaluateAttempt(payload.attemptId);
     }
   }
 
@@ -238,20 +262,24 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
 
   private async answer(client: LessonClient, payload: MessagePayload<"answer">): Promise<void> {
     const step = this.requireOwnStep(client, payload.step);
+    const learnerId = client.auth.userId;
     const result = checkTypedAnswer([...step.accepted], payload.text);
-    const attemptId = payload.attemptId ?? randomUUID();
-    const { inserted, attempt: stored } = await this.services.store.recordAttempt({
-      id: attemptId, sessionId: this.roomId, learnerId: client.auth.userId, lessonId: this.lesson.id,
+    const attempt = newAttempt({
+      id: payload.attemptId ?? randomUUID(), sessionId: this.roomId, learnerId, lessonId: this.lesson.id,
       stepIndex: step.index, kind: "typed", status: "scored", text: payload.text, correct: result.correct,
       overall: result.score.overall, accuracy: result.score.accuracy, completeness: result.score.completeness,
-      fluency: result.score.fluency, syllables: result.score.syllables, feedback: null, failureReason: null,
-      evaluation: { matched: result.matched, engine: "typed" },
+      fluency: result.score.fluency, syllables: result.score.syllables, evaluation: { matched: result.matched, engine: "typed" },
     });
-    // Committed above before the learner hears it was accepted; a replay is acknowledged, not counted.
-    client.send("attempt-accepted", { attemptId, duplicate: !inserted });
-    if (!inserted) return;
-    const attempt = this.addAttemptToState(stored);
-    await this.completeAttempt(client.auth.userId, attempt, result.correct, result.score.overall);
+    const advance = await this.writes.run(learnerId, async () => {
+      const { progress, nextStep } = this.progressWith(learnerId, { ...attempt, tutorScore: null }, true);
+      // The attempt and the progress it earned are one transaction, committed before the learner hears "accepted".
+      const { inserted } = await this.attempts.create(attempt, progress ? this.rowFor(learnerId, progress) : undefined);
+      client.send("attempt-accepted", { attemptId: attempt.id, duplicate: !inserted });
+      if (!inserted || !progress) return null;
+      this.applyProgress(learnerId, progress);
+      return nextStep;
+    });
+    if (advance !== null) await this.moveTo(advance);
   }
 
   private async skip(client: LessonClient): Promise<void> {
@@ -290,17 +318,18 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
   }
 
   private async grade(client: LessonClient, payload: MessagePayload<"grade">): Promise<void> {
-    const attempt = this.state.attempts.find((candidate) => candidate.id === payload.attemptId);
-    if (!attempt) throw new KotoError("ATTEMPT_NOT_FOUND", `no attempt "${payload.attemptId}" in this session`, 404);
-    await this.services.store.gradeAttempt(attempt.id, { tutorId: client.auth.userId, score: payload.score, comment: payload.comment });
-    attempt.tutorScore = payload.score;
-    attempt.tutorComment = payload.comment;
-    if (attempt.status === "awaiting-tutor") attempt.status = "scored";
-    const progress = this.state.progress.get(attempt.learnerId);
-    if (progress) {
-      progress.bestScore = Math.max(progress.bestScore, payload.score);
-      await this.saveProgress(attempt.learnerId);
-    }
+    const attempt = this.attempts.require(payload.attemptId);
+    const advance = await this.writes.run(attempt.learnerId, async () => {
+      const before = this.attempts.require(payload.attemptId);
+      const graded = { ...before, tutorScore: payload.score };
+      const { progress, nextStep } = this.progressWith(before.learnerId, graded, false);
+      await this.attempts.move(before.id, "scored", {
+        tutorId: client.auth.userId, tutorScore: payload.score, tutorComment: payload.comment,
+      }, progress ? this.rowFor(before.learnerId, progress) : undefined);
+      if (progress) this.applyProgress(before.learnerId, progress);
+      return nextStep;
+    });
+    if (advance !== null) await this.moveTo(advance);
   }
 
   // ---- state changes ---------------------------------------------------------------------------
@@ -326,60 +355,104 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
     this.broadcast("session-ended", { completed });
   }
 
-  private async saveProgress(learnerId: string, completed = false): Promise<void> {
+  /** Queues a write of the learner's progress as it stands when the write runs (in order with their other writes). */
+  private saveProgress(learnerId: string, finished = false): Promise<void> {
+    return this.writes.run(learnerId, async () => {
+      const progress = this.state.progress.get(learnerId);
+      if (!progress) return;
+      await this.services.store.saveProgress(this.rowFor(learnerId, fieldsOf(progress), finished));
+    });
+  }
+
+  private rowFor(learnerId: string, fields: ProgressFields, finished = false) {
+    return progressWrite(learnerId, this.lesson.id, fields, this.learnerStepCount(learnerId), finished);
+  }
+
+  /**
+   * The learner's progress after a settled attempt (or null when the learner has no progress in this
+   * session), and the step to move the conversation to when a pass answered the current line.
+   */
+  private progressWith(learnerId: string, attempt: Parameters<typeof progressAfterResult>[1], firstResult: boolean):
+    { progress: ProgressFields | null; nextStep: number | null } {
+    const current = this.state.progress.get(learnerId);
+    if (!current) return { progress: null, nextStep: null };
+    const passes = attemptPasses(attempt, this.passMark);
+    const movesOn = passes && this.state.phase === "running" && this.state.currentStep === attempt.stepIndex;
+    const nextStep = movesOn ? nextLearnerStep(this.lesson.steps, attempt.stepIndex + 1, this.learnerRoles()) : null;
+    const progress = progressAfterResult(fieldsOf(current), attempt, {
+      firstResult, passMark: this.passMark, nextStep: nextStep !== null ? Math.min(nextStep, this.state.steps.length) : undefined,
+    });
+    return { progress, nextStep };
+  }
+
+  /** Shows what an attempt changed (only those fields: a hint counted meanwhile stays counted). */
+  private applyProgress(learnerId: string, fields: ProgressFields): void {
     const progress = this.state.progress.get(learnerId);
     if (!progress) return;
-    const lessonDone = completed || progress.completedSteps.length >= this.learnerStepCount(learnerId);
-    await this.services.store.saveProgress({
-      userId: learnerId, lessonId: this.lesson.id,
-      currentStep: lessonDone ? 0 : progress.currentStep,
-      completedSteps: [...progress.completedSteps].sort((a, b) => a - b),
-      attemptsCount: progress.attemptsCount, bestScore: progress.bestScore, hintsUsed: progress.hintsUsed,
-      completedAt: lessonDone ? new Date().toISOString() : null,
+    progress.attemptsCount = fields.attemptsCount;
+    progress.bestScore = fields.bestScore;
+    for (const step of fields.completedSteps) {
+      if (!progress.completedSteps.includes(step)) {
+        progress.completedSteps.push(step);
+        progress.lastHint = "";
+      }
+    }
+  }
+
+  // ---- spoken attempts (SpokenTurnsRoom) -----------------------------------------------------------
+
+  startEvaluating(attemptId: string): Promise<void> {
+    const record = this.attempts.require(attemptId);
+    return this.track(this.writes.run(record.learnerId, async () => {
+      await this.attempts.move(attemptId, "evaluating");
+    }));
+  }
+
+  /** Settles an attempt's first or repeated result: one transaction with the progress it earned, then maybe on to the next line. */
+  settle(attemptId: string, to: "scored" | "failed" | "awaiting-tutor", result: AttemptResult): Promise<void> {
+    const record = this.attempts.require(attemptId);
+    return this.track((async () => {
+      const advance = await this.writes.run(record.learnerId, async () => {
+        const before = this.attempts.require(attemptId);
+        // An attempt counts once, at its first result; `counted` is stored with it so a re-evaluation after a restart knows.
+        const firstResult = before.evaluation?.["counted"] !== true;
+        const settled = { ...result, evaluation: { ...(before.evaluation ?? {}), ...(result.evaluation ?? {}), counted: true } };
+        const candidate = { ...before, ...settled, tutorScore: before.tutorScore };
+        const { progress, nextStep } = to === "scored"
+          ? this.progressWith(before.learnerId, candidate, firstResult)
+          : { progress: firstResult ? this.countOnly(before.learnerId) : null, nextStep: null };
+        await this.attempts.move(attemptId, to, settled, progress ? this.rowFor(before.learnerId, progress) : undefined);
+        if (progress) this.applyProgress(before.learnerId, progress);
+        return nextStep;
+      });
+      if (advance !== null && this.state.phase === "running") await this.moveTo(advance);
+    })());
+  }
+
+  /** A failed first result still counts as an attempt. */
+  private countOnly(learnerId: string): ProgressFields | null {
+    const current = this.state.progress.get(learnerId);
+    return current ? { ...fieldsOf(current), attemptsCount: current.attemptsCount + 1 } : null;
+  }
+
+  /** Runs a kept recording through evaluation again (a tutor's request, or the automatic retry after an outage). */
+  async reevaluateAttempt(attemptId: string, how: { automatic?: boolean } = {}): Promise<void> {
+    const record = this.attempts.require(attemptId);
+    if (record.kind !== "spoken") throw new KotoError("ATTEMPT_NOT_SPOKEN", "only spoken attempts can be evaluated again");
+    const samples = await this.services.speech.keeper.load(attemptId);
+    if (!samples) throw new KotoError("RECORDING_NOT_FOUND", "this attempt has no stored recording", 404);
+    await this.writes.run(record.learnerId, async () => {
+      const retries = this.attempts.require(attemptId).retries + (how.automatic ? 1 : 0);
+      await this.attempts.move(attemptId, "evaluating", { retries });
     });
-  }
-
-  /** Counts a finished attempt in the learner's progress; a correct answer to the current line moves the conversation on. */
-  async completeAttempt(learnerId: string, attempt: Attempt, correct: boolean, score: number | null): Promise<void> {
-    const progress = this.state.progress.get(learnerId);
-    if (!progress) return void (await this.saveStoredProgress(learnerId, attempt, score));
-    progress.attemptsCount += 1;
-    if (score !== null) progress.bestScore = Math.max(progress.bestScore, score);
-    if (correct) {
-      if (!progress.completedSteps.includes(attempt.step)) progress.completedSteps.push(attempt.step);
-      progress.lastHint = "";
-    }
-    if (correct && this.state.phase === "running" && this.state.currentStep === attempt.step) {
-      return this.moveTo(nextLearnerStep(this.lesson.steps, attempt.step + 1, this.learnerRoles()));
-    }
-    await this.saveProgress(learnerId);
-  }
-
-  /** A learner who left before their spoken attempt was scored still gets it counted. */
-  private async saveStoredProgress(learnerId: string, attempt: Attempt, score: number | null): Promise<void> {
-    const saved = await this.services.store.getProgress(learnerId, this.lesson.id);
-    await this.services.store.saveProgress({
-      userId: learnerId, lessonId: this.lesson.id, currentStep: saved?.currentStep ?? attempt.step,
-      completedSteps: saved?.completedSteps ?? [], attemptsCount: (saved?.attemptsCount ?? 0) + 1,
-      bestScore: Math.max(saved?.bestScore ?? 0, score ?? 0), hintsUsed: saved?.hintsUsed ?? 0, completedAt: saved?.completedAt ?? null,
-    });
-  }
-
-  applyEvaluation(attempt: Attempt, evaluation: Evaluation): void {
-    attempt.status = evaluation.status;
-    attempt.text = evaluation.transcript;
-    if (evaluation.status !== "scored") {
-      attempt.failureReason = evaluation.reason;
-      return;
-    }
-    attempt.correct = evaluation.correct;
-    attempt.overall = evaluation.score.overall;
-    attempt.accuracy = evaluation.score.accuracy;
-    attempt.completeness = evaluation.score.completeness;
-    attempt.fluency = evaluation.score.fluency ?? -1;
-    attempt.feedback = evaluation.feedback.tip;
-    attempt.failureReason = "";
-    setSyllables(attempt, evaluation.score.syllables);
+    const step = this.lesson.steps[record.stepIndex];
+    const timing = (record.evaluation?.["timing"] as never) ?? fullSpan(samples.length);
+    const evaluation = await this.services.speech.evaluate({
+      samples, timing, accepted: [...step.accepted], learnerLanguage: this.lesson.learnerLanguage,
+    }).catch(failedEvaluation);
+    await this.settle(attemptId, evaluation.status, evaluationResult(evaluation, {
+      provider: this.services.speech.sttProvider, timing, endedBy: "reevaluated",
+    }));
   }
 
   setSpeaking(learnerId: string, speaking: boolean): void {
@@ -387,47 +460,25 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
     if (participant) participant.speaking = speaking;
   }
 
-  listenersOf(learnerId: string): Client[] {
-    const pair = this.learners().length > 1;
-    return (this.clients as unknown as LessonClient[]).filter((client) =>
-      client.auth && client.auth.userId !== learnerId && (client.auth.role === "tutor" || pair));
+  toListeners(from: Client, type: string, message: Uint8Array | object): void {
+    if (this.clients.length < 2) return;
+    if (message instanceof Uint8Array) this.broadcastBytes(type, message, { except: from });
+    else this.broadcast(type, message, { except: from });
   }
 
-  sendError(client: Client, error: KotoError, type?: string): void {
-    sendError(client, error, type);
-  }
-
-  sendToLearner(learnerId: string, type: string, payload: unknown): void {
-    this.clientOf(learnerId)?.send(type, payload);
-  }
-
-  private receiveAudio(client: LessonClient, bytes: Uint8Array): void {
+  private receiveAudio(client: LessonClient, bytes: unknown): void {
     try {
-      this.speechTurns.receiveFrame(client, bytes);
+      this.spokenTurns.receiveFrame(client, bytes);
     } catch (error) {
-      this.logFailure("audio", error);
+      this.logFailure("audio", error); if (process.env.KOTO_DEBUG) console.error(error);
       sendError(client, new KotoError("INTERNAL", "the server could not take that audio frame"), "audio");
     }
   }
 
-  private async reevaluate(payload: MessagePayload<"reevaluate">): Promise<void> {
-    const attempt = this.state.attempts.find((candidate) => candidate.id === payload.attemptId);
-    if (!attempt) throw new KotoError("ATTEMPT_NOT_FOUND", `no attempt "${payload.attemptId}" in this session`, 404);
-    await this.speechTurns.reevaluate(attempt.id, attempt);
-  }
-
-  addAttemptToState(record: AttemptRecord): Attempt {
-    const attempt = new Attempt({
-      id: record.id, learnerId: record.learnerId, step: record.stepIndex, kind: record.kind, status: record.status,
-      text: record.text, correct: record.correct, overall: record.overall ?? -1, accuracy: record.accuracy ?? -1,
-      completeness: record.completeness ?? -1, fluency: record.fluency ?? -1, feedback: record.feedback ?? "",
-      failureReason: record.failureReason ?? "", tutorScore: -1, createdAt: Date.parse(record.createdAt),
-      evaluation: JSON.stringify(record.evaluation ?? {}),
-    });
-    setSyllables(attempt, record.syllables ?? []);
-    this.state.attempts.push(attempt);
-    for (const tutor of this.tutorClients()) tutor.view!.add(attempt);
-    return attempt;
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.writes.track(work);
+    work.catch((error) => this.logFailure("attempt", error));
+    return work;
   }
 
   /** Lines of roles no learner holds are played by the server (partner lines). */
@@ -467,9 +518,10 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpeechTu
     return this.learners().map((participant) => participant.dialogueRole as Role);
   }
 
+  /** Lines of the learner's dialogue role; 0 when the role is unknown (never "completed" then). */
   private learnerStepCount(learnerId: string): number {
-    const role = this.state.participants.get(learnerId)?.dialogueRole;
-    return this.lesson.steps.filter((step) => step.speaker === role).length;
+    const role = this.roles.get(learnerId);
+    return role ? this.lesson.steps.filter((step) => step.speaker === role).length : 0;
   }
 
   private tutorClients(): LessonClient[] {
@@ -507,14 +559,18 @@ function buildState(lesson: Lesson, maxLearners: number): LessonState {
   return state;
 }
 
-function setSyllables(attempt: Attempt, syllables: SyllableRecord[]): void {
-  attempt.syllables.clear();
-  for (const syllable of syllables) {
-    attempt.syllables.push(new SyllableResult({
-      index: syllable.index ?? -1, target: syllable.target, heard: syllable.heard, verdict: syllable.verdict,
-      jamo: (syllable.jamo ?? []).map((pair) => `${pair.expected}>${pair.heard}`).join(","),
-    }));
-  }
+function fieldsOf(progress: LearnerProgress): ProgressFields {
+  return {
+    currentStep: progress.currentStep, completedSteps: [...progress.completedSteps], attemptsCount: progress.attemptsCount,
+    bestScore: progress.bestScore, hintsUsed: progress.hintsUsed,
+  };
+}
+
+/** A client-chosen message type, described without calling anything on it. */
+function describeType(type: unknown): string {
+  if (typeof type === "string") return JSON.stringify(type.slice(0, 64));
+  if (typeof type === "number") return String(type);
+  return `of kind ${typeof type}`;
 }
 
 function revealToTutor(tutor: LessonClient, ...objects: object[]): void {

@@ -9,12 +9,17 @@ import { lessonSummary, type ContentCatalog } from "../content/lesson.ts";
 import type { Store } from "../store/store.ts";
 import type { RecordingStorage } from "../recordings/index.ts";
 import { bearerToken, endpoint, readJsonBody } from "./endpoint.ts";
+import type { AttemptService } from "../attempts/attempt-service.ts";
+import { attemptToWire } from "../attempts/attempt-mappers.ts";
+import { ATTEMPT_STATUSES, type AttemptStatus } from "../attempts/attempt.ts";
 
 export interface ApiServices {
   store: Store;
   tokens: TokenService;
   content: ContentCatalog;
   recordings: RecordingStorage;
+  attempts: AttemptService;
+  passMark: number;
   health: () => Record<string, unknown>;
 }
 
@@ -102,6 +107,24 @@ export function apiRoutes(services: ApiServices) {
         status: 200,
         headers: { "content-type": audio.contentType, "content-length": String(audio.bytes.byteLength), "cache-control": "private, no-store" },
       });
+    }),
+
+    /** Tutors: attempts by status (for example the failed ones to evaluate again), oldest first. */
+    attemptsByStatus: endpoint("GET", "/api/attempts", async ({ request, query }) => {
+      await authenticate(request, "tutor");
+      const status = query.get("status") ?? "failed";
+      if (!(ATTEMPT_STATUSES as readonly string[]).includes(status)) {
+        throw new KotoError("QUERY_INVALID", `status must be one of ${ATTEMPT_STATUSES.join(", ")}`);
+      }
+      const attempts = await store.listAttemptsByStatus({ statuses: [status as AttemptStatus], limit: 100 });
+      return { attempts: attempts.map((attempt) => attemptToWire(attempt, { passMark: services.passMark, forTutor: true })) };
+    }),
+
+    /** Tutors: run a kept recording through evaluation again, in or outside its session. */
+    reevaluate: endpoint("POST", "/api/attempts/:id/reevaluate", async ({ request, params }) => {
+      await authenticate(request, "tutor");
+      const attempt = await services.attempts.reevaluate(params.id);
+      return { attempt: attemptToWire(attempt, { passMark: services.passMark, forTutor: true }) };
     }),
 
     sessions: endpoint("GET", "/api/sessions", async ({ request, query }) => {

@@ -18,18 +18,27 @@ import { TemplateFeedbackWriter } from "./feedback/template-feedback-writer.ts";
 import type { FeedbackWriter } from "./feedback/feedback-writer.ts";
 import { loadWebRtcVad } from "./audio/index.ts";
 import { evaluateUtterance, type Evaluation, type UtteranceToEvaluate } from "./pipeline/evaluate-utterance.ts";
-import { UtteranceRecorder, type UtteranceFormat } from "./pipeline/utterance-recorder.ts";
+import { SpokenAttempt, type SpokenAttemptListener, type SpokenAttemptTarget, type UtteranceFormat } from "./pipeline/spoken-attempt.ts";
+import { AudioSpool } from "../recordings/audio-spool.ts";
+import { RecordingKeeper } from "../recordings/recording-keeper.ts";
+import type { AttemptAddress } from "../recordings/recording-storage.ts";
+import type { Store } from "../store/store.ts";
+import { join } from "node:path";
 
 export interface SpeechService {
   readonly config: SpeechConfig;
   readonly limiter: UsageLimiter;
   readonly recordings: RecordingStorage;
   readonly sttProvider: SpeechToText["name"];
-  openRecorder(format: UtteranceFormat): Promise<UtteranceRecorder>;
+  /** Where utterances are spooled as they arrive (read back at start-up after a crash). */
+  readonly spoolDirectory: string;
+  readonly keeper: RecordingKeeper;
+  /** Opens the pipeline of one spoken attempt; its events go to `listener`. */
+  openAttempt(address: AttemptAddress, format: UtteranceFormat, target: SpokenAttemptTarget, listener: SpokenAttemptListener): Promise<SpokenAttempt>;
   evaluate(input: UtteranceToEvaluate, signal?: AbortSignal): Promise<Evaluation>;
 }
 
-export async function createSpeechService(config: Config, logger: Logger): Promise<SpeechService> {
+export async function createSpeechService(config: Config, logger: Logger, store: Store): Promise<SpeechService> {
   const speech = config.speech;
   const limiter = new UsageLimiter(speech.limits);
   const speechToText = guardedSpeechToText(speech);
@@ -38,18 +47,27 @@ export async function createSpeechService(config: Config, logger: Logger): Promi
   if (speech.vadEngine === "webrtc") await loadWebRtcVad();
   logger.info({ stt: speechToText.name, feedback: speech.feedback.provider, recordings: recordings.kind }, "speech pipeline ready");
 
+  const keeper = new RecordingKeeper(recordings, store);
+  const spoolDirectory = join(config.dataDir, "spool");
+  const evaluate = (input: UtteranceToEvaluate, signal?: AbortSignal) => evaluateUtterance(input, { speechToText, feedback }, signal);
   return {
     config: speech,
     limiter,
     recordings,
     sttProvider: speechToText.name,
-    openRecorder: (format) => UtteranceRecorder.open(format, {
+    spoolDirectory,
+    keeper,
+    openAttempt: (address, format, target, listener) => SpokenAttempt.open(format, {
       maxFrameBytes: speech.limits.maxFrameBytes,
       maxUtteranceMs: speech.limits.maxUtteranceMs,
       trailingSilenceMs: speech.trailingSilenceMs,
       vadEngine: speech.vadEngine,
-    }),
-    evaluate: (input, signal) => evaluateUtterance(input, { speechToText, feedback }, signal),
+    }, {
+      spool: AudioSpool.open(spoolDirectory, address.attemptId),
+      keep: (samples, durationMs) => keeper.keep(address, samples, durationMs),
+      evaluate,
+    }, target, listener),
+    evaluate,
   };
 }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { SqlDatabase } from "./sql-database.ts";
+import type { SqlDatabase, SqlExecutor } from "./sql-database.ts";
 import type {
-  AttemptEvaluation, AttemptRecord, NewAttempt, ParticipantRole, ProgressRecord, RecordingRecord,
+  AttemptRecord, NewAttempt, ParticipantRole, ProgressRecord, ProgressWrite, RecordingRecord,
   SessionRecord, Store, TutorCredentials, UserRecord,
 } from "./store.ts";
+import type { AttemptStatus } from "../attempts/attempt.ts";
 import { KotoError } from "../errors.ts";
 
 type Row = Record<string, any>;
@@ -22,10 +23,10 @@ function toAttempt(row: Row): AttemptRecord {
     stepIndex: row.step_index, kind: row.kind, status: row.status, text: row.text, correct: row.correct,
     overall: row.overall, accuracy: row.accuracy, completeness: row.completeness, fluency: row.fluency,
     syllables: (json(row.syllables) as AttemptRecord["syllables"]) ?? null,
-    feedback: row.feedback, failureReason: row.failure_reason,
+    feedback: row.feedback, failureCode: row.failure_code ?? null, failureReason: row.failure_reason,
     evaluation: (json(row.evaluation) as AttemptRecord["evaluation"]) ?? null,
     tutorId: row.tutor_id, tutorScore: row.tutor_score, tutorComment: row.tutor_comment,
-    createdAt: iso(row.created_at),
+    retries: row.retries ?? 0, createdAt: iso(row.created_at),
   };
 }
 
@@ -39,13 +40,45 @@ function toProgress(row: Row): ProgressRecord {
 }
 
 const ATTEMPT_COLUMNS =
-  "id, session_id, learner_id, lesson_id, step_index, kind, status, text, correct, overall, accuracy, completeness, fluency, syllables, feedback, failure_reason, evaluation";
+  "id, session_id, learner_id, lesson_id, step_index, kind, status, text, correct, overall, accuracy, completeness, fluency, syllables, feedback, failure_code, failure_reason, evaluation";
+
+const SAVE_PROGRESS_SQL = `INSERT INTO progress (user_id, lesson_id, current_step, completed_steps, attempts_count, best_score, hints_used, completed_at, updated_at)
+  VALUES ($1, $2, $3, $4::int[], $5, $6, $7, $8, now())
+  ON CONFLICT (user_id, lesson_id) DO UPDATE SET current_step = EXCLUDED.current_step,
+    completed_steps = EXCLUDED.completed_steps, attempts_count = EXCLUDED.attempts_count,
+    best_score = greatest(progress.best_score, EXCLUDED.best_score), hints_used = EXCLUDED.hints_used,
+    completed_at = coalesce(progress.completed_at, EXCLUDED.completed_at), updated_at = now()`;
+
+function saveProgressWith(db: SqlExecutor, progress: ProgressWrite): Promise<unknown> {
+  return db.query(SAVE_PROGRESS_SQL, [
+    progress.userId, progress.lessonId, progress.currentStep, progress.completedSteps, progress.attemptsCount,
+    progress.bestScore, progress.hintsUsed, progress.completedAt,
+  ]);
+}
 
 export class SqlStore implements Store {
   readonly kind: "postgres" | "pglite";
 
-  constructor(private readonly db: SqlDatabase) {
-    this.kind = db.kind;
+  private readonly db: SqlDatabase;
+  /** Every query and transaction in flight: `close` waits for them so an accepted write is never cut off. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing: Promise<void> | null = null;
+
+  constructor(database: SqlDatabase) {
+    this.kind = database.kind;
+    const track = <T>(work: Promise<T>): Promise<T> => {
+      this.inFlight.add(work);
+      const forget = () => { this.inFlight.delete(work); };
+      work.then(forget, forget);
+      return work;
+    };
+    this.db = {
+      kind: database.kind,
+      query: (sql, params) => track(database.query(sql, params)),
+      exec: (sql) => track(database.exec(sql)),
+      transaction: (work) => track(database.transaction(work)),
+      close: () => database.close(),
+    };
   }
 
   async createGuest(displayName: string): Promise<UserRecord> {
@@ -133,27 +166,23 @@ export class SqlStore implements Store {
     return rows.length;
   }
 
-  async failInterruptedAttempts(reason: string): Promise<number> {
-    const rows = await this.db.query(
-      "UPDATE attempts SET status = 'failed', failure_reason = $1 WHERE status IN ('recording', 'evaluating') RETURNING id",
-      [reason],
-    );
-    return rows.length;
-  }
-
-  async recordAttempt(attempt: NewAttempt): Promise<{ inserted: boolean; attempt: AttemptRecord }> {
-    const inserted = await this.db.query(
-      `INSERT INTO attempts (${ATTEMPT_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-       ON CONFLICT (id) DO NOTHING RETURNING *`,
-      [
-        attempt.id, attempt.sessionId, attempt.learnerId, attempt.lessonId, attempt.stepIndex, attempt.kind,
-        attempt.status, attempt.text, attempt.correct, attempt.overall, attempt.accuracy, attempt.completeness,
-        attempt.fluency, JSON.stringify(attempt.syllables), attempt.feedback, attempt.failureReason,
-        JSON.stringify(attempt.evaluation),
-      ],
-    );
-    if (inserted[0]) return { inserted: true, attempt: toAttempt(inserted[0]) };
+  async recordAttempt(attempt: NewAttempt, progress?: ProgressWrite): Promise<{ inserted: boolean; attempt: AttemptRecord }> {
+    const inserted = await this.db.transaction(async (tx) => {
+      const rows = await tx.query(
+        `INSERT INTO attempts (${ATTEMPT_COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         ON CONFLICT (id) DO NOTHING RETURNING *`,
+        [
+          attempt.id, attempt.sessionId, attempt.learnerId, attempt.lessonId, attempt.stepIndex, attempt.kind,
+          attempt.status, attempt.text, attempt.correct, attempt.overall, attempt.accuracy, attempt.completeness,
+          attempt.fluency, JSON.stringify(attempt.syllables), attempt.feedback, attempt.failureCode, attempt.failureReason,
+          JSON.stringify(attempt.evaluation),
+        ],
+      );
+      if (rows[0] && progress) await saveProgressWith(tx, progress);
+      return rows[0];
+    });
+    if (inserted) return { inserted: true, attempt: toAttempt(inserted) };
     const existing = await this.getAttempt(attempt.id);
     if (!existing || existing.learnerId !== attempt.learnerId) {
       throw new KotoError("ATTEMPT_ID_TAKEN", "that attempt id is already used; send a new one");
@@ -161,25 +190,34 @@ export class SqlStore implements Store {
     return { inserted: false, attempt: existing };
   }
 
-  async updateAttemptEvaluation(id: string, evaluation: AttemptEvaluation): Promise<void> {
-    await this.db.query(
-      `UPDATE attempts SET status = $2, text = $3, correct = $4, overall = $5, accuracy = $6, completeness = $7,
-         fluency = $8, syllables = $9, feedback = $10, failure_reason = $11, evaluation = $12 WHERE id = $1`,
-      [
-        id, evaluation.status, evaluation.text, evaluation.correct, evaluation.overall, evaluation.accuracy,
-        evaluation.completeness, evaluation.fluency, JSON.stringify(evaluation.syllables), evaluation.feedback,
-        evaluation.failureReason, JSON.stringify(evaluation.evaluation),
-      ],
-    );
+  async updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE attempts SET status = $2, text = $3, correct = $4, overall = $5, accuracy = $6, completeness = $7,
+           fluency = $8, syllables = $9, feedback = $10, failure_code = $11, failure_reason = $12, evaluation = $13,
+           tutor_id = $14, tutor_score = $15, tutor_comment = $16, retries = $17,
+           graded_at = CASE WHEN $15::int IS DISTINCT FROM tutor_score THEN now() ELSE graded_at END
+         WHERE id = $1`,
+        [
+          attempt.id, attempt.status, attempt.text, attempt.correct, attempt.overall, attempt.accuracy,
+          attempt.completeness, attempt.fluency, JSON.stringify(attempt.syllables), attempt.feedback, attempt.failureCode,
+          attempt.failureReason, JSON.stringify(attempt.evaluation), attempt.tutorId, attempt.tutorScore,
+          attempt.tutorComment, attempt.retries,
+        ],
+      );
+      if (progress) await saveProgressWith(tx, progress);
+    });
   }
 
-  async gradeAttempt(id: string, grade: { tutorId: string; score: number; comment: string }): Promise<AttemptRecord | null> {
+  async listAttemptsByStatus(filter: { statuses: AttemptStatus[]; failureCodes?: string[]; maxRetries?: number; limit: number }): Promise<AttemptRecord[]> {
     const rows = await this.db.query(
-      `UPDATE attempts SET tutor_id = $2, tutor_score = $3, tutor_comment = $4, graded_at = now()
-       WHERE id = $1 RETURNING *`,
-      [id, grade.tutorId, grade.score, grade.comment],
+      `SELECT * FROM attempts WHERE status = ANY($1::text[])
+         AND ($2::text[] IS NULL OR failure_code = ANY($2::text[]))
+         AND ($3::int IS NULL OR retries < $3)
+       ORDER BY created_at, id LIMIT $4`,
+      [filter.statuses, filter.failureCodes ?? null, filter.maxRetries ?? null, filter.limit],
     );
-    return rows[0] ? toAttempt(rows[0]) : null;
+    return rows.map(toAttempt);
   }
 
   async getAttempt(id: string): Promise<AttemptRecord | null> {
@@ -201,19 +239,8 @@ export class SqlStore implements Store {
     return rows[0] ? toProgress(rows[0]) : null;
   }
 
-  async saveProgress(progress: Omit<ProgressRecord, "updatedAt">): Promise<void> {
-    await this.db.query(
-      `INSERT INTO progress (user_id, lesson_id, current_step, completed_steps, attempts_count, best_score, hints_used, completed_at, updated_at)
-       VALUES ($1, $2, $3, $4::int[], $5, $6, $7, $8, now())
-       ON CONFLICT (user_id, lesson_id) DO UPDATE SET current_step = EXCLUDED.current_step,
-         completed_steps = EXCLUDED.completed_steps, attempts_count = EXCLUDED.attempts_count,
-         best_score = greatest(progress.best_score, EXCLUDED.best_score), hints_used = EXCLUDED.hints_used,
-         completed_at = coalesce(progress.completed_at, EXCLUDED.completed_at), updated_at = now()`,
-      [
-        progress.userId, progress.lessonId, progress.currentStep, progress.completedSteps, progress.attemptsCount,
-        progress.bestScore, progress.hintsUsed, progress.completedAt,
-      ],
-    );
+  async saveProgress(progress: ProgressWrite): Promise<void> {
+    await saveProgressWith(this.db, progress);
   }
 
   async listProgress(userId: string): Promise<ProgressRecord[]> {
@@ -246,7 +273,11 @@ export class SqlStore implements Store {
       : null;
   }
 
-  async close(): Promise<void> {
-    await this.db.close();
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      await this.db.close();
+    })();
+    return this.closing;
   }
 }

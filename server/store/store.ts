@@ -1,3 +1,5 @@
+import type { AttemptRecord, AttemptStatus, NewAttempt } from "../attempts/attempt.ts";
+
 /**
  * What rooms and HTTP handlers may ask of persistence. Rooms never see SQL; they call this.
  */
@@ -28,44 +30,7 @@ export interface SessionRecord {
   lastScore: number | null;
 }
 
-export interface SyllableRecord {
-  index: number | null;
-  target: string;
-  heard: string;
-  verdict: string;
-  jamo?: { expected: string; heard: string }[];
-}
-
-export interface AttemptRecord {
-  id: string;
-  sessionId: string;
-  learnerId: string;
-  lessonId: string;
-  stepIndex: number;
-  kind: "typed" | "spoken";
-  status: string;
-  text: string;
-  correct: boolean;
-  overall: number | null;
-  accuracy: number | null;
-  completeness: number | null;
-  fluency: number | null;
-  syllables: SyllableRecord[] | null;
-  feedback: string | null;
-  failureReason: string | null;
-  evaluation: Record<string, unknown> | null;
-  tutorId: string | null;
-  tutorScore: number | null;
-  tutorComment: string | null;
-  createdAt: string;
-}
-
-export type NewAttempt = Omit<AttemptRecord, "tutorId" | "tutorScore" | "tutorComment" | "createdAt">;
-
-export type AttemptEvaluation = Pick<
-  AttemptRecord,
-  "status" | "text" | "correct" | "overall" | "accuracy" | "completeness" | "fluency" | "syllables" | "feedback" | "failureReason" | "evaluation"
->;
+export type { AttemptRecord, NewAttempt, SyllableRecord } from "../attempts/attempt.ts";
 
 export interface ProgressRecord {
   userId: string;
@@ -78,6 +43,9 @@ export interface ProgressRecord {
   completedAt: string | null;
   updatedAt: string;
 }
+
+/** A progress row as written; `saveProgress` keeps the best score and the first completion. */
+export type ProgressWrite = Omit<ProgressRecord, "updatedAt">;
 
 export interface RecordingRecord {
   attemptId: string;
@@ -101,18 +69,21 @@ export interface Store {
   listSessions(filter: { live?: boolean; limit: number }): Promise<SessionRecord[]>;
   /** Marks sessions left open by a crash as ended (a fresh process owns no rooms). */
   endOrphanSessions(liveIds: string[]): Promise<number>;
-  /** Attempts a crash left recording or evaluating become failed with `reason`; their audio stays for re-evaluation. */
-  failInterruptedAttempts(reason: string): Promise<number>;
-
-  /** Idempotent on `attempt.id`: a replay returns the stored row and `inserted: false`. */
-  recordAttempt(attempt: NewAttempt): Promise<{ inserted: boolean; attempt: AttemptRecord }>;
-  updateAttemptEvaluation(id: string, evaluation: AttemptEvaluation): Promise<void>;
-  gradeAttempt(id: string, grade: { tutorId: string; score: number; comment: string }): Promise<AttemptRecord | null>;
+  /**
+   * Idempotent on `attempt.id`: a replay returns the stored row and `inserted: false`. With
+   * `progress`, the progress row is written in the same transaction (only when inserted), so an
+   * acknowledged answer never exists without the progress it earned.
+   */
+  recordAttempt(attempt: NewAttempt, progress?: ProgressWrite): Promise<{ inserted: boolean; attempt: AttemptRecord }>;
+  /** Writes every mutable field of the attempt, and `progress` in the same transaction. */
+  updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite): Promise<void>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
   listAttempts(filter: { sessionId?: string; learnerId?: string; lessonId?: string }): Promise<AttemptRecord[]>;
+  /** Oldest first. */
+  listAttemptsByStatus(filter: { statuses: AttemptStatus[]; failureCodes?: string[]; maxRetries?: number; limit: number }): Promise<AttemptRecord[]>;
 
   getProgress(userId: string, lessonId: string): Promise<ProgressRecord | null>;
-  saveProgress(progress: Omit<ProgressRecord, "updatedAt">): Promise<void>;
+  saveProgress(progress: ProgressWrite): Promise<void>;
   listProgress(userId: string): Promise<ProgressRecord[]>;
 
   addTutorNote(note: { sessionId: string; learnerId: string; tutorId: string; text: string }): Promise<void>;

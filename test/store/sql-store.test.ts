@@ -12,7 +12,7 @@ function newAttempt(overrides: Partial<NewAttempt> & Pick<NewAttempt, "id" | "se
   return {
     lessonId: "ko-en-01-greetings", stepIndex: 1, kind: "typed", status: "scored", text: "안녕하세요",
     correct: true, overall: 100, accuracy: 100, completeness: 100, fluency: null,
-    syllables: [{ index: 0, target: "안", heard: "안", verdict: "correct" }], feedback: "Great", failureReason: null,
+    syllables: [{ index: 0, target: "안", heard: "안", verdict: "correct" }], feedback: "Great", failureCode: null, failureReason: null,
     evaluation: { matched: "안녕하세요" },
     ...overrides,
   };
@@ -90,11 +90,27 @@ for (const backend of backends) {
       const learner = await store.createGuest("Mina");
       const tutor = await store.createTutor("t@koto.test", "Kim", "h");
       await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
-      await store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: learner.id, overall: 70 }));
-      const graded = await store.gradeAttempt("a1", { tutorId: tutor.id, score: 90, comment: "좋아요" });
+      const { attempt } = await store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: learner.id, overall: 70 }));
+      await store.updateAttempt({ ...attempt, tutorId: tutor.id, tutorScore: 90, tutorComment: "좋아요" });
+      const graded = await store.getAttempt("a1");
       assert.equal(graded?.overall, 70);
       assert.equal(graded?.tutorScore, 90);
-      assert.equal(await store.gradeAttempt("missing", { tutorId: tutor.id, score: 1, comment: "" }), null);
+      assert.equal(graded?.tutorComment, "좋아요");
+    });
+
+    it("writes an attempt and the progress it earned in one transaction", async () => {
+      const learner = await store.createGuest("Mina");
+      await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
+      const progress = { userId: learner.id, lessonId: "l", currentStep: 3, completedSteps: [1], attemptsCount: 1, bestScore: 100, hintsUsed: 0, completedAt: null };
+      await store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: learner.id, lessonId: "l" }), progress);
+      assert.equal((await store.getProgress(learner.id, "l"))?.currentStep, 3);
+      // A replay is not counted again.
+      await store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: learner.id, lessonId: "l" }), { ...progress, attemptsCount: 2 });
+      assert.equal((await store.getProgress(learner.id, "l"))?.attemptsCount, 1);
+      // A failed progress write rolls the attempt change back with it.
+      const { attempt } = await store.recordAttempt(newAttempt({ id: "a2", sessionId: "room1", learnerId: learner.id, lessonId: "l", status: "evaluating" }));
+      await assert.rejects(store.updateAttempt({ ...attempt, status: "scored" }, { ...progress, userId: "nobody" }));
+      assert.equal((await store.getAttempt("a2"))?.status, "evaluating");
     });
 
     it("upserts progress, never lowering the best score, and it survives reopening", async () => {
@@ -126,15 +142,27 @@ for (const backend of backends) {
       assert.equal((await store.listSessions({ live: true, limit: 10 })).length, 0);
     });
 
-    it("marks attempts a crash interrupted as failed, keeping the others", async () => {
+    it("lists attempts by status and failure code, oldest first, below a retry count", async () => {
       const learner = await store.createGuest("Mina");
       await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
       await store.recordAttempt(newAttempt({ id: "done", sessionId: "room1", learnerId: learner.id }));
       await store.recordAttempt(newAttempt({ id: "cut", sessionId: "room1", learnerId: learner.id, kind: "spoken", status: "evaluating" }));
-      assert.equal(await store.failInterruptedAttempts("restarted"), 1);
-      assert.equal((await store.getAttempt("cut"))?.status, "failed");
-      assert.equal((await store.getAttempt("cut"))?.failureReason, "restarted");
-      assert.equal((await store.getAttempt("done"))?.status, "scored");
+      await store.recordAttempt(newAttempt({ id: "down", sessionId: "room1", learnerId: learner.id, kind: "spoken", status: "failed", failureCode: "STT_UNAVAILABLE" }));
+      const { attempt: tired } = await store.recordAttempt(newAttempt({ id: "tired", sessionId: "room1", learnerId: learner.id, kind: "spoken", status: "failed", failureCode: "STT_UNAVAILABLE" }));
+      await store.updateAttempt({ ...tired, retries: 5 });
+      assert.deepEqual((await store.listAttemptsByStatus({ statuses: ["recording", "evaluating"], limit: 10 })).map((a) => a.id), ["cut"]);
+      assert.deepEqual((await store.listAttemptsByStatus({ statuses: ["failed"], failureCodes: ["STT_UNAVAILABLE"], maxRetries: 5, limit: 10 })).map((a) => a.id), ["down"]);
+      assert.equal((await store.getAttempt("down"))?.failureCode, "STT_UNAVAILABLE");
+    });
+
+    it("waits for writes in flight before it closes", async () => {
+      const learner = await store.createGuest("Mina");
+      const writes = Array.from({ length: 20 }, (_, i) =>
+        store.saveProgress({ userId: learner.id, lessonId: `l${i}`, currentStep: i, completedSteps: [], attemptsCount: 0, bestScore: 0, hintsUsed: 0, completedAt: null }));
+      await store.close();
+      await Promise.all(writes);
+      store = await reopen();
+      assert.equal((await store.listProgress(learner.id)).length, 20);
     });
 
     it("stores recordings and tutor notes", async () => {

@@ -20,6 +20,11 @@ export interface AudioDecoder {
   readonly format: AudioFormat;
   /** One frame's payload in, 16 kHz mono samples out (a fresh array). */
   decode(payload: Uint8Array): Int16Array;
+  /**
+   * Stands in for one lost frame: Opus packet-loss concealment (the decoder extrapolates from
+   * what it heard), silence of the last frame's length for PCM. Keeps the timeline true.
+   */
+  conceal(): Int16Array;
   /** Samples still held back by the resampler's lookahead; call once at the end of the utterance. */
   flush(): Int16Array;
   close(): void;
@@ -52,6 +57,8 @@ class Pcm16FrameDecoder implements AudioDecoder {
   readonly format: AudioFormat;
   private resampler: Resampler | null;
   private closed = false;
+  /** Input samples of the last frame, the length of the silence that stands in for a lost one. */
+  private lastFrameSamples = 0;
 
   constructor(format: AudioFormat) {
     this.format = format;
@@ -68,7 +75,15 @@ class Pcm16FrameDecoder implements AudioDecoder {
       );
     }
     const samples = bytesLEToInt16(payload);
+    this.lastFrameSamples = samples.length;
     return this.resampler ? this.resampler.process(samples) : samples;
+  }
+
+  conceal(): Int16Array {
+    assertOpen(this.closed);
+    // Before any frame: 20 ms, the frame length every client of ours sends.
+    const silence = new Int16Array(this.lastFrameSamples || this.format.sampleRate / 50);
+    return this.resampler ? this.resampler.process(silence) : silence;
   }
 
   flush(): Int16Array {
@@ -90,6 +105,8 @@ class Pcm16FrameDecoder implements AudioDecoder {
 class OpusFrameDecoder implements AudioDecoder {
   readonly format: AudioFormat;
   private decoder: OpusDecoder | null;
+  /** The TOC byte of the last good packet (frame size and mode), reused to ask for concealment. */
+  private lastToc: number | null = null;
 
   constructor(format: AudioFormat) {
     this.format = format;
@@ -111,7 +128,17 @@ class OpusFrameDecoder implements AudioDecoder {
         `the Opus packet could not be decoded (${error instanceof Error ? error.message : String(error)}); send exactly one Opus packet per frame`,
       );
     }
+    this.lastToc = payload[0]! & 0xfc;
     return bytesLEToInt16(pcm);
+  }
+
+  conceal(): Int16Array {
+    const decoder = this.decoder;
+    if (decoder === null) throw closedError();
+    // A one-byte packet (TOC only, code 0) carries a zero-length frame, which libopus decodes
+    // with its packet-loss concealment; the binding refuses an empty buffer.
+    if (this.lastToc === null) return new Int16Array(PIPELINE_SAMPLE_RATE / 50);
+    return bytesLEToInt16(decoder.decode(Uint8Array.of(this.lastToc)));
   }
 
   flush(): Int16Array {

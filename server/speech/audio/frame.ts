@@ -66,7 +66,8 @@ export function parseAudioFrame(
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
     sequence: view.getUint32(0, true),
-    payload: bytes.slice(AUDIO_FRAME_HEADER_BYTES),
+    // A copy even when `bytes` is a Node Buffer (whose slice is a view): transports reuse their buffers.
+    payload: Uint8Array.prototype.slice.call(bytes, AUDIO_FRAME_HEADER_BYTES),
   };
 }
 

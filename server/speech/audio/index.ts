@@ -22,7 +22,7 @@ export {
   type AudioFormat,
 } from "./decoder.ts";
 export { Resampler, type ResamplerQuality } from "./resampler.ts";
-export { FrameSequencer, type FrameSequencerOptions, type FrameSequencerStats } from "./sequencer.ts";
+export { FrameSequencer, LOST, type FrameSequencerOptions, type FrameSequencerStats, type Sequenced } from "./sequencer.ts";
 export {
   VAD_FRAME_MS,
   VAD_FRAME_SAMPLES,

@@ -6,8 +6,6 @@ export interface FrameSequencerOptions {
    * rescues later stragglers but delays everything behind a real loss by that many frames.
    */
   window?: number;
-  /** Silence length for a lost frame before any frame has been seen (after that: the last frame's length). */
-  frameSamples?: number;
   /** A jump further ahead than this is a broken client, not network loss (it would fill seconds of silence). */
   maxGapFrames?: number;
 }
@@ -19,23 +17,27 @@ export interface FrameSequencerStats {
   duplicates: number;
   /** Frames that arrived after a later frame and were put back in their place. */
   reordered: number;
-  /** Frames that never came in time and were replaced by silence. */
+  /** Frames that never came in time (delivered as LOST for the decoder to conceal). */
   lost: number;
-  /** Frames that arrived after they had already been replaced by silence (dropped). */
+  /** Frames that arrived after they had already been declared lost (dropped). */
   late: number;
 }
 
+/** Stands where a frame was lost: the decoder conceals it (Opus packet-loss concealment, or silence for PCM). */
+export const LOST = null;
+export type Sequenced<Frame> = Frame | typeof LOST;
+
 /**
- * Puts one utterance's frames back in order. Delivery is in sequence order with no holes:
- * each frame's samples, or silence of a frame's length where a frame was lost, so the timeline
- * the endpointer measures stays true.
+ * Puts one utterance's wire frames back in order before anything stateful sees them (the Opus
+ * decoder and the resampler carry state from frame to frame). Delivery is in sequence order with
+ * no holes: each frame, or LOST where a frame never came in time, so the decoder can conceal it
+ * and the timeline the endpointer measures stays true.
  */
-export class FrameSequencer {
+export class FrameSequencer<Frame = Uint8Array> {
   private readonly window: number;
   private readonly maxGapFrames: number;
-  private silenceSamples: number;
   private nextSequence = 0;
-  private readonly pending = new Map<number, Int16Array>();
+  private readonly pending = new Map<number, Frame>();
   /** Sequence numbers that were replaced by silence, to tell late frames from duplicates. */
   private readonly lostSequences = new Set<number>();
   private highestSeen = -1;
@@ -43,13 +45,12 @@ export class FrameSequencer {
 
   constructor(options: FrameSequencerOptions = {}) {
     this.window = options.window ?? 4;
-    this.silenceSamples = options.frameSamples ?? 320;
     this.maxGapFrames = options.maxGapFrames ?? 250;
     if (!Number.isInteger(this.window) || this.window < 1) throw new RangeError("window must be a positive integer");
   }
 
-  /** Accepts one decoded frame; returns the samples now ready, oldest first. */
-  push(sequence: number, samples: Int16Array): Int16Array[] {
+  /** Accepts one frame; returns the frames now ready, oldest first (LOST for a missing one). */
+  push(sequence: number, frame: Frame): Sequenced<Frame>[] {
     this.counts.received++;
     if (sequence < this.nextSequence || this.pending.has(sequence)) {
       if (this.lostSequences.has(sequence)) {
@@ -68,9 +69,9 @@ export class FrameSequencer {
     }
     if (sequence < this.highestSeen) this.counts.reordered++;
     this.highestSeen = Math.max(this.highestSeen, sequence);
-    this.pending.set(sequence, samples);
+    this.pending.set(sequence, frame);
 
-    const ready: Int16Array[] = [];
+    const ready: Sequenced<Frame>[] = [];
     this.deliverConsecutive(ready);
     while (this.pending.size > 0 && this.highestSeen - this.nextSequence >= this.window) {
       this.declareLost(ready);
@@ -79,9 +80,9 @@ export class FrameSequencer {
     return ready;
   }
 
-  /** End of the utterance: delivers everything still buffered, filling holes with silence. */
-  flush(): Int16Array[] {
-    const ready: Int16Array[] = [];
+  /** End of the utterance: delivers everything still buffered, LOST for the holes. */
+  flush(): Sequenced<Frame>[] {
+    const ready: Sequenced<Frame>[] = [];
     while (this.pending.size > 0) {
       this.deliverConsecutive(ready);
       if (this.pending.size > 0) this.declareLost(ready);
@@ -98,19 +99,18 @@ export class FrameSequencer {
     return this.nextSequence;
   }
 
-  private deliverConsecutive(ready: Int16Array[]): void {
-    for (let samples = this.pending.get(this.nextSequence); samples; samples = this.pending.get(this.nextSequence)) {
+  private deliverConsecutive(ready: Sequenced<Frame>[]): void {
+    while (this.pending.has(this.nextSequence)) {
+      ready.push(this.pending.get(this.nextSequence)!);
       this.pending.delete(this.nextSequence);
-      if (samples.length > 0) this.silenceSamples = samples.length;
-      ready.push(samples);
       this.nextSequence++;
     }
   }
 
-  private declareLost(ready: Int16Array[]): void {
+  private declareLost(ready: Sequenced<Frame>[]): void {
     this.counts.lost++;
     this.lostSequences.add(this.nextSequence);
-    ready.push(new Int16Array(this.silenceSamples));
+    ready.push(LOST);
     this.nextSequence++;
   }
 }

@@ -1,0 +1,234 @@
+/**
+ * Spoken answers in a lesson room. This class only admits (role, turn, limits), relays audio to
+ * listeners, and maps the pipeline's events onto the attempt; decoding, endpointing, keeping the
+ * recording and evaluating belong to the pipeline (server/speech/pipeline/spoken-attempt.ts), and
+ * the attempt's transitions to its ledger (server/attempts).
+ */
+import { randomUUID } from "node:crypto";
+import type { Client } from "@colyseus/core";
+import type { Logger } from "pino";
+import { KotoError } from "../../server/errors.ts";
+import { assertSupportedAudioFormat } from "../../server/speech/audio/index.ts";
+import type { SpeechService } from "../../server/speech/speech-service.ts";
+import type { SpokenAttempt, SpokenAttemptEvent, UtteranceEnd } from "../../server/speech/pipeline/spoken-attempt.ts";
+import type { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
+import { newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts";
+import { evaluationResult } from "../../server/attempts/evaluation-result.ts";
+import type { Lesson } from "../../server/content/lesson.ts";
+import type { MessagePayload } from "./messages.ts";
+
+export interface SpeakingClient extends Client {
+  auth: { userId: string; role: "learner" | "tutor"; displayName: string };
+}
+
+/** The room's side of a spoken turn: whose turn it is, and what a settled result does to the lesson. */
+export interface SpokenTurnsRoom {
+  readonly roomId: string;
+  readonly lesson: Lesson;
+  requireOwnStep(client: SpeakingClient, claimedStep: number | undefined): { index: number };
+  setSpeaking(learnerId: string, speaking: boolean): void;
+  /** To everyone who may hear the speaker (tutors; the partner in pair practice), encoded once. */
+  toListeners(from: Client, type: string, message: Uint8Array | object): void;
+  /** Settles an attempt with its result (progress, moving on); runs in the learner's write queue. */
+  settle(attemptId: string, to: "scored" | "failed" | "awaiting-tutor", result: AttemptResult): Promise<void>;
+  /** Marks an attempt evaluating (the audio is being kept and evaluated). */
+  startEvaluating(attemptId: string): Promise<void>;
+}
+
+interface OpenTurn {
+  attemptId: string;
+  learnerId: string;
+  client: SpeakingClient;
+  mode: "hands-free" | "push-to-talk";
+  pipeline: SpokenAttempt | null;
+  /** Frames that arrived while the attempt row was being committed. */
+  early: Uint8Array[];
+  release: () => void;
+  /** [id length][ascii id][frame], rewritten in place for each frame: relayed without a new buffer. */
+  relayBuffer: Uint8Array;
+  relayPrefixLength: number;
+}
+
+/** One error per kind per second is enough for a client that floods bad frames. */
+const ERROR_REPEAT_MS = 1000;
+const MAX_EARLY_FRAMES = 50;
+/** Frames still in flight when the server ended an utterance are dropped quietly for this long. */
+const LATE_FRAME_GRACE_MS = 2000;
+
+export class SpokenTurns {
+  private readonly open = new Map<string, OpenTurn>();
+  private readonly lastErrorAt = new Map<string, number>();
+  private readonly endedAt = new Map<string, number>();
+  private readonly pipelines = new Set<SpokenAttempt>();
+
+  constructor(
+    private readonly room: SpokenTurnsRoom,
+    private readonly ledger: AttemptLedger,
+    private readonly speech: SpeechService,
+    private readonly logger: Logger,
+  ) {}
+
+  async openUtterance(client: SpeakingClient, payload: MessagePayload<"utterance-open">): Promise<void> {
+    const learnerId = client.auth.userId;
+    if (this.open.has(learnerId)) {
+      throw new KotoError("UTTERANCE_ALREADY_OPEN", "you are already speaking; finish that answer first", 409);
+    }
+    const step = this.room.requireOwnStep(client, payload.step);
+    const format = { codec: payload.codec, sampleRate: payload.sampleRate };
+    assertSupportedAudioFormat(format);
+    const release = this.speech.limiter.admitUtterance(learnerId);
+    const attemptId = payload.attemptId ?? randomUUID();
+    const prefix = new TextEncoder().encode(attemptId);
+    const turn: OpenTurn = {
+      attemptId, learnerId, client, mode: payload.mode, pipeline: null, early: [], release,
+      relayBuffer: new Uint8Array(1 + prefix.length + this.speech.config.limits.maxFrameBytes + 8),
+      relayPrefixLength: 1 + prefix.length,
+    };
+    turn.relayBuffer[0] = prefix.length;
+    turn.relayBuffer.set(prefix, 1);
+    this.open.set(learnerId, turn);
+    try {
+      const { inserted } = await this.ledger.create(newAttempt({
+        id: attemptId, sessionId: this.room.roomId, learnerId, lessonId: this.room.lesson.id, stepIndex: step.index,
+        kind: "spoken", status: "recording", evaluation: { codec: payload.codec, sampleRate: payload.sampleRate, mode: payload.mode },
+      }));
+      if (!inserted) {
+        throw new KotoError("ATTEMPT_ID_TAKEN", "that attempt id was already used; open the utterance with a new one", 409);
+      }
+      const lessonStep = this.room.lesson.steps[step.index];
+      turn.pipeline = await this.speech.openAttempt(
+        { sessionId: this.room.roomId, learnerId, attemptId }, format,
+        { accepted: [...lessonStep.accepted], learnerLanguage: this.room.lesson.learnerLanguage },
+        (event) => this.onEvent(turn, event),
+      );
+      this.pipelines.add(turn.pipeline);
+      client.send("utterance-opened", { attemptId, step: step.index });
+      this.room.toListeners(client, "utterance-started", { learnerId, attemptId, codec: payload.codec, sampleRate: payload.sampleRate });
+      for (const frame of turn.early.splice(0)) this.pushFrame(turn, frame);
+    } catch (error) {
+      if (this.open.get(learnerId) === turn) this.open.delete(learnerId);
+      release();
+      if (turn.pipeline) void turn.pipeline.end("disconnected");
+      throw error;
+    }
+  }
+
+  /** A binary audio frame. The bytes belong to the transport: copied before anything asynchronous. */
+  receiveFrame(client: SpeakingClient, bytes: unknown): void {
+    // A data message named like the bytes channel arrives here with whatever msgpack decoded.
+    if (!(bytes instanceof Uint8Array)) {
+      return this.throttledError(client, new KotoError("AUDIO_FRAME_INVALID", "audio must be sent as binary frames (room.sendBytes)"));
+    }
+    if (client.auth?.role !== "learner") {
+      return this.throttledError(client, new KotoError("ROLE_FORBIDDEN", "only a learner may send audio", 403));
+    }
+    const learnerId = client.auth.userId;
+    const turn = this.open.get(learnerId);
+    if (!turn || turn.client !== client) {
+      if (Date.now() - (this.endedAt.get(learnerId) ?? 0) < LATE_FRAME_GRACE_MS) return;
+      return this.throttledError(client, new KotoError("AUDIO_WITHOUT_UTTERANCE", "send utterance-open before audio frames"));
+    }
+    try {
+      this.speech.limiter.admitBytes(client.sessionId, bytes.byteLength);
+    } catch (error) {
+      return this.throttledError(client, error as KotoError);
+    }
+    if (!turn.pipeline) {
+      if (turn.early.length >= MAX_EARLY_FRAMES) {
+        return this.throttledError(client, new KotoError("AUDIO_TOO_EARLY", "wait for utterance-opened before streaming more audio"));
+      }
+      turn.early.push(Uint8Array.from(bytes));
+      return;
+    }
+    this.pushFrame(turn, bytes);
+  }
+
+  closeUtterance(client: SpeakingClient): void {
+    const turn = this.open.get(client.auth.userId);
+    if (!turn) throw new KotoError("NO_OPEN_UTTERANCE", "there is no answer being recorded to close");
+    this.finish(turn, "released");
+  }
+
+  /** The learner left or dropped: keep what arrived and close the attempt cleanly. */
+  learnerGone(learnerId: string, clientId: string): void {
+    this.speech.limiter.forgetClient(clientId);
+    const turn = this.open.get(learnerId);
+    if (turn) this.finish(turn, "disconnected");
+  }
+
+  /** Ends every open utterance and waits until each pipeline has emitted its last event. */
+  async settle(): Promise<void> {
+    for (const turn of [...this.open.values()]) this.finish(turn, "disconnected");
+    while (this.pipelines.size > 0) await Promise.allSettled([...this.pipelines].map((pipeline) => pipeline.settled()));
+  }
+
+  private pushFrame(turn: OpenTurn, bytes: Uint8Array): void {
+    let ended: UtteranceEnd | null;
+    try {
+      ended = turn.pipeline!.push(bytes);
+    } catch (error) {
+      if (error instanceof KotoError) return this.throttledError(turn.client, error);
+      throw error;
+    }
+    // Relayed after the pipeline accepted the frame: listeners hear only what is recorded.
+    if (turn.relayPrefixLength + bytes.byteLength > turn.relayBuffer.byteLength) {
+      const larger = new Uint8Array(turn.relayPrefixLength + bytes.byteLength);
+      larger.set(turn.relayBuffer.subarray(0, turn.relayPrefixLength));
+      turn.relayBuffer = larger;
+    }
+    turn.relayBuffer.set(bytes, turn.relayPrefixLength);
+    this.room.toListeners(turn.client, "learner-audio", turn.relayBuffer.subarray(0, turn.relayPrefixLength + bytes.byteLength));
+    // Push-to-talk waits for the release, except at the length limit.
+    if (ended && (turn.mode === "hands-free" || ended === "max-duration")) {
+      if (ended === "max-duration") {
+        this.throttledError(turn.client, new KotoError("UTTERANCE_TOO_LONG", `answers are limited to ${this.speech.config.limits.maxUtteranceMs / 1000} s; this one was ended there`));
+      }
+      this.finish(turn, ended);
+    }
+  }
+
+  private finish(turn: OpenTurn, reason: UtteranceEnd): void {
+    if (this.open.get(turn.learnerId) !== turn) return;
+    this.open.delete(turn.learnerId);
+    this.endedAt.set(turn.learnerId, Date.now());
+    turn.release();
+    turn.client.send("utterance-ended", { attemptId: turn.attemptId, reason });
+    const pipeline = turn.pipeline;
+    if (!pipeline) return; // the attempt row was never committed; nothing was accepted
+    void pipeline.end(reason).finally(() => this.pipelines.delete(pipeline));
+  }
+
+  private onEvent(turn: OpenTurn, event: SpokenAttemptEvent): void {
+    switch (event.type) {
+      case "speaking":
+        return this.room.setSpeaking(turn.learnerId, event.speaking);
+      case "ended":
+        this.room.setSpeaking(turn.learnerId, false);
+        this.speech.limiter.recordAudioSeconds(turn.learnerId, event.durationMs / 1000);
+        if (event.spoke) void this.room.startEvaluating(turn.attemptId);
+        return;
+      case "stored":
+        return;
+      case "failed":
+        if (event.cause) this.logger.error({ err: event.cause, attemptId: turn.attemptId }, `spoken attempt failed: ${event.code}`);
+        void this.room.settle(turn.attemptId, "failed", {
+          failureCode: event.code, failureReason: event.reason, evaluation: { code: event.code, audioKept: event.audioKept },
+        });
+        return;
+      case "evaluated":
+        void this.room.settle(turn.attemptId, event.evaluation.status, evaluationResult(event.evaluation, {
+          provider: this.speech.sttProvider, timing: event.timing,
+        }));
+        return;
+    }
+  }
+
+  private throttledError(client: Client, error: KotoError): void {
+    const key = `${client.sessionId}:${error.code}`;
+    const now = Date.now();
+    if (now - (this.lastErrorAt.get(key) ?? 0) < ERROR_REPEAT_MS) return;
+    this.lastErrorAt.set(key, now);
+    client.send("error", { ...error.toWire(), type: "audio" });
+  }
+}
+

@@ -1,0 +1,160 @@
+/**
+ * Attempts outside a live room: re-evaluation by id (a tutor over HTTP, or the automatic retry
+ * after a provider outage), recovery of attempts a crash interrupted, and the retry loop.
+ * An attempt whose session is live in this process is handed to its room, so state and store
+ * keep agreeing; otherwise the store is updated directly, with the learner's progress.
+ */
+import type { Logger } from "pino";
+import type { ContentCatalog } from "../content/lesson.ts";
+import { KotoError } from "../errors.ts";
+import { progressAfterResult, progressWrite } from "../progress/progress.ts";
+import { readSpool, removeSpool } from "../recordings/audio-spool.ts";
+import type { SpeechService } from "../speech/speech-service.ts";
+import type { Store } from "../store/store.ts";
+import { attemptPasses, transition, type AttemptRecord } from "./attempt.ts";
+import { evaluationResult, failedEvaluation, fullSpan, isRetryableFailure, RETRYABLE_FAILURES } from "./evaluation-result.ts";
+
+/** What a live room offers for its attempts (the lesson room implements it). */
+export interface AttemptOwner {
+  reevaluateAttempt(attemptId: string, options?: { automatic?: boolean }): Promise<void>;
+}
+
+export interface AttemptServiceOptions {
+  store: Store;
+  speech: SpeechService;
+  content: ContentCatalog;
+  logger: Logger;
+  /** The live room of a session in this process, if any. */
+  liveOwner(sessionId: string): AttemptOwner | undefined;
+  passMark: number;
+  retry: { intervalMs: number; maxRetries: number; batch: number };
+}
+
+export class AttemptService {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly options: AttemptServiceOptions) {}
+
+  async reevaluate(attemptId: string, how: { automatic?: boolean } = {}): Promise<AttemptRecord> {
+    const { store } = this.options;
+    const record = await store.getAttempt(attemptId);
+    if (!record) throw new KotoError("ATTEMPT_NOT_FOUND", `no attempt "${attemptId}"`, 404);
+    if (record.kind !== "spoken") throw new KotoError("ATTEMPT_NOT_SPOKEN", "only spoken attempts can be evaluated again");
+    const owner = this.options.liveOwner(record.sessionId);
+    if (owner) {
+      await owner.reevaluateAttempt(attemptId, how);
+    } else {
+      await this.reevaluateStored(record, how);
+    }
+    return (await store.getAttempt(attemptId))!;
+  }
+
+  /**
+   * At start-up: attempts a crash left recording or evaluating. The audio spooled as it arrived
+   * becomes the recording (or the one already kept is used), and the attempt fails with a code
+   * that the retry loop picks up; without any audio, the learner is told plainly to say it again.
+   */
+  async recoverInterrupted(): Promise<{ kept: number; lost: number }> {
+    const { store, speech } = this.options;
+    let kept = 0;
+    let lost = 0;
+    for (;;) {
+      const interrupted = await store.listAttemptsByStatus({ statuses: ["recording", "evaluating"], limit: 100 });
+      if (interrupted.length === 0) break;
+      for (const attempt of interrupted) {
+        const audio = await this.keepSpooled(attempt).catch((error) => {
+          this.options.logger.error({ err: error, attemptId: attempt.id }, "could not keep an interrupted recording");
+          return false;
+        });
+        const settled = { ...attempt, status: "failed" as const, correct: false };
+        await store.updateAttempt(audio
+          ? { ...settled, failureCode: "SERVER_RESTARTED", failureReason: speech.sttProvider === "none"
+              ? "The server restarted while this answer was being processed; your recording is kept and a tutor can evaluate it."
+              : "The server restarted while this answer was being processed; your recording is kept and will be evaluated again automatically." }
+          : { ...settled, failureCode: "SERVER_RESTARTED_NO_AUDIO",
+              failureReason: "The server restarted before your recording could be kept; please say this line again." });
+        if (audio) kept++; else lost++;
+      }
+    }
+    return { kept, lost };
+  }
+
+  /** Retries attempts failed by an outage, a few at a time; stops a round at the first that fails the same way. */
+  async retryFailed(): Promise<number> {
+    if (this.options.speech.sttProvider === "none") return 0;
+    const { store, retry, logger } = this.options;
+    const candidates = await store.listAttemptsByStatus({
+      statuses: ["failed"], failureCodes: [...RETRYABLE_FAILURES], maxRetries: retry.maxRetries, limit: retry.batch,
+    });
+    let recovered = 0;
+    for (const candidate of candidates) {
+      try {
+        const after = await this.reevaluate(candidate.id, { automatic: true });
+        if (after.status === "failed" && isRetryableFailure(after.failureCode)) break;
+        recovered++;
+      } catch (error) {
+        logger.warn({ err: error, attemptId: candidate.id }, "automatic re-evaluation could not run");
+      }
+    }
+    if (recovered > 0) logger.info({ recovered }, "attempts failed by an outage were evaluated again");
+    return recovered;
+  }
+
+  /** Starts the retry loop (one round at a time; the timer never keeps the process alive). */
+  start(): void {
+    if (this.timer || this.options.speech.sttProvider === "none") return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.retryFailed().then(() => {}, (error) => {
+        this.options.logger.error({ err: error }, "the automatic re-evaluation round failed");
+      }).finally(() => { this.running = null; });
+    }, this.options.retry.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private async keepSpooled(attempt: AttemptRecord): Promise<boolean> {
+    const { store, speech } = this.options;
+    if (await store.getRecording(attempt.id)) {
+      await removeSpool(speech.spoolDirectory, attempt.id);
+      return true;
+    }
+    const samples = await readSpool(speech.spoolDirectory, attempt.id);
+    if (!samples) return false;
+    await speech.keeper.keep({ sessionId: attempt.sessionId, learnerId: attempt.learnerId, attemptId: attempt.id }, samples, samples.length / 16);
+    await removeSpool(speech.spoolDirectory, attempt.id);
+    return true;
+  }
+
+  private async reevaluateStored(record: AttemptRecord, how: { automatic?: boolean }): Promise<void> {
+    const { store, speech, content, passMark } = this.options;
+    const lesson = content.getLesson(record.lessonId);
+    if (!lesson) throw new KotoError("LESSON_NOT_FOUND", `the lesson "${record.lessonId}" of this attempt no longer exists`, 404);
+    const samples = await speech.keeper.load(record.id);
+    if (!samples) throw new KotoError("RECORDING_NOT_FOUND", "this attempt has no stored recording", 404);
+    const evaluating = transition(record, "evaluating", { retries: record.retries + (how.automatic ? 1 : 0) });
+    await store.updateAttempt(evaluating);
+    const timing = (record.evaluation?.["timing"] as never) ?? fullSpan(samples.length);
+    const evaluation = await speech.evaluate({
+      samples, timing, accepted: [...lesson.steps[record.stepIndex].accepted], learnerLanguage: lesson.learnerLanguage,
+    }).catch(failedEvaluation);
+    const after = transition(evaluating, evaluation.status, evaluationResult(evaluation, {
+      ...(record.evaluation ?? {}), provider: speech.sttProvider, timing, endedBy: "reevaluated",
+    }));
+    const saved = await store.getProgress(record.learnerId, record.lessonId);
+    let progress;
+    if (saved && attemptPasses(after, passMark)) {
+      const fields = progressAfterResult(saved, after, { firstResult: false, passMark });
+      const role = lesson.steps[record.stepIndex].speaker;
+      progress = progressWrite(record.learnerId, record.lessonId, fields, lesson.steps.filter((step) => step.speaker === role).length);
+      if (saved.completedAt) progress.completedAt = saved.completedAt;
+    }
+    await store.updateAttempt(after, progress);
+  }
+}

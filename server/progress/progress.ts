@@ -1,0 +1,54 @@
+/**
+ * Pure rules of a learner's progress through one lesson: what an attempt result adds, and when the
+ * lesson counts as completed. The room applies them to synchronized state and writes them through
+ * the store; they are tested without sockets.
+ */
+import type { AttemptRecord } from "../attempts/attempt.ts";
+import { attemptPasses, attemptScore } from "../attempts/attempt.ts";
+import type { ProgressWrite } from "../store/store.ts";
+
+export interface ProgressFields {
+  currentStep: number;
+  completedSteps: number[];
+  attemptsCount: number;
+  bestScore: number;
+  hintsUsed: number;
+}
+
+/**
+ * What a settled attempt changes. An attempt is counted once, when its first result arrives
+ * (`firstResult`); re-evaluations and tutor grades only add a pass or a better score.
+ */
+export function progressAfterResult(
+  progress: ProgressFields, attempt: Pick<AttemptRecord, "stepIndex" | "correct" | "tutorScore" | "overall">,
+  options: { firstResult: boolean; passMark: number; nextStep?: number },
+): ProgressFields {
+  const passes = attemptPasses(attempt, options.passMark);
+  const score = attemptScore(attempt);
+  return {
+    ...progress,
+    attemptsCount: progress.attemptsCount + (options.firstResult ? 1 : 0),
+    bestScore: score === null ? progress.bestScore : Math.max(progress.bestScore, score),
+    completedSteps: passes && !progress.completedSteps.includes(attempt.stepIndex)
+      ? [...progress.completedSteps, attempt.stepIndex]
+      : progress.completedSteps,
+    currentStep: options.nextStep ?? progress.currentStep,
+  };
+}
+
+/**
+ * The row to write. A lesson is completed when it was finished, or when the learner passed every
+ * line of their dialogue role — never when the role is unknown (a learner who already left).
+ */
+export function progressWrite(
+  userId: string, lessonId: string, progress: ProgressFields, roleStepCount: number, finished = false,
+): ProgressWrite {
+  const completed = finished || (roleStepCount > 0 && progress.completedSteps.length >= roleStepCount);
+  return {
+    userId, lessonId,
+    currentStep: completed ? 0 : progress.currentStep,
+    completedSteps: [...progress.completedSteps].sort((a, b) => a - b),
+    attemptsCount: progress.attemptsCount, bestScore: progress.bestScore, hintsUsed: progress.hintsUsed,
+    completedAt: completed ? new Date().toISOString() : null,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * An utterance's audio written to a local file as it arrives (16 kHz PCM16, no header), so that a
+ * crash keeps what was received: at start-up the spool of an interrupted attempt becomes its
+ * recording. Writes are batched (about 100 ms) and go through a stream, never blocking the loop;
+ * a kill -9 loses at most the last batch still in this process's memory.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { readFile, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+
+const BATCH_SAMPLES = 1600;
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class AudioSpool {
+  private readonly stream: WriteStream;
+  private batch: Int16Array[] = [];
+  private batchSamples = 0;
+  private failed: Error | null = null;
+
+  private constructor(readonly path: string) {
+    this.stream = createWriteStream(path, { flags: "w" });
+    // A full disk must not crash the process: the recording step reports it when the utterance ends.
+    this.stream.on("error", (error) => { this.failed = error; });
+  }
+
+  static open(directory: string, attemptId: string): AudioSpool {
+    mkdirSync(directory, { recursive: true });
+    return new AudioSpool(spoolPath(directory, attemptId));
+  }
+
+  append(samples: Int16Array): void {
+    if (samples.length === 0 || this.failed) return;
+    this.batch.push(samples);
+    this.batchSamples += samples.length;
+    if (this.batchSamples >= BATCH_SAMPLES) this.flush();
+  }
+
+  /** Writes what is batched and closes the file; rejects when the disk refused a write. */
+  async close(): Promise<void> {
+    this.flush();
+    await new Promise<void>((resolve) => this.stream.end(resolve));
+    if (this.failed) throw this.failed;
+  }
+
+  /** Closes and deletes: the audio is kept elsewhere now. */
+  async discard(): Promise<void> {
+    await this.close().catch(() => {});
+    await rm(this.path, { force: true });
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    const bytes = Buffer.allocUnsafe(this.batchSamples * 2);
+    let offset = 0;
+    for (const chunk of this.batch) {
+      bytes.set(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset);
+      offset += chunk.byteLength;
+    }
+    this.batch = [];
+    this.batchSamples = 0;
+    this.stream.write(bytes);
+  }
+}
+
+export function spoolPath(directory: string, attemptId: string): string {
+  if (!SAFE_ID.test(attemptId)) throw new RangeError(`not an attempt id: ${attemptId}`);
+  return join(directory, `${attemptId}.pcm`);
+}
+
+/** The samples an interrupted utterance left behind, or null when none were spooled. */
+export async function readSpool(directory: string, attemptId: string): Promise<Int16Array | null> {
+  const path = spoolPath(directory, attemptId);
+  const size = await stat(path).then((info) => info.size, () => 0);
+  if (size < 2) return null;
+  const bytes = await readFile(path);
+  const whole = bytes.byteLength - (bytes.byteLength % 2);
+  const samples = new Int16Array(whole / 2);
+  new Uint8Array(samples.buffer).set(bytes.subarray(0, whole));
+  return samples;
+}
+
+export async function removeSpool(directory: string, attemptId: string): Promise<void> {
+  await rm(spoolPath(directory, attemptId), { force: true });
+}

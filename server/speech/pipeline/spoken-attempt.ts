@@ -1,0 +1,254 @@
+/**
+ * One spoken attempt as a pipeline, Pipecat-style: wire frames in, typed events out. Each stage
+ * has one job and every frame passes each stage once, in this order:
+ *
+ *   parse → sequence (wire frames back in order) → decode (Opus concealment for lost frames)
+ *     → endpoint (VAD) → record (spooled to disk as it arrives) ─ end ─→ keep (WAV to storage)
+ *                                                                    └→ evaluate (STT → score → feedback)
+ *
+ * Events: `speaking` (the learner started/stopped), `ended {reason}`, then, asynchronously,
+ * `stored` (the audio is safe), and `evaluated` or `failed`. The pipeline never touches a socket,
+ * room state or the attempt row: the room maps its events onto the attempt.
+ */
+import {
+  FrameSequencer, LOST, PIPELINE_SAMPLE_RATE, createAudioDecoder, createEndpointer, parseAudioFrame,
+  type AudioCodec, type AudioDecoder, type EndpointEvent, type Endpointer, type UtteranceTiming,
+} from "../audio/index.ts";
+import { KotoError } from "../../errors.ts";
+import type { AudioSpool } from "../../recordings/audio-spool.ts";
+import type { Evaluation, UtteranceToEvaluate } from "./evaluate-utterance.ts";
+
+export interface UtteranceFormat {
+  codec: AudioCodec;
+  sampleRate: number;
+}
+
+export interface SpokenAttemptOptions {
+  maxFrameBytes: number;
+  maxUtteranceMs: number;
+  trailingSilenceMs: number;
+  vadEngine: "webrtc" | "energy";
+}
+
+export type UtteranceEnd = "silence" | "max-duration" | "released" | "disconnected" | "no-speech";
+
+/** What the pipeline needs from the process: where audio is spooled and kept, and the evaluation stages. */
+export interface SpokenAttemptStages {
+  spool: AudioSpool;
+  /** Keeps the finished audio (storage + its row); resolves when it is safe. */
+  keep(samples: Int16Array, durationMs: number): Promise<void>;
+  evaluate(input: UtteranceToEvaluate): Promise<Evaluation>;
+}
+
+export interface SpokenAttemptTarget {
+  accepted: string[];
+  learnerLanguage: UtteranceToEvaluate["learnerLanguage"];
+}
+
+export interface FrameStats { received: number; duplicates: number; reordered: number; lost: number; late: number }
+
+export type SpokenAttemptEvent =
+  | { type: "speaking"; speaking: boolean }
+  | { type: "ended"; reason: UtteranceEnd; durationMs: number; spoke: boolean; frames: FrameStats }
+  | { type: "stored"; durationMs: number }
+  | { type: "evaluated"; evaluation: Evaluation; timing: UtteranceTiming }
+  | { type: "failed"; code: string; reason: string; audioKept: boolean; cause?: unknown };
+
+export type SpokenAttemptListener = (event: SpokenAttemptEvent) => void;
+
+export class SpokenAttempt {
+  private readonly sequencer = new FrameSequencer<Uint8Array>();
+  private readonly chunks: Int16Array[] = [];
+  private sampleCount = 0;
+  private spoke = false;
+  private ending: UtteranceEnd | null = null;
+  /** Resolves when every event has been emitted (stored, evaluated or failed). */
+  private done: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly format: UtteranceFormat,
+    private readonly options: SpokenAttemptOptions,
+    private readonly decoder: AudioDecoder,
+    private readonly endpointer: Endpointer,
+    private readonly stages: SpokenAttemptStages,
+    private readonly target: SpokenAttemptTarget,
+    private readonly emit: SpokenAttemptListener,
+  ) {}
+
+  static async open(
+    format: UtteranceFormat, options: SpokenAttemptOptions, stages: SpokenAttemptStages,
+    target: SpokenAttemptTarget, listener: SpokenAttemptListener,
+  ): Promise<SpokenAttempt> {
+    const decoder = createAudioDecoder(format);
+    const endpointer = await createEndpointer({
+      engine: options.vadEngine, trailingSilenceMs: options.trailingSilenceMs, maxSpeechMs: options.maxUtteranceMs,
+    });
+    return new SpokenAttempt(format, options, decoder, endpointer, stages, target, listener);
+  }
+
+  get ended(): boolean {
+    return this.ending !== null;
+  }
+
+  get durationMs(): number {
+    return (this.sampleCount / PIPELINE_SAMPLE_RATE) * 1000;
+  }
+
+  /**
+   * One wire frame through parse → sequence → decode → endpoint → record. Throws KotoError for a
+   * frame the client got wrong (that frame is dropped; the utterance carries on). Returns the end
+   * reason when this frame ended the utterance on its own (silence, no speech, length limit).
+   */
+  push(bytes: Uint8Array): UtteranceEnd | null {
+    if (this.ending) throw new KotoError("UTTERANCE_CLOSED", "this utterance has ended; open a new one to speak again");
+    const frame = parseAudioFrame(bytes, this.format.codec, { maxFrameBytes: this.options.maxFrameBytes });
+    // PCM frames are validated before they are queued, so a bad one is refused now, not later.
+    if (this.format.codec === "pcm16" && frame.payload.byteLength % 2 !== 0) {
+      throw new KotoError("AUDIO_FRAME_ODD_LENGTH", `pcm16 audio must hold whole 16-bit samples, but the frame carries ${frame.payload.byteLength} bytes of audio`);
+    }
+    let ended: UtteranceEnd | null = null;
+    // parseAudioFrame copied the payload: the sequencer may hold it after the transport reused its buffer.
+    for (const ordered of this.sequencer.push(frame.sequence, frame.payload)) {
+      ended ??= this.record(this.decode(ordered));
+    }
+    if (!ended && this.durationMs >= this.options.maxUtteranceMs) ended = "max-duration";
+    return ended;
+  }
+
+  /**
+   * Ends the utterance (once): drains the sequencer and decoder, emits `ended`, then keeps the
+   * audio and evaluates it at the same time. The result is only announced once the audio is safe.
+   */
+  end(reason: UtteranceEnd): Promise<void> {
+    if (this.ending) return this.done;
+    this.ending = reason;
+    for (const ordered of this.sequencer.flush()) this.record(this.decode(ordered));
+    const rest = this.decoder.flush();
+    if (rest.length > 0) this.record(rest);
+    this.decoder.close();
+    const timing = this.endpointer.timing();
+    this.endpointer.close();
+    const samples = this.joined();
+    const spoke = this.spoke || timing.speechMs > 0;
+    if (this.speakingNow) this.emitSpeaking(false);
+    this.emit({ type: "ended", reason, durationMs: this.durationMs, spoke, frames: this.sequencer.stats() });
+    this.done = this.afterEnd(samples, timing, spoke, reason);
+    return this.done;
+  }
+
+  /** Waits until the last event has been emitted. */
+  settled(): Promise<void> {
+    return this.done;
+  }
+
+  private speakingNow = false;
+
+  private decode(ordered: Uint8Array | typeof LOST): Int16Array {
+    if (ordered === LOST) return this.decoder.conceal();
+    try {
+      return this.decoder.decode(ordered);
+    } catch (error) {
+      // A corrupt packet already in order is concealed like a lost one; the client hears about it.
+      if (error instanceof KotoError && error.code === "AUDIO_FRAME_CORRUPT") {
+        this.corruptFrames++;
+        return this.decoder.conceal();
+      }
+      throw error;
+    }
+  }
+
+  /** Corrupt packets concealed so far (reported by the room as AUDIO_FRAME_CORRUPT). */
+  corruptFrames = 0;
+
+  private record(samples: Int16Array): UtteranceEnd | null {
+    if (samples.length === 0) return null;
+    this.chunks.push(samples);
+    this.sampleCount += samples.length;
+    this.stages.spool.append(samples);
+    let ended: UtteranceEnd | null = null;
+    for (const event of this.endpointer.process(samples)) ended ??= this.onEndpoint(event);
+    return ended;
+  }
+
+  private onEndpoint(event: EndpointEvent): UtteranceEnd | null {
+    switch (event.type) {
+      case "speech-start":
+        this.spoke = true;
+        this.emitSpeaking(true);
+        return null;
+      case "speech-discarded":
+        this.emitSpeaking(false);
+        return null;
+      case "speech-end":
+        this.emitSpeaking(false);
+        return event.reason;
+      case "no-speech":
+        return "no-speech";
+    }
+  }
+
+  private emitSpeaking(speaking: boolean): void {
+    if (this.speakingNow === speaking) return;
+    this.speakingNow = speaking;
+    this.emit({ type: "speaking", speaking });
+  }
+
+  private joined(): Int16Array {
+    const samples = new Int16Array(this.sampleCount);
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      samples.set(chunk, offset);
+      offset += chunk.length;
+    }
+    this.chunks.length = 0;
+    return samples;
+  }
+
+  private async afterEnd(samples: Int16Array, timing: UtteranceTiming, spoke: boolean, reason: UtteranceEnd): Promise<void> {
+    const durationMs = (samples.length / PIPELINE_SAMPLE_RATE) * 1000;
+    const kept = this.keep(samples, durationMs);
+    if (!spoke) {
+      const audioKept = await kept;
+      if (!audioKept) return this.emit(storageFailure(this.keepError));
+      this.emit({ type: "stored", durationMs });
+      return this.emit(reason === "disconnected"
+        ? { type: "failed", code: "DISCONNECTED", reason: "The connection was lost before we heard you speak.", audioKept }
+        : { type: "failed", code: "NO_SPEECH", reason: "We did not hear any speech. Check your microphone and try again.", audioKept });
+    }
+    const evaluation = this.stages.evaluate({ samples, timing, ...this.target })
+      .then((result) => ({ result }), (cause: unknown) => ({ cause }));
+    const audioKept = await kept;
+    if (!audioKept) return this.emit(storageFailure(this.keepError));
+    this.emit({ type: "stored", durationMs });
+    const outcome = await evaluation;
+    if ("cause" in outcome) {
+      return this.emit({
+        type: "failed", code: "EVALUATION_FAILED", audioKept: true, cause: outcome.cause,
+        reason: "Your answer could not be evaluated; the recording is kept and can be evaluated again.",
+      });
+    }
+    this.emit({ type: "evaluated", evaluation: outcome.result, timing });
+  }
+
+  private keepError: unknown = null;
+
+  /** The spool is closed first (so a crash during upload still finds it), then removed once kept. */
+  private async keep(samples: Int16Array, durationMs: number): Promise<boolean> {
+    try {
+      await this.stages.spool.close().catch(() => {});
+      await this.stages.keep(samples, durationMs);
+      await this.stages.spool.discard();
+      return true;
+    } catch (error) {
+      this.keepError = error;
+      return false;
+    }
+  }
+}
+
+function storageFailure(cause: unknown): SpokenAttemptEvent {
+  return {
+    type: "failed", code: "RECORDING_STORAGE_UNAVAILABLE", audioKept: false, cause,
+    reason: "We could not keep your recording, so it was not scored. Please try again.",
+  };
+}
