@@ -67,7 +67,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const attempts = new AttemptService({
     store, speech, content, logger, passMark,
     liveOwner: (sessionId) => liveRooms.get(sessionId) as unknown as AttemptOwner | undefined,
-    retry: { intervalMs: 30_000, maxRetries: 5, batch: 10 },
+    retry: { intervalMs: 30_000, maxRetries: 10, batch: 10 },
   });
   const interrupted = await attempts.recoverInterrupted();
   if (interrupted.kept + interrupted.lost > 0) logger.warn(interrupted, "attempts interrupted by a restart were marked failed");

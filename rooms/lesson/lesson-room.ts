@@ -378,11 +378,16 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     if (!current) return { progress: null, nextStep: null };
     const passes = attemptPasses(attempt, this.passMark);
     const movesOn = passes && this.state.phase === "running" && this.state.currentStep === attempt.stepIndex;
-    const nextStep = movesOn ? nextLearnerStep(this.lesson.steps, attempt.stepIndex + 1, this.learnerRoles()) : null;
+    // The learner's own role counts even after they left, so their next line is theirs, not "the end".
+    const role = this.roles.get(learnerId);
+    const roles = role && !this.learnerRoles().includes(role) ? [...this.learnerRoles(), role] : this.learnerRoles();
+    const nextStep = movesOn ? nextLearnerStep(this.lesson.steps, attempt.stepIndex + 1, roles) : null;
     const progress = progressAfterResult(fieldsOf(current), attempt, {
       firstResult, passMark: this.passMark, nextStep: nextStep !== null ? Math.min(nextStep, this.state.steps.length) : undefined,
     });
-    return { progress, nextStep };
+    // The conversation moves on only for a learner still in it; one who left resumes at their next line.
+    const present = this.state.participants.has(learnerId);
+    return { progress, nextStep: present ? nextStep : null };
   }
 
   /** Shows what an attempt changed (only those fields: a hint counted meanwhile stays counted). */
@@ -470,7 +475,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     try {
       this.spokenTurns.receiveFrame(client, bytes);
     } catch (error) {
-      this.logFailure("audio", error); if (process.env.KOTO_DEBUG) console.error(error);
+      this.logFailure("audio", error);
       sendError(client, new KotoError("INTERNAL", "the server could not take that audio frame"), "audio");
     }
   }

@@ -33,6 +33,9 @@ export interface AttemptServiceOptions {
 export class AttemptService {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private stopped = false;
+  /** Grows while the provider stays down (no busy loop), back to the base interval once it answers. */
+  private delayMs = 0;
 
   constructor(private readonly options: AttemptServiceOptions) {}
 
@@ -80,7 +83,11 @@ export class AttemptService {
     return { kept, lost };
   }
 
-  /** Retries attempts failed by an outage, a few at a time; stops a round at the first that fails the same way. */
+  /**
+   * Retries attempts failed by an outage, a few at a time; stops a round at the first that fails
+   * the same way (the provider is still down). Returns how many were evaluated, or -1 when the
+   * provider is still failing.
+   */
   async retryFailed(): Promise<number> {
     if (this.options.speech.sttProvider === "none") return 0;
     const { store, retry, logger } = this.options;
@@ -91,7 +98,7 @@ export class AttemptService {
     for (const candidate of candidates) {
       try {
         const after = await this.reevaluate(candidate.id, { automatic: true });
-        if (after.status === "failed" && isRetryableFailure(after.failureCode)) break;
+        if (after.status === "failed" && isRetryableFailure(after.failureCode)) return recovered > 0 ? recovered : -1;
         recovered++;
       } catch (error) {
         logger.warn({ err: error, attemptId: candidate.id }, "automatic re-evaluation could not run");
@@ -101,22 +108,34 @@ export class AttemptService {
     return recovered;
   }
 
-  /** Starts the retry loop (one round at a time; the timer never keeps the process alive). */
+  /** Starts the retry loop: one round at a time, backing off while the provider is down; never keeps the process alive. */
   start(): void {
     if (this.timer || this.options.speech.sttProvider === "none") return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.retryFailed().then(() => {}, (error) => {
-        this.options.logger.error({ err: error }, "the automatic re-evaluation round failed");
-      }).finally(() => { this.running = null; });
-    }, this.options.retry.intervalMs);
-    this.timer.unref();
+    this.delayMs = this.options.retry.intervalMs;
+    this.schedule();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.retryFailed().then((result) => {
+        const { intervalMs } = this.options.retry;
+        this.delayMs = result < 0 ? Math.min(this.delayMs * 2, intervalMs * 20) : intervalMs;
+      }, (error) => {
+        this.options.logger.error({ err: error }, "the automatic re-evaluation round failed");
+      }).finally(() => {
+        this.running = null;
+        this.schedule();
+      });
+    }, this.delayMs);
+    this.timer.unref();
   }
 
   private async keepSpooled(attempt: AttemptRecord): Promise<boolean> {

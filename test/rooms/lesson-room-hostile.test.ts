@@ -1,0 +1,304 @@
+/**
+ * Regression tests for the hostile-client review (issue 9, room side): each failed on the code
+ * before the fix. Real server over uWebSockets, real PGlite or Postgres, the loopback STT fake.
+ */
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client, type Room } from "@colyseus/sdk";
+import type { KotoServer } from "../../server/app.ts";
+import type { LessonState } from "../../schema/index.ts";
+import { decodeWav, encodeAudioFrame, int16ToBytesLE } from "../../server/speech/audio/index.ts";
+import { openStore } from "../../server/store/open-store.ts";
+import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
+import { baseUrl, guest, nextMessage, postJson, sdk, startTestServer, tutor, waitForState } from "../support/koto-test-server.ts";
+import { startFakeOpenAiStt, type FakeOpenAiStt } from "../fakes/fake-openai-stt.ts";
+
+const LESSON = "ko-en-01-greetings";
+const speech = decodeWav(readFileSync(new URL("../fixtures/audio/annyeonghaseyo.wav", import.meta.url)));
+type LessonRoom = Room<any, LessonState>;
+
+function pcmFrames(samples: Int16Array, first = 0): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  for (let offset = 0, sequence = first; offset < samples.length; offset += 320, sequence++) {
+    frames.push(encodeAudioFrame(sequence, int16ToBytesLE(samples.subarray(offset, offset + 320))));
+  }
+  return frames;
+}
+
+async function stream(room: LessonRoom, frames: Uint8Array[]): Promise<void> {
+  for (let index = 0; index < frames.length; index++) {
+    room.sendBytes("audio", frames[index]);
+    if (index % 25 === 24) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function startLesson(client: Client, token: string): Promise<LessonRoom> {
+  const room = await client.create<LessonState>("lesson", { lessonId: LESSON, token, platform: "web" });
+  room.send("start");
+  await waitForState(room, (s) => s.phase === "running", "start");
+  return room;
+}
+
+/** The learner's current line, answered right by typing; resolves with the attempt-accepted message. */
+async function answerRight(room: LessonRoom, attemptId?: string) {
+  const step = room.state.steps[room.state.currentStep];
+  const accepted = nextMessage(room, "attempt-accepted");
+  room.send("answer", { text: step.accepted[0], step: step.index, ...(attemptId ? { attemptId } : {}) });
+  return accepted;
+}
+
+describe("LessonRoom against a hostile guest", function () {
+  this.timeout(60000);
+  let server: KotoServer;
+  let stt: FakeOpenAiStt;
+  let sttDelayMs = 0;
+
+  beforeEach(async () => {
+    sttDelayMs = 0;
+    stt = await startFakeOpenAiStt({ transcript: async () => {
+      await new Promise((resolve) => setTimeout(resolve, sttDelayMs));
+      return "안녕하세요. 저는 에밀리예요.";
+    } });
+    server = await startTestServer({ env: { STT_PROVIDER: "openai", OPENAI_STT_BASE_URL: stt.baseUrl, MAX_AUDIO_BYTES_PER_SECOND: "100000" } });
+  });
+  afterEach(async () => {
+    await server.close();
+    await stt.close();
+  });
+
+  it("answers a message named \"*\" whose payload cannot become a string, and the room carries on", async () => {
+    const learner = await guest(server, "Mallory");
+    const room = await startLesson(sdk(server), learner.token);
+    for (const payload of [{ toString: 1 }, { toString: () => { throw new Error("x"); } }, [1, 2], null]) {
+      const error = nextMessage(room, "error");
+      room.send("*", payload);
+      assert.equal((await error).code, "MESSAGE_UNKNOWN");
+    }
+    const numbered = nextMessage(room, "error");
+    room.send(12345 as never, { toString: 1 });
+    assert.equal((await numbered).code, "MESSAGE_UNKNOWN");
+    // Still serving: a typed answer is scored.
+    assert.equal((await answerRight(room)).duplicate, false);
+    const health = await fetch(`${baseUrl(server)}/healthz`);
+    assert.equal(health.status, 200);
+  });
+
+  it("refuses a data message posing as audio bytes, and the rate limit still holds afterwards", async () => {
+    const learner = await guest(server, "Mallory");
+    const room = await startLesson(sdk(server), learner.token);
+    const opened = nextMessage(room, "utterance-opened");
+    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
+    await opened;
+    const invalid = nextMessage(room, "error");
+    room.send("_$baudio", { byteLength: "x" });
+    assert.equal((await invalid).code, "AUDIO_FRAME_INVALID");
+    // 40 frames of 12 KB at once is far over 100 KB/s: refused, not let through by a poisoned bucket.
+    const limited = nextMessage(room, "error");
+    for (let i = 0; i < 40; i++) room.sendBytes("audio", encodeAudioFrame(i, new Uint8Array(12_000)));
+    assert.equal((await limited).code, "AUDIO_RATE_EXCEEDED");
+  });
+
+  it("does not mark the lesson completed when the learner leaves while a spoken answer is scored", async () => {
+    const learner = await guest(server, "Mina");
+    const room = await startLesson(sdk(server), learner.token);
+    sttDelayMs = 400;
+    const ended = nextMessage(room, "utterance-ended", 10000);
+    const opened = nextMessage(room, "utterance-opened");
+    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
+    const { attemptId } = await opened;
+    await stream(room, pcmFrames(speech.samples));
+    await ended;
+    await room.leave();
+    // The answer is scored after the learner left: counted, the step passed, but the lesson is not done.
+    await waitUntil(async () => (await server.store.getAttempt(attemptId))?.status === "scored", "scored after leaving");
+    await waitUntil(async () => ((await server.store.getProgress(learner.userId, LESSON))?.attemptsCount ?? 0) === 1, "counted");
+    const progress = (await server.store.getProgress(learner.userId, LESSON))!;
+    assert.equal(progress.completedAt, null, JSON.stringify(progress));
+    assert.ok(progress.currentStep > 0, "resumes after the line they said, not from the start");
+    assert.equal(progress.completedSteps.length, 1);
+  });
+
+  it("commits the progress an answer earned before saying it was accepted", async () => {
+    const learner = await guest(server, "Mina");
+    const room = await startLesson(sdk(server), learner.token);
+    const step = room.state.currentStep;
+    await answerRight(room);
+    // Read straight after the acknowledgement: the row is already there.
+    const progress = await server.store.getProgress(learner.userId, LESSON);
+    assert.equal(progress?.attemptsCount, 1);
+    assert.deepEqual(progress?.completedSteps, [step]);
+    assert.ok(progress!.currentStep > step);
+  });
+
+  it("re-evaluates a failed attempt by id over HTTP after its session is gone, and retries outages on its own", async () => {
+    const learner = await guest(server, "Mina");
+    const kim = await tutor(server);
+    const room = await startLesson(sdk(server), learner.token);
+    stt.setBehavior({ failWith: { status: 503 } });
+    const ended = nextMessage(room, "utterance-ended", 10000);
+    const opened = nextMessage(room, "utterance-opened");
+    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
+    const { attemptId } = await opened;
+    await stream(room, pcmFrames(speech.samples));
+    await ended;
+    const failed = await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "failed", "failed", 15000);
+    assert.match(failed.attempts.find((a) => a.id === attemptId)!.failureCode, /UNAVAILABLE|CIRCUIT|BUSY/);
+    await room.leave();
+    await waitUntil(async () => server.liveRooms.size === 0, "room disposed");
+
+    const listed = await fetch(`${baseUrl(server)}/api/attempts?status=failed`, { headers: { authorization: `Bearer ${kim.token}` } });
+    assert.deepEqual(((await listed.json()) as any).attempts.map((a: any) => a.id), [attemptId]);
+    const forbidden = await postJson(server, `/api/attempts/${attemptId}/reevaluate`, {}, { authorization: `Bearer ${learner.token}` });
+    assert.equal(forbidden.status, 403);
+
+    stt.setBehavior({ failWith: undefined });
+    // The automatic round (what the timer runs) picks it up once the provider answers again.
+    assert.equal(await server.attempts.retryFailed(), 1);
+    const scored = (await server.store.getAttempt(attemptId))!;
+    assert.equal(scored.correct, true);
+    assert.equal(scored.retries >= 1, true);
+    const progress = (await server.store.getProgress(learner.userId, LESSON))!;
+    assert.ok(progress.completedSteps.includes(scored.stepIndex), "the pass counts in progress");
+    assert.equal(progress.attemptsCount, 1, "an attempt is counted once");
+
+    // A tutor's request works the same way outside a room.
+    const again = await postJson(server, `/api/attempts/${attemptId}/reevaluate`, {}, { authorization: `Bearer ${kim.token}` });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.attempt.status, "scored");
+    assert.equal(again.body.attempt.passed, true);
+  });
+
+  it("keeps state and store in agreement through every transition, including a tutor's grade of an awaiting-tutor attempt", async () => {
+    await server.close();
+    server = await startTestServer({ env: { STT_PROVIDER: "none" } });
+    const learner = await guest(server, "Mina");
+    const kim = await tutor(server);
+    const room = await startLesson(sdk(server), learner.token);
+    const tutorRoom = await sdk(server).joinById<LessonState>(room.roomId, { token: kim.token });
+    const statuses: string[] = [];
+    const ended = nextMessage(room, "utterance-ended", 10000);
+    const opened = nextMessage(room, "utterance-opened");
+    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
+    const { attemptId } = await opened;
+    const agree = async (status: string) => {
+      const state = await waitForState(tutorRoom, (s) => s.attempts.find((a) => a.id === attemptId)?.status === status, status, 10000);
+      await waitUntil(async () => (await server.store.getAttempt(attemptId))?.status === status, `row ${status}`);
+      const synced = state.attempts.find((a) => a.id === attemptId)!;
+      const row = (await server.store.getAttempt(attemptId))!;
+      assert.equal(synced.failureCode, row.failureCode ?? "");
+      assert.equal(synced.tutorScore, row.tutorScore ?? -1);
+      assert.equal(synced.correct, row.correct);
+      statuses.push(status);
+      return { synced, row };
+    };
+    await agree("recording");
+    await stream(room, pcmFrames(speech.samples));
+    await ended;
+    const waiting = await agree("awaiting-tutor");
+    assert.equal(waiting.row.failureCode, "STT_DISABLED");
+    const step = room.state.currentStep;
+    tutorRoom.send("grade", { attemptId, score: 85, comment: "좋아요" });
+    const graded = await agree("scored");
+    assert.equal(graded.row.tutorScore, 85);
+    assert.equal(graded.synced.passed, true);
+    // A passing tutor grade moves the lesson on like a passing score.
+    await waitForState(room, (s) => s.currentStep > step, "moved on after a passing grade");
+    assert.deepEqual(statuses, ["recording", "awaiting-tutor", "scored"]);
+  });
+
+  it("does not lose or complete a lesson on SIGTERM mid-lesson, and keeps the audio of an answer cut by kill -9", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "koto-crash-"));
+    let port = await freePort();
+    let child = await startProcess(dataDir, port);
+    const client = new Client(`http://127.0.0.1:${port}`);
+    const { body } = await jsonPost(port, "/api/auth/guest", { name: "Mina" });
+    const room = await startLesson(client, body.token);
+    const first = room.state.currentStep;
+    await answerRight(room);
+    const reached = (await waitForState(room, (s) => s.currentStep > first, "moved on")).currentStep;
+    room.onLeave(() => {});
+    await stop(child, "SIGTERM");
+    let store = await openStore({ dataDir });
+    let progress = (await store.getProgress(body.user.id, LESSON))!;
+    assert.equal(progress.completedAt, null, "SIGTERM must not complete the lesson");
+    assert.equal(progress.currentStep, reached);
+    await store.close();
+
+    port = await freePort();
+    child = await startProcess(dataDir, port);
+    const again = await startLesson(new Client(`http://127.0.0.1:${port}`), body.token);
+    assert.equal(again.state.currentStep, reached, "resumed where they stopped");
+    const opened = nextMessage(again, "utterance-opened");
+    again.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
+    const { attemptId } = await opened;
+    await stream(again, pcmFrames(speech.samples));
+    await waitForState(again, (s) => s.participants.get(body.user.id)?.speaking === true, "speaking", 10000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await stop(child, "SIGKILL");
+
+    port = await freePort();
+    child = await startProcess(dataDir, port);
+    await stop(child, "SIGTERM");
+    store = await openStore({ dataDir });
+    const attempt = (await store.getAttempt(attemptId))!;
+    const recording = await store.getRecording(attemptId);
+    await store.close();
+    assert.equal(attempt.status, "failed");
+    assert.equal(attempt.failureCode, "SERVER_RESTARTED");
+    assert.ok(recording && recording.durationMs > 500, `the audio received before the crash is kept (${recording?.durationMs} ms)`);
+  });
+});
+
+const tsx = new URL("../../node_modules/.bin/tsx", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function startProcess(dataDir: string, port: number): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, ["server/main.ts"], {
+      cwd: root, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "info", STT_PROVIDER: "none", SERVE_WEB_CLIENT: "false" },
+    });
+    let output = "";
+    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`no start:\n${output}`)); }, 45000);
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes("KOTO Live is listening")) { clearTimeout(timer); resolve(child); }
+    };
+    child.stdout!.on("data", read);
+    child.stderr!.on("data", read);
+    child.on("exit", () => { clearTimeout(timer); reject(new Error(`exited:\n${output}`)); });
+  });
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners("exit");
+    child.on("exit", () => resolve());
+    child.kill(signal);
+  });
+}
+
+async function jsonPost(port: number, path: string, body: unknown) {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
