@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { ATTEMPT_STATUSES, attemptPasses, canTransition, newAttempt, transition, type AttemptRecord } from "../../server/attempts/attempt.ts";
+import { progressAfterResult, progressWrite } from "../../server/progress/progress.ts";
+
+const record = (fields: Partial<AttemptRecord> = {}): AttemptRecord => ({
+  ...newAttempt({ id: "a1", sessionId: "s", learnerId: "l", lessonId: "x", stepIndex: 2, kind: "spoken", status: "recording" }),
+  tutorId: null, tutorScore: null, tutorComment: null, retries: 0, createdAt: new Date(0).toISOString(), ...fields,
+});
+
+describe("Attempt lifecycle", () => {
+  const allowed: Array<[string, string]> = [
+    ["recording", "evaluating"], ["recording", "failed"],
+    ["evaluating", "scored"], ["evaluating", "failed"], ["evaluating", "awaiting-tutor"],
+    ["scored", "evaluating"], ["scored", "scored"], ["failed", "evaluating"], ["failed", "scored"],
+    ["awaiting-tutor", "evaluating"], ["awaiting-tutor", "scored"],
+  ];
+  for (const from of ATTEMPT_STATUSES) {
+    for (const to of ATTEMPT_STATUSES) {
+      const ok = allowed.some(([a, b]) => a === from && b === to);
+      it(`${ok ? "allows" : "refuses"} ${from} → ${to}`, () => {
+        assert.equal(canTransition(from, to), ok);
+        if (!ok) assert.throws(() => transition(record({ status: from }), to), /ATTEMPT_BUSY|ATTEMPT_STATE_INVALID/);
+      });
+    }
+  }
+
+  it("clears an old failure when an attempt is evaluated again and scored", () => {
+    const failed = record({ status: "failed", failureCode: "STT_UNAVAILABLE", failureReason: "down" });
+    const evaluating = transition(failed, "evaluating");
+    assert.equal(evaluating.failureCode, null);
+    assert.equal(transition(evaluating, "scored", { correct: true, overall: 95 }).failureReason, null);
+  });
+
+  it("passes on every syllable right, or on a tutor grade at the pass mark", () => {
+    assert.equal(attemptPasses({ correct: true, tutorScore: null }), true);
+    assert.equal(attemptPasses({ correct: false, tutorScore: 80 }), true);
+    assert.equal(attemptPasses({ correct: false, tutorScore: 79 }), false);
+    assert.equal(attemptPasses({ correct: false, tutorScore: 70 }, 70), true);
+  });
+});
+
+describe("Progress rules", () => {
+  const start = { currentStep: 1, completedSteps: [], attemptsCount: 0, bestScore: 0, hintsUsed: 2 };
+
+  it("counts an attempt once, at its first result, and adds a pass and a better score", () => {
+    const first = progressAfterResult(start, { stepIndex: 1, correct: false, tutorScore: null, overall: 60 }, { firstResult: true, passMark: 80 });
+    assert.deepEqual(first, { ...start, attemptsCount: 1, bestScore: 60 });
+    const graded = progressAfterResult(first, { stepIndex: 1, correct: false, tutorScore: 90, overall: 60 }, { firstResult: false, passMark: 80, nextStep: 3 });
+    assert.deepEqual(graded, { ...start, attemptsCount: 1, bestScore: 90, completedSteps: [1], currentStep: 3 });
+  });
+
+  it("completes a lesson only when every line of a known role was passed", () => {
+    const done = { ...start, completedSteps: [1, 3] };
+    assert.notEqual(progressWrite("l", "x", done, 2).completedAt, null);
+    assert.equal(progressWrite("l", "x", done, 2).currentStep, 0);
+    assert.equal(progressWrite("l", "x", done, 0).completedAt, null, "unknown role: never completed");
+    assert.equal(progressWrite("l", "x", { ...start, completedSteps: [1] }, 2).completedAt, null);
+  });
+});
