@@ -416,6 +416,27 @@ describe("Web client in Chromium (learner app and tutor console)", function () {
     }
   });
 
+  it("lets a tutor evaluate a failed spoken answer again from the dashboard, after its session is gone", async () => {
+    const learner = await guest(server, "Budi");
+    await server.store.startSession({ id: "gone-session", lessonId: "ko-en-01-greetings", phase: "running" });
+    await server.store.recordAttempt({
+      id: "failed-by-outage", sessionId: "gone-session", learnerId: learner.userId, lessonId: "ko-en-01-greetings", stepIndex: 1,
+      kind: "spoken", status: "failed", text: "", correct: false, overall: null, accuracy: null, completeness: null, fluency: null,
+      syllables: null, feedback: null, failureCode: "STT_UNAVAILABLE", failureReason: "Speech recognition is unavailable right now.", evaluation: null,
+    });
+    const wav = decodeWav(readFileSync(new URL("../fixtures/audio/annyeonghaseyo.wav", import.meta.url)));
+    await server.speech.keeper.keep({ sessionId: "gone-session", learnerId: learner.userId, attemptId: "failed-by-outage" }, wav.samples, 1500);
+    scriptedTranscripts.push(() => "안녕하세요");
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const teacher = await openPage(context, problems);
+    await signInAsTutor(teacher, server);
+    const row = teacher.locator('[data-attempt-id="failed-by-outage"]');
+    await row.getByRole("button", { name: "Evaluate again" }).click();
+    await row.waitFor({ state: "detached", timeout: 20000 });
+    assert.equal((await server.store.getAttempt("failed-by-outage"))?.status, "scored");
+    await context.close();
+  });
+
   it("explains a blocked microphone in the learner's language and lets them type their answers", async () => {
     // A browser that refuses every permission prompt, as when a learner clicks "Block".
     const blocking = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_FLAGS, "--use-fake-device-for-media-stream", "--deny-permission-prompts"] });

@@ -68,6 +68,19 @@ export interface SessionSummary {
   lastScore: number | null;
 }
 
+export interface FailedAttempt {
+  id: string;
+  sessionId: string;
+  learnerId: string;
+  lessonId: string;
+  step: number;
+  status: string;
+  failureCode: string | null;
+  failureReason: string | null;
+  createdAt: string;
+  retries?: number;
+}
+
 export class ApiError extends Error {
   constructor(readonly code: string, message: string, readonly status: number) {
     super(message);
@@ -100,6 +113,16 @@ export class ApiClient {
 
   liveSessions(token: string): Promise<{ sessions: SessionSummary[] }> {
     return this.request("GET", "/api/sessions?live=true", { token });
+  }
+
+  /** Tutors: attempts that failed (provider outage, restart, no speech), oldest first. */
+  failedAttempts(token: string): Promise<{ attempts: FailedAttempt[] }> {
+    return this.request("GET", "/api/attempts?status=failed", { token });
+  }
+
+  /** Tutors: runs a kept recording through evaluation again, in or outside its session. */
+  reevaluate(token: string, attemptId: string): Promise<{ attempt: FailedAttempt }> {
+    return this.request("POST", `/api/attempts/${encodeURIComponent(attemptId)}/reevaluate`, { token, body: {} });
   }
 
   /** A recording as a Blob (audio/wav); the caller owns the object URL it makes of it. */

@@ -6,6 +6,7 @@ import { remembered } from "../../storage.ts";
 import { scoreBand } from "../attempt-parts.ts";
 import { h, reconcile, setChildren } from "../dom.ts";
 import { showApiError } from "../home-view.ts";
+import { failedAttemptsPanel } from "./failed-attempts.ts";
 
 const REFRESH_MS = 3000;
 
@@ -48,6 +49,7 @@ function mountDashboard(root: HTMLElement, app: AppContext, token: string, name:
   const list = h("ul", { class: "session-list", attrs: { "aria-live": "polite" } });
   const empty = h("p", { class: "card", text: t("noSessions"), hidden: true });
   const updated = h("p", { class: "hint-text" });
+  const failed = failedAttemptsPanel(app, token);
   setChildren(root,
     h("div", { class: "page-head" },
       h("h1", { text: t("liveSessions") }),
@@ -57,13 +59,13 @@ function mountDashboard(root: HTMLElement, app: AppContext, token: string, name:
           type: "button", class: "button button--quiet", text: t("signOut"),
           on: { click: () => { remembered.setTutor(null); app.navigate("#/tutor"); } },
         }))),
-    updated, empty, list);
+    updated, empty, list, failed.element);
 
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const refresh = async () => {
     try {
-      const { sessions } = await app.api.liveSessions(token);
+      const [{ sessions }] = await Promise.all([app.api.liveSessions(token), failed.refresh()]);
       if (stopped) return;
       empty.hidden = sessions.length > 0;
       reconcile(list, sessions.map((session) => ({ key: session.id, version: JSON.stringify(session), render: () => sessionCard(session) })));

@@ -1,0 +1,45 @@
+/** The tutor dashboard's list of spoken answers that failed, each with "Evaluate again" (works outside the session too). */
+import type { AppContext } from "../../app-context.ts";
+import type { FailedAttempt } from "../../api.ts";
+import { t } from "../../i18n.ts";
+import { h, reconcile } from "../dom.ts";
+import { showApiError } from "../home-view.ts";
+
+export function failedAttemptsPanel(app: AppContext, token: string): { element: HTMLElement; refresh: () => Promise<void> } {
+  const list = h("ul", { class: "session-list failed-attempts" });
+  const element = h("section", { class: "failed-attempts-panel", hidden: true, attrs: { "aria-labelledby": "failed-attempts-title" } },
+    h("h2", { id: "failed-attempts-title", text: t("failedAttempts") }),
+    h("p", { class: "hint-text", text: t("failedAttemptsHint") }),
+    list);
+
+  const refresh = async () => {
+    const { attempts } = await app.api.failedAttempts(token);
+    element.hidden = attempts.length === 0;
+    reconcile(list, attempts.map((attempt) => ({ key: attempt.id, version: JSON.stringify(attempt), render: () => row(attempt) })));
+  };
+
+  const row = (attempt: FailedAttempt) => {
+    const button = h("button", {
+      type: "button", class: "button button--quiet", text: t("evaluateAgain"),
+      on: {
+        click: async () => {
+          button.disabled = true;
+          try {
+            const { attempt: after } = await app.api.reevaluate(token, attempt.id);
+            app.toasts.show({ kind: "success", message: t("evaluatedAgain", { status: after.status }) });
+            await refresh();
+          } catch (error) {
+            button.disabled = false;
+            showApiError(app, error);
+          }
+        },
+      },
+    });
+    return h("li", { class: "card session-card", dataset: { attemptId: attempt.id } },
+      h("div", { class: "session-card__text" },
+        h("p", { class: "session-card__lesson", text: `${attempt.lessonId} · ${t("step")} ${attempt.step + 1}` }),
+        h("p", { class: "hint-text", text: attempt.failureReason ?? attempt.failureCode ?? "" })),
+      button);
+  };
+  return { element, refresh };
+}
