@@ -570,7 +570,7 @@ table(["PATCH_RATE_MS", "utterances", "others %", "client p50", "client p95", "c
   ]));
 log("   on the critical path before the score reaches state (p50 / p99 ms): " + overhead.map((result) => {
   const call = (name: string) => `${name} ${result.storeCalls[name]?.p50 ?? "–"} / ${result.storeCalls[name]?.p99 ?? "–"}`;
-  return `patch ${result.patchRateMs}: ${call("recordings.put")}, ${call("saveRecording")}, ${call("updateAttemptEvaluation")}`;
+  return `patch ${result.patchRateMs}: ${call("recordings.put")}, ${call("saveRecording")}, ${call("updateAttempt")}`;
 }).join("; "));
 log();
 log(`3. Concurrency (PATCH_RATE_MS=${RAMP_PATCH_RATE_MS}): speakers at once, each with a tutor watching; budget: client overhead p95 <= ${OVERHEAD_BUDGET_MS} ms`);

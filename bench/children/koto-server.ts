@@ -26,7 +26,7 @@ if (!(await store.findTutorByEmail(BENCH_TUTOR.email))) {
 const calls = new Map<string, number[]>();
 const WRITES = new Set([
   "createGuest", "createTutor", "startSession", "updateSession", "addParticipant", "endOrphanSessions",
-  "failInterruptedAttempts", "recordAttempt", "updateAttemptEvaluation", "gradeAttempt", "saveProgress",
+  "recordAttempt", "updateAttempt", "saveProgress",
   "addTutorNote", "saveRecording",
 ]);
 function timed<F extends (...args: any[]) => Promise<unknown>>(name: string, original: F): F {

@@ -217,7 +217,7 @@ export class SpokenTurns {
         return;
       case "evaluated":
         void this.room.settle(turn.attemptId, event.evaluation.status, evaluationResult(event.evaluation, {
-          provider: this.speech.sttProvider, timing: event.timing,
+          provider: this.speech.sttProvider, timing: event.timing, overheadMs: event.overheadMs,
         }));
         return;
     }

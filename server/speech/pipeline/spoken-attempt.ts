@@ -51,7 +51,8 @@ export type SpokenAttemptEvent =
   | { type: "speaking"; speaking: boolean }
   | { type: "ended"; reason: UtteranceEnd; durationMs: number; spoke: boolean; frames: FrameStats }
   | { type: "stored"; durationMs: number }
-  | { type: "evaluated"; evaluation: Evaluation; timing: UtteranceTiming }
+  /** `overheadMs`: our own work from the end of the utterance to the result, without the STT and feedback calls. */
+  | { type: "evaluated"; evaluation: Evaluation; timing: UtteranceTiming; overheadMs: number }
   | { type: "failed"; code: string; reason: string; audioKept: boolean; cause?: unknown };
 
 export type SpokenAttemptListener = (event: SpokenAttemptEvent) => void;
@@ -205,6 +206,7 @@ export class SpokenAttempt {
   }
 
   private async afterEnd(samples: Int16Array, timing: UtteranceTiming, spoke: boolean, reason: UtteranceEnd): Promise<void> {
+    const endedAt = performance.now();
     const durationMs = (samples.length / PIPELINE_SAMPLE_RATE) * 1000;
     const kept = this.keep(samples, durationMs);
     if (!spoke) {
@@ -227,7 +229,9 @@ export class SpokenAttempt {
         reason: "Your answer could not be evaluated; the recording is kept and can be evaluated again.",
       });
     }
-    this.emit({ type: "evaluated", evaluation: outcome.result, timing });
+    const { speechToTextMs, feedbackMs } = outcome.result.timings;
+    const overheadMs = Math.round((performance.now() - endedAt - speechToTextMs - feedbackMs) * 100) / 100;
+    this.emit({ type: "evaluated", evaluation: outcome.result, timing, overheadMs });
   }
 
   private keepError: unknown = null;
