@@ -154,6 +154,10 @@ export class UsageLimiter {
 
   /** Per incoming frame: a token bucket per connection, refilled at the sustained rate. */
   admitBytes(clientId: string, bytes: number): void {
+    // A count that is not a real size (NaN, negative, a string) would poison the bucket for good.
+    if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new KotoError("AUDIO_FRAME_INVALID", "audio must be sent as binary frames (room.sendBytes)");
+    }
     const now = this.tick();
     const rate = this.limits.maxBytesPerSecondPerClient;
     const bucket = this.buckets.get(clientId) ?? { tokens: this.bucketCapacity, refilledAt: now };

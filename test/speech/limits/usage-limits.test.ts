@@ -325,4 +325,11 @@ describe("UsageLimiter", () => {
     ];
     for (const [ms, text] of table) assert.equal(formatWait(ms), text, `${ms} ms`);
   });
+  it("refuses a byte count that is not a real size instead of poisoning the bucket", () => {
+    const { limiter: limits } = limiter();
+    for (const bad of [Number.NaN, -1, 1.5, "x" as unknown as number, Infinity]) {
+      assert.throws(() => limits.admitBytes("c1", bad), /AUDIO_FRAME_INVALID/);
+    }
+    limits.admitBytes("c1", 1000);
+  });
 });
