@@ -52,13 +52,12 @@ interface OpenTurn {
 /** One error per kind per second is enough for a client that floods bad frames. */
 const ERROR_REPEAT_MS = 1000;
 const MAX_EARLY_FRAMES = 50;
-/** Frames still in flight when the server ended an utterance are dropped quietly for this long. */
-const LATE_FRAME_GRACE_MS = 2000;
 
 export class SpokenTurns {
   private readonly open = new Map<string, OpenTurn>();
   private readonly lastErrorAt = new Map<string, number>();
-  private readonly endedAt = new Map<string, number>();
+  /** Learners whose last utterance the server ended: frames still in flight from them are dropped quietly until they open a new one. */
+  private readonly ended = new Set<string>();
   private readonly pipelines = new Set<SpokenAttempt>();
 
   constructor(
@@ -87,6 +86,7 @@ export class SpokenTurns {
     turn.relayBuffer[0] = prefix.length;
     turn.relayBuffer.set(prefix, 1);
     this.open.set(learnerId, turn);
+    this.ended.delete(learnerId);
     try {
       const { inserted } = await this.ledger.create(newAttempt({
         id: attemptId, sessionId: this.room.roomId, learnerId, lessonId: this.room.lesson.id, stepIndex: step.index,
@@ -125,7 +125,7 @@ export class SpokenTurns {
     const learnerId = client.auth.userId;
     const turn = this.open.get(learnerId);
     if (!turn || turn.client !== client) {
-      if (Date.now() - (this.endedAt.get(learnerId) ?? 0) < LATE_FRAME_GRACE_MS) return;
+      if (this.ended.has(learnerId)) return;
       return this.throttledError(client, new KotoError("AUDIO_WITHOUT_UTTERANCE", "send utterance-open before audio frames"));
     }
     try {
@@ -190,7 +190,7 @@ export class SpokenTurns {
   private finish(turn: OpenTurn, reason: UtteranceEnd): void {
     if (this.open.get(turn.learnerId) !== turn) return;
     this.open.delete(turn.learnerId);
-    this.endedAt.set(turn.learnerId, Date.now());
+    this.ended.add(turn.learnerId);
     turn.release();
     turn.client.send("utterance-ended", { attemptId: turn.attemptId, reason });
     const pipeline = turn.pipeline;

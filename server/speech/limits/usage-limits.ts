@@ -41,6 +41,11 @@ export class UsageLimitError extends KotoError {
     this.name = "UsageLimitError";
     this.retryAfterMs = Math.max(0, Math.ceil(retryAfterMs));
   }
+
+  /** The client may wait and try again: say when (null when waiting will not help, e.g. a frame too large). */
+  override toWire(): { code: string; message: string; retryAfterMs?: number } {
+    return Number.isFinite(this.retryAfterMs) ? { ...super.toWire(), retryAfterMs: this.retryAfterMs } : super.toWire();
+  }
 }
 
 const MINUTE_MS = 60_000;
