@@ -207,7 +207,13 @@ describe("LessonRoom against a hostile guest", function () {
     assert.equal(graded.synced.passed, true);
     // A passing tutor grade moves the lesson on like a passing score.
     await waitForState(room, (s) => s.currentStep > step, "moved on after a passing grade");
-    assert.deepEqual(statuses, ["recording", "awaiting-tutor", "scored"]);
+    // Evaluated again in its room (scored → evaluating → awaiting-tutor): the tutor's grade stays beside it.
+    tutorRoom.send("reevaluate", { attemptId });
+    const again = await agree("awaiting-tutor");
+    assert.equal(again.row.tutorScore, 85);
+    const row = (await server.store.getAttempt(attemptId))!;
+    assert.equal(row.evaluation?.["endedBy"], "reevaluated");
+    assert.deepEqual(statuses, ["recording", "awaiting-tutor", "scored", "awaiting-tutor"]);
   });
 
   it("does not lose or complete a lesson on SIGTERM mid-lesson, and keeps the audio of an answer cut by kill -9", async () => {
