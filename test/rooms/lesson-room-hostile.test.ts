@@ -43,6 +43,17 @@ async function startLesson(client: Client, token: string): Promise<LessonRoom> {
   return room;
 }
 
+/** Speaks the fixture hands-free and waits until the server ended the utterance; resolves with the attempt id. */
+async function sayTheLine(room: LessonRoom): Promise<string> {
+  const ended = nextMessage(room, "utterance-ended", 10000);
+  const opened = nextMessage(room, "utterance-opened");
+  room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
+  const { attemptId } = await opened;
+  await stream(room, pcmFrames(speech.samples));
+  await ended;
+  return attemptId;
+}
+
 /** The learner's current line, answered right by typing; resolves with the attempt-accepted message. */
 async function answerRight(room: LessonRoom, attemptId?: string) {
   const step = room.state.steps[room.state.currentStep];
@@ -106,12 +117,7 @@ describe("LessonRoom against a hostile guest", function () {
     const learner = await guest(server, "Mina");
     const room = await startLesson(sdk(server), learner.token);
     sttDelayMs = 400;
-    const ended = nextMessage(room, "utterance-ended", 10000);
-    const opened = nextMessage(room, "utterance-opened");
-    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
-    const { attemptId } = await opened;
-    await stream(room, pcmFrames(speech.samples));
-    await ended;
+    const attemptId = await sayTheLine(room);
     await room.leave();
     // The answer is scored after the learner left: counted, the step passed, but the lesson is not done.
     await waitUntil(async () => (await server.store.getAttempt(attemptId))?.status === "scored", "scored after leaving");
@@ -139,12 +145,7 @@ describe("LessonRoom against a hostile guest", function () {
     const kim = await tutor(server);
     const room = await startLesson(sdk(server), learner.token);
     stt.setBehavior({ failWith: { status: 503 } });
-    const ended = nextMessage(room, "utterance-ended", 10000);
-    const opened = nextMessage(room, "utterance-opened");
-    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
-    const { attemptId } = await opened;
-    await stream(room, pcmFrames(speech.samples));
-    await ended;
+    const attemptId = await sayTheLine(room);
     const failed = await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "failed", "failed", 15000);
     assert.match(failed.attempts.find((a) => a.id === attemptId)!.failureCode, /UNAVAILABLE|CIRCUIT|BUSY/);
     await room.leave();
