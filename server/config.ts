@@ -25,6 +25,7 @@ export const configSchema = z.object({
   MAX_LEARNERS_PER_ROOM: integer(1, 8).default(2),
   RECONNECT_WINDOW_SECONDS: integer(0, 600).default(30),
   PATCH_RATE_MS: integer(10, 1000).default(50),
+  PASS_MARK: integer(1, 100).default(80),
   MAX_MESSAGE_BYTES: integer(1024, 1024 * 1024).default(64 * 1024),
   PUBLIC_BASE_PATH: z.string().regex(/^\/[a-z0-9/_-]*$/i, "must be a URL path starting with /").default("/koto"),
   SERVE_WEB_CLIENT: bool.default(true),
@@ -89,6 +90,8 @@ export interface Config {
   maxLearnersPerRoom: number;
   reconnectWindowSeconds: number;
   patchRateMs: number;
+  /** A tutor's grade at or above this passes an attempt (see attemptPasses in speech/scoring). */
+  passMark: number;
   maxMessageBytes: number;
   publicBasePath: string;
   serveWebClient: boolean;
@@ -140,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxLearnersPerRoom: raw.MAX_LEARNERS_PER_ROOM,
     reconnectWindowSeconds: raw.RECONNECT_WINDOW_SECONDS,
     patchRateMs: raw.PATCH_RATE_MS,
+    passMark: raw.PASS_MARK,
     maxMessageBytes: raw.MAX_MESSAGE_BYTES,
     publicBasePath: raw.PUBLIC_BASE_PATH.replace(/\/+$/, "") || "/",
     serveWebClient: raw.SERVE_WEB_CLIENT,

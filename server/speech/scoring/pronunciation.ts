@@ -65,12 +65,27 @@ interface SoundPlan {
   lastCoda: string;
 }
 
-function planSounds(words: readonly (readonly string[])[]): SoundPlan {
+/**
+ * Whose pronunciations: a target's are every form the standard allows; what was heard is said
+ * by its standard pronunciation only, except that words may be joined or split by a pause.
+ */
+export type Speaker = "target" | "heard";
+
+function planSounds(words: readonly (readonly string[])[], speaker: Speaker = "target"): SoundPlan {
   const syllables = inContext(words);
+  const heard = speaker === "heard";
   return {
     syllables,
-    seams: syllables.slice(1).map((right, index) => seamOptions(syllables[index], right)),
-    vowels: syllables.map((syllable, index) => vowelOptions(syllable, syllables[index - 1])),
+    seams: syllables.slice(1).map((right, index) => {
+      const options = seamOptions(syllables[index], right);
+      if (!heard) return options;
+      if (!right.wordStart) return options.slice(0, 1);
+      return distinct([options[0], ...pauseBetween(syllables[index], right).slice(0, 1)]);
+    }),
+    vowels: syllables.map((syllable, index) => {
+      const options = vowelOptions(syllable, syllables[index - 1]);
+      return heard ? options.slice(0, 1) : options;
+    }),
     lastCoda: syllables.length === 0 ? "" : finalBeforePause(syllables[syllables.length - 1].written.coda),
   };
 }
@@ -87,8 +102,8 @@ function soundOf(plan: SoundPlan, index: number, seamIn: number, vowel: number, 
  * pronounced syllables (word spacing dropped; word boundaries only shaped the sounds), the ones
  * closest to the standard first, at most `limit`.
  */
-export function pronounceWords(words: readonly (readonly string[])[], limit = MAX_PRONUNCIATIONS): string[][] {
-  const plan = planSounds(words);
+export function pronounceWords(words: readonly (readonly string[])[], limit = MAX_PRONUNCIATIONS, speaker: Speaker = "target"): string[][] {
+  const plan = planSounds(words, speaker);
   const count = plan.syllables.length;
   if (count === 0) return [[]];
   const counts = [...plan.seams.map((options) => options.length), ...plan.vowels.map((options) => options.length)];

@@ -15,13 +15,30 @@ import type { JamoDifference, ScoreResult, SyllableVerdict, UtteranceTiming } fr
 export const SCORE_WEIGHTS = { accuracy: 0.6, completeness: 0.25, fluency: 0.15 } as const;
 /** A substituted syllable keeps 1 - SUBSTITUTION_SEVERITY x distance of its accuracy credit. */
 export const SUBSTITUTION_SEVERITY = 2;
-/** A substituted syllable this close to the target still counts as said, for completeness. */
-export const RECOGNISABLE_DISTANCE = 0.5;
+/**
+ * A substituted syllable this close to the target was "nearly right": one letter off within its
+ * series (ㄱ/ㅋ/ㄲ, ㅓ/ㅗ) or one final changed. Only correct and nearly-right syllables count as said,
+ * for completeness.
+ */
+export const NEARLY_RIGHT_DISTANCE = 0.25;
+/**
+ * Every flagged syllable (substituted, omitted or inserted) lowers the highest score the line can
+ * get by this much, whatever its length: one flagged syllable caps it at 90, two at 80.
+ */
+export const FLAGGED_SYLLABLE_COST = 10;
+/**
+ * Input caps, enforced here so that no caller can make scoring unbounded: alignment costs
+ * target x heard. A lesson line is far shorter than the target cap; 30 s of speech (the longest
+ * utterance) is at most about 250 syllables even at a native's fastest.
+ */
+export const SCORING_LIMITS = { targetSyllables: 200, heardSyllables: 400, characters: 4000 } as const;
 /** Ways to read the numbers in a transcript (3시: 삼시, 세시) tried at most. */
 const MAX_HEARD_READINGS = 4;
 /**
- * Pronunciations of the transcript tried against the target: its standard one, then those
- * departing from it at one seam or vowel (육 분 said with or without a pause: [육뿐], [육분]).
+ * Pronunciations of the transcript tried against the target. The transcript is what was heard, so
+ * it is said only by its standard pronunciation, except at word boundaries, where speech really
+ * varies: a pause or not (육 분 said [육뿐] or [육 분]). Never the target's optional variants: those
+ * would turn a lax consonant the learner said into the tense one the target wants.
  */
 const MAX_HEARD_PRONUNCIATIONS = 4;
 const TARGET_CACHE_SIZE = 256;
@@ -46,14 +63,58 @@ const targets = new Map<string, Target>();
 /** Scores what was heard (a transcript or typed text) against the target. */
 export function scoreUtterance(target: string, heard: string, timing?: UtteranceTiming): ScoreResult {
   const goal = targetOf(target);
+  if (heard.length > SCORING_LIMITS.characters) {
+    throw new KotoError("ANSWER_TOO_LONG", `what was said or typed is longer than ${SCORING_LIMITS.characters} characters; answer with the line only`);
+  }
   let best: Comparison | undefined;
   for (const reading of normalizedReadings(heard, MAX_HEARD_READINGS)) {
-    const comparison = compare(goal, hangulWords(reading).flat());
+    const heardWritten = hangulWords(reading).flat();
+    if (heardWritten.length > SCORING_LIMITS.heardSyllables) {
+      throw new KotoError("ANSWER_TOO_LONG", `what was said or typed has more than ${SCORING_LIMITS.heardSyllables} Korean syllables; answer with the line only`);
+    }
+    const comparison = compare(goal, heardWritten);
     if (best === undefined || comparison.cost < best.cost) best = comparison;
     if (best.cost === 0) break;
   }
   // normalizedReadings always yields at least one reading.
   return judged(goal, best as Comparison, timing);
+}
+
+/**
+ * Scores what was heard against every accepted answer and keeps the closest: an answer heard
+ * correctly wins, then the highest overall score. Accepted answers without Hangul are skipped
+ * (they cannot be scored by sound); only when none is left is that an error. One owner for
+ * "which accepted answer counts", for typed and spoken attempts alike.
+ */
+export function scoreAgainstAccepted(
+  accepted: readonly string[],
+  heard: string,
+  timing?: UtteranceTiming,
+): { correct: boolean; answer: string; score: ScoreResult } {
+  if (accepted.length === 0) {
+    throw new KotoError("NO_ACCEPTED_ANSWERS", "this step lists no accepted answers to check the answer against");
+  }
+  let best: { answer: string; correct: boolean; score: ScoreResult } | undefined;
+  let unscorable: KotoError | undefined;
+  for (const answer of accepted) {
+    let score: ScoreResult;
+    try {
+      score = scoreUtterance(answer, heard, timing);
+    } catch (error) {
+      if (error instanceof KotoError && (error.code === "EMPTY_TARGET" || error.code === "TARGET_TOO_LONG")) {
+        unscorable ??= error;
+        continue;
+      }
+      throw error;
+    }
+    const correct = allCorrect(score.syllables);
+    if (best === undefined || (correct && !best.correct) || (correct === best.correct && score.overall > best.score.overall)) {
+      best = { answer, correct, score };
+    }
+    if (correct) break;
+  }
+  if (best === undefined) throw unscorable as KotoError;
+  return best;
 }
 
 /**
@@ -65,29 +126,28 @@ export function checkTypedAnswer(
   accepted: string[],
   typed: string,
 ): { correct: boolean; matched: string | null; score: ScoreResult } {
-  if (accepted.length === 0) {
-    throw new KotoError("NO_ACCEPTED_ANSWERS", "this step lists no accepted answers to check the typed answer against");
-  }
-  let best: { answer: string; correct: boolean; score: ScoreResult } | undefined;
-  for (const answer of accepted) {
-    const score = scoreUtterance(answer, typed);
-    const correct = score.syllables.every((syllable) => syllable.verdict === "correct");
-    if (best === undefined || (correct && !best.correct) || (correct === best.correct && score.overall > best.score.overall)) {
-      best = { answer, correct, score };
-    }
-    if (correct) break;
-  }
-  const chosen = best as { answer: string; correct: boolean; score: ScoreResult };
-  return { correct: chosen.correct, matched: chosen.correct ? chosen.answer : null, score: chosen.score };
+  const best = scoreAgainstAccepted(accepted, typed);
+  return { correct: best.correct, matched: best.correct ? best.answer : null, score: best.score };
+}
+
+/** Every syllable of the target said right by sound, nothing missing and nothing extra. */
+export function allCorrect(syllables: readonly Pick<SyllableVerdict, "verdict">[]): boolean {
+  return syllables.length > 0 && syllables.every((syllable) => syllable.verdict === "correct");
 }
 
 function targetOf(text: string): Target {
   const cached = targets.get(text);
   if (cached) return cached;
+  if (text.length > SCORING_LIMITS.characters) {
+    throw new KotoError("TARGET_TOO_LONG", `a target line may have at most ${SCORING_LIMITS.characters} characters; split the line`);
+  }
   const words = hangulWords(normalizeKorean(text));
   const written = words.flat();
   if (written.length === 0) {
     throw new KotoError("EMPTY_TARGET", "the target has no Korean (Hangul) syllables to score against");
+  }
+  if (written.length > SCORING_LIMITS.targetSyllables) {
+    throw new KotoError("TARGET_TOO_LONG", `a target line may have at most ${SCORING_LIMITS.targetSyllables} Korean syllables; split the line`);
   }
   const wordStarts = new Set<number>();
   let start = 0;
@@ -103,7 +163,7 @@ function targetOf(text: string): Target {
 
 function compare(goal: Target, heardWritten: string[]): Comparison {
   let best: Comparison | undefined;
-  for (const heardSaid of pronounceWords(spacedLikeTarget(goal, heardWritten), MAX_HEARD_PRONUNCIATIONS)) {
+  for (const heardSaid of pronounceWords(spacedLikeTarget(goal, heardWritten), MAX_HEARD_PRONUNCIATIONS, "heard")) {
     const alignment = alignWithLattice(goal.sounds, heardSaid);
     if (best === undefined || alignment.cost < best.cost) {
       best = { cost: alignment.cost, steps: alignment.steps, heardWritten, targetSaid: alignment.said, heardSaid };
@@ -136,14 +196,17 @@ function judged(goal: Target, comparison: Comparison, timing: UtteranceTiming | 
   const { steps, heardWritten, targetSaid, heardSaid } = comparison;
   const syllables: SyllableVerdict[] = [];
   let credit = 0;
-  let recognised = 0;
+  let nearlyRight = 0;
   let inserted = 0;
+  let flagged = 0;
   for (const step of steps) {
     if (step.kind === "inserted") {
       inserted++;
+      flagged++;
       syllables.push({ index: null, target: "", heard: heardWritten[step.heard], verdict: "inserted" });
     } else if (step.kind === "omitted") {
-      syllables.push({ index: step.target, target: goal.written[step.target], heard: "", verdict: "omitted" });
+      flagged++;
+      syllables.push({ index: step.target, target: goal.written[step.target], heard: "", verdict: "omitted", said: targetSaid[step.target] });
     } else {
       const expected = targetSaid[step.target];
       const said = heardSaid[step.heard];
@@ -152,29 +215,44 @@ function judged(goal: Target, comparison: Comparison, timing: UtteranceTiming | 
         target: goal.written[step.target],
         heard: heardWritten[step.heard],
         verdict: expected === said ? "correct" : "substituted",
+        said: expected,
       };
       const distance = syllableDistance(expected, said);
       credit += Math.max(0, 1 - SUBSTITUTION_SEVERITY * distance);
-      if (distance <= RECOGNISABLE_DISTANCE) recognised++;
-      if (expected !== said) verdict.jamo = jamoDifferences(expected, said);
+      if (distance <= NEARLY_RIGHT_DISTANCE) nearlyRight++;
+      if (expected !== said) {
+        flagged++;
+        verdict.heardSaid = said;
+        verdict.jamo = jamoDifferences(expected, said);
+      }
       syllables.push(verdict);
     }
   }
   const accuracy = (100 * credit) / (goal.written.length + inserted);
-  const completeness = (100 * recognised) / goal.written.length;
+  const completeness = (100 * nearlyRight) / goal.written.length;
   const fluency = timing === undefined ? null : fluencyScore(heardWritten.length, timing);
-  const overall =
-    fluency === null
-      ? (SCORE_WEIGHTS.accuracy * accuracy + SCORE_WEIGHTS.completeness * completeness) /
-        (SCORE_WEIGHTS.accuracy + SCORE_WEIGHTS.completeness)
-      : SCORE_WEIGHTS.accuracy * accuracy + SCORE_WEIGHTS.completeness * completeness + SCORE_WEIGHTS.fluency * fluency;
   return {
-    overall: Math.round(overall),
+    overall: overallScore({ accuracy, completeness, fluency, flagged }),
     accuracy: Math.round(accuracy),
     completeness: Math.round(completeness),
     fluency,
     syllables,
   };
+}
+
+/**
+ * The weighted score, capped by the flagged syllables (docs/scoring.md, "Scores"). Each input can
+ * only lower it: more errors never score higher.
+ */
+export function overallScore(parts: { accuracy: number; completeness: number; fluency: number | null; flagged: number }): number {
+  const { accuracy, completeness, fluency, flagged } = parts;
+  const weighted =
+    fluency === null
+      ? (SCORE_WEIGHTS.accuracy * accuracy + SCORE_WEIGHTS.completeness * completeness) /
+        (SCORE_WEIGHTS.accuracy + SCORE_WEIGHTS.completeness)
+      : SCORE_WEIGHTS.accuracy * accuracy + SCORE_WEIGHTS.completeness * completeness + SCORE_WEIGHTS.fluency * fluency;
+  const ceiling = 100 - FLAGGED_SYLLABLE_COST * flagged;
+  return Math.max(0, Math.round(Math.min(weighted, ceiling)));
 }
 
 /** The letters that differ between two pronounced syllables, onset, vowel, then final. */

@@ -16,6 +16,10 @@ export interface SyllableVerdict {
   verdict: Verdict;
   /** For substitutions: the letters whose sound differs, compared as pronounced in context. */
   jamo?: JamoDifference[];
+  /** How the target syllable is said here (the allowed pronunciation closest to what was heard); not for insertions. */
+  said?: string;
+  /** For substitutions: how the heard syllable sounds in context. */
+  heardSaid?: string;
 }
 
 /** All scores are integers from 0 to 100. */

@@ -51,6 +51,17 @@ describe("checkTypedAnswer", () => {
     assert.ok(result.score.overall >= 80, `overall ${result.score.overall}`);
   });
 
+  it("skips an accepted answer without Hangul when another one can be checked", () => {
+    const result = checkTypedAnswer(["OK!", "네, 좋아요"], "네 좋아요");
+    assert.equal(result.correct, true);
+    assert.equal(result.matched, "네, 좋아요");
+    assert.equal(checkTypedAnswer(["...", "네"], "아니요").correct, false);
+  });
+
+  it("refuses a step whose accepted answers have no Hangul at all", () => {
+    assert.throws(() => checkTypedAnswer(["OK", "..."], "네"), { name: "KotoError", code: "EMPTY_TARGET" });
+  });
+
   it("refuses a step without accepted answers", () => {
     assert.throws(() => checkTypedAnswer([], "네"), { name: "KotoError", code: "NO_ACCEPTED_ANSWERS" });
   });

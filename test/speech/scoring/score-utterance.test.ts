@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { scoreUtterance, type ScoreResult } from "../../../server/speech/scoring/index.ts";
+import { SCORING_LIMITS } from "../../../server/speech/scoring/score.ts";
 
 /**
  * One line per syllable verdict, in order: a correct syllable is its target ("먹"), a substitution
@@ -27,9 +28,9 @@ type Bounds = readonly [lowest: number, highest: number];
 /** Everything correct by sound. */
 const PERFECT: Bounds = [100, 100];
 /** One near miss (one letter in its own series or a dropped final): clearly not perfect, clearly not a failure. */
-const NEAR_MISS: Bounds = [60, 95];
+const NEAR_MISS: Bounds = [60, 90];
 /** A syllable missing, extra or replaced outright. */
-const MISSING_OR_EXTRA: Bounds = [45, 92];
+const MISSING_OR_EXTRA: Bounds = [45, 90];
 
 interface Case {
   target: string;
@@ -91,7 +92,7 @@ const table: Record<string, Case[]> = {
     { target: "친구가 와요", heard: "친구이 와요", expected: "친 구 가>이(ㄱ>ㅇ,ㅏ>ㅣ) 와 요", overall: [60, 90] },
     // By sound 이름은 is [이르믄] and 이름는 [이름는]: the ㅁ moves, so 름 changes too.
     { target: "이름은", heard: "이름는", expected: "이 름>름(>ㅁ) 은>는(ㅁ>ㄴ)", overall: [60, 90] },
-    { target: "책을 읽어요", heard: "책를 읽어요", expected: "책>책(>ㅇ) 을>를(ㄱ>ㄴ) 읽 어 요", overall: [60, 92] },
+    { target: "책을 읽어요", heard: "책를 읽어요", expected: "책>책(>ㅇ) 을>를(ㄱ>ㄴ) 읽 어 요", overall: [50, 80] },
   ],
   "omissions": [
     { target: "저는 학생이에요", heard: "저 학생이에요", expected: "저 -는 학 생 이 에 요", overall: MISSING_OR_EXTRA },
@@ -104,6 +105,16 @@ const table: Record<string, Case[]> = {
     { target: "감사합니다", heard: "감사합니다요", expected: "감 사 합 니 다 +요", overall: MISSING_OR_EXTRA },
     { target: "네", heard: "네네", expected: "네 +네", overall: [40, 80] },
     { target: "학교에 가요", heard: "학교에 잘 가요", expected: "학 교 에 +잘 가 요", overall: MISSING_OR_EXTRA },
+  ],
+  // The most frequent consonant error of L2 Korean: a tense consonant said lax. The transcript is
+  // said by its own standard pronunciation, so optional tensing of the target cannot hide it.
+  "tense said lax, where the target allows tensing": [
+    { target: "일찍", heard: "일직", expected: "일 찍>직(ㅉ>ㅈ)", overall: NEAR_MISS },
+    { target: "말씀", heard: "말슴", expected: "말 씀>슴(ㅆ>ㅅ)", overall: NEAR_MISS },
+    { target: "글씨", heard: "글시", expected: "글 씨>시(ㅆ>ㅅ)", overall: NEAR_MISS },
+    { target: "진짜", heard: "진자", expected: "진 짜>자(ㅉ>ㅈ)", overall: NEAR_MISS },
+    { target: "잠깐만요", heard: "잠간만요", expected: "잠 깐>간(ㄲ>ㄱ) 만 요", overall: NEAR_MISS },
+    { target: "할게요", heard: "할개요", expected: "할 게>개(ㅔ>ㅐ) 요", overall: NEAR_MISS },
   ],
   "spellings that sound the same": [
     { target: "감사합니다", heard: "감사함니다", expected: "감 사 합 니 다", overall: PERFECT },
@@ -174,6 +185,13 @@ const table: Record<string, Case[]> = {
   ],
 };
 
+/** The syllable `step` code points further within its block of `block` (wrapping), e.g. another vowel. */
+function shifted(syllable: string, block: number, step: number): string {
+  const offset = syllable.charCodeAt(0) - 0xac00;
+  const start = offset - (offset % block);
+  return String.fromCharCode(0xac00 + start + ((offset % block) + step) % block);
+}
+
 describe("scoreUtterance", () => {
   for (const [group, cases] of Object.entries(table)) {
     describe(group, () => {
@@ -192,6 +210,68 @@ describe("scoreUtterance", () => {
 
   it("has at least 60 cases in its table", () => {
     assert.ok(Object.values(table).flat().length >= 60);
+  });
+
+  it("caps a line with a flagged syllable at 90, whatever its length, and 10 lower per flagged syllable", () => {
+    const line = "저는 한국 음식을 정말 좋아해서 매일 김치를 먹어요";
+    assert.equal(scoreUtterance(line, line).overall, 100);
+    const one = scoreUtterance(line, line.replace("정", "전"));
+    assert.equal(one.syllables.filter((syllable) => syllable.verdict !== "correct").length, 1);
+    assert.equal(one.overall, 90);
+    const two = scoreUtterance(line, line.replace("정", "전").replace("김", "김김"));
+    assert.equal(two.overall, 80);
+    const nearMissOnOneSyllable = scoreUtterance("어머니", "오머니");
+    assert.ok(nearMissOnOneSyllable.overall <= 90);
+  });
+
+  it("counts only syllables said right or nearly right as said, for completeness", () => {
+    // 안 for 한 is a near miss (ㅎ/ㅇ); 부 for 국 is a different syllable.
+    assert.equal(scoreUtterance("한국", "안국").completeness, 100);
+    assert.equal(scoreUtterance("한국", "한부").completeness, 50);
+  });
+
+  it("never scores more errors higher (monotonic)", () => {
+    // From each line said right, errors are added one at a time (a vowel, a consonant or a final
+    // changed, a syllable dropped), each on a syllable still right; the score may never rise. An added
+    // syllable is not among the edits: dropping its neighbour later turns insertion + omission into
+    // one substitution, which is fewer errors, not more.
+    const lines = [
+      "저는 한국 음식을 정말 좋아해서 매일 김치를 먹어요", "안녕하세요", "감사합니다", "옷 입어요", "같이 가요",
+      "할 수 있어요", "커피 한 잔 주세요", "이거 얼마예요", "화장실이 어디에 있어요", "천천히 말해 주세요",
+    ];
+    const edits: Array<(syllable: string) => string> = [
+      (syllable) => shifted(syllable, 588, 4 * 28), // vowel moved: ㅏ→ㅓ, ㅗ→ㅛ ...
+      (syllable) => shifted(syllable, 11172, 588), // onset moved to the next consonant
+      () => "", // dropped
+      (syllable) => shifted(syllable, 28, 1), // final changed
+    ];
+    let random = 7;
+    const next = (n: number) => ((random = (random * 1103515245 + 12345) % 2147483648) % n);
+    let checked = 0;
+    for (const line of lines) {
+      for (let trial = 0; trial < 12; trial++) {
+        const syllables = Array.from(line);
+        const untouched = syllables.flatMap((character, index) => (/[가-힣]/u.test(character) ? [index] : []));
+        let previous = scoreUtterance(line, line).overall;
+        while (untouched.length > 0) {
+          const position = untouched.splice(next(untouched.length), 1)[0];
+          syllables[position] = edits[next(edits.length)](syllables[position]);
+          const score = scoreUtterance(line, syllables.join("")).overall;
+          assert.ok(score <= previous, `${line} → ${syllables.join("")}: ${score} after ${previous}`);
+          previous = score;
+          checked++;
+        }
+      }
+    }
+    for (const line of lines) {
+      let previous = 100;
+      for (let extra = 1; extra <= 6; extra++) {
+        const score = scoreUtterance(line, line + "가".repeat(extra)).overall;
+        assert.ok(score <= previous, `${line} + ${extra} extra: ${score} after ${previous}`);
+        previous = score;
+      }
+    }
+    assert.ok(checked > 400, `${checked} steps checked`);
   });
 
   it("gives a low score to a different sentence", () => {
@@ -248,25 +328,23 @@ describe("scoreUtterance", () => {
     assert.ok(halting.overall < untimed.overall, `${halting.overall} < ${untimed.overall}`);
     const smooth = scoreUtterance("어머니", "오머니", { speechMs: 800, pauses: [] });
     assert.equal(smooth.fluency, 100);
-    assert.ok(smooth.overall > untimed.overall, `${smooth.overall} > ${untimed.overall}`);
+    assert.ok(smooth.overall >= untimed.overall, `${smooth.overall} >= ${untimed.overall}`);
   });
 
   it("refuses a target without Korean", () => {
     assert.throws(() => scoreUtterance("...", "네"), { name: "KotoError", code: "EMPTY_TARGET" });
   });
 
-  it("scores a 20-syllable line well under a millisecond", () => {
-    const target = "저는 한국 음식을 정말 좋아해서 매일 김치를 먹어요";
-    const heards = ["저는 한국 음식 정말 조아서 매일 김치 머거요", "저는 한국 음식을 정말 좋아해서 매일 김치를 먹어요"];
-    const lattice = "옷 입어요 밥 먹어요 시계 희망 우리의 맛있어요 외국";
-    for (let i = 0; i < 50; i++) for (const heard of heards) scoreUtterance(target, heard);
-    const runs = 400;
-    const started = performance.now();
-    for (let i = 0; i < runs; i++) {
-      scoreUtterance(target, heards[i % 2]);
-      scoreUtterance(lattice, "옷 이버요 밥 먹어요 시계 의망 우리 맛이써요 외구");
-    }
-    const perScore = (performance.now() - started) / (runs * 2);
-    assert.ok(perScore < 1, `${perScore.toFixed(3)} ms per score`);
+  it("refuses a target or an answer over the input caps with a clear code", () => {
+    const longLine = "가".repeat(SCORING_LIMITS.targetSyllables + 1);
+    assert.throws(() => scoreUtterance(longLine, "가"), { name: "KotoError", code: "TARGET_TOO_LONG" });
+    assert.throws(() => scoreUtterance("가".repeat(SCORING_LIMITS.targetSyllables), "나".repeat(SCORING_LIMITS.heardSyllables + 1)), {
+      name: "KotoError", code: "ANSWER_TOO_LONG",
+    });
+    assert.throws(() => scoreUtterance("안녕하세요", "!".repeat(SCORING_LIMITS.characters + 1)), { name: "KotoError", code: "ANSWER_TOO_LONG" });
+    assert.throws(() => scoreUtterance(`안녕${" ".repeat(SCORING_LIMITS.characters)}`, "안녕"), { name: "KotoError", code: "TARGET_TOO_LONG" });
+    // At the caps themselves it scores.
+    const atCaps = scoreUtterance("가".repeat(SCORING_LIMITS.targetSyllables), "가나".repeat(SCORING_LIMITS.heardSyllables / 2));
+    assert.equal(atCaps.syllables.filter((syllable) => syllable.verdict === "inserted").length, SCORING_LIMITS.heardSyllables - SCORING_LIMITS.targetSyllables);
   });
 });
