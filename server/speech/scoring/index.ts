@@ -1,5 +1,6 @@
 /** The deterministic Korean scorer: the score of record for every attempt. See docs/scoring.md. */
-export { checkTypedAnswer, scoreUtterance } from "./score.ts";
+export { checkTypedAnswer, scoreAgainstAccepted, scoreUtterance, SCORING_LIMITS } from "./score.ts";
+export { attemptPasses, DEFAULT_PASS_MARK, everySyllableCorrect, tutorGradePasses, type PassEvidence } from "./pass-rule.ts";
 export { normalizeKorean } from "./normalize.ts";
 export { pronunciationVariants, standardPronunciation } from "./pronunciation.ts";
 export { fluencyScore } from "./fluency.ts";

@@ -6,6 +6,7 @@
 import { KotoError } from "../../errors.ts";
 import { alignSyllables, alignWithLattice, type AlignmentStep } from "./alignment.ts";
 import { fluencyScore } from "./fluency.ts";
+import { everySyllableCorrect } from "./pass-rule.ts";
 import { splitSyllable } from "./hangul.ts";
 import { normalizedReadings, normalizeKorean } from "./normalize.ts";
 import { hangulWords, pronounceWords, pronunciationLattice, type SyllableSounds } from "./pronunciation.ts";
@@ -107,7 +108,7 @@ export function scoreAgainstAccepted(
       }
       throw error;
     }
-    const correct = allCorrect(score.syllables);
+    const correct = everySyllableCorrect(score.syllables);
     if (best === undefined || (correct && !best.correct) || (correct === best.correct && score.overall > best.score.overall)) {
       best = { answer, correct, score };
     }
@@ -128,11 +129,6 @@ export function checkTypedAnswer(
 ): { correct: boolean; matched: string | null; score: ScoreResult } {
   const best = scoreAgainstAccepted(accepted, typed);
   return { correct: best.correct, matched: best.correct ? best.answer : null, score: best.score };
-}
-
-/** Every syllable of the target said right by sound, nothing missing and nothing extra. */
-export function allCorrect(syllables: readonly Pick<SyllableVerdict, "verdict">[]): boolean {
-  return syllables.length > 0 && syllables.every((syllable) => syllable.verdict === "correct");
 }
 
 function targetOf(text: string): Target {
