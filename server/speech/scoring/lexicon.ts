@@ -3,6 +3,8 @@
  * show: where a word is a compound of two content words (표준 발음법 제15항, 제29항), and which
  * syllables are nouns or dependent nouns. Short lists of common words, not a dictionary.
  */
+import { joinSyllable, splitSyllable } from "./hangul.ts";
+import { COMMON_WORDS } from "./lexicon/common-words.ts";
 
 /**
  * How the consonant before a vowel carries over at a compound's seam:
@@ -95,3 +97,245 @@ export const ENDINGS_TENSED_AFTER_NASAL_STEMS = new Set(["고", "다", "지", "�
  * ㄴ+ㄹ becomes [ㄹㄹ] (신라 [실라]) (제20항 다만). Accepted both ways after a two-syllable stem.
  */
 export const SUFFIXES_KEEPING_NIEUN = new Set(["란", "량", "력", "령", "례", "로", "론", "료", "류"]);
+
+// ---------------------------------------------------------------------------------------------
+// Word facts from a dictionary (lexicon/common-words.ts, Kengdic's 6,000 frequent words): parts
+// of speech and Hanja. The rules of 제24, 26, 27, 28 and 29항 depend on what a word is, which
+// spelling does not show; where the dictionary does not know the word, the rules fall back to
+// accepting both forms (never to rejecting the standard one).
+// ---------------------------------------------------------------------------------------------
+
+export type PartOfSpeech =
+  | "noun" | "verb" | "adverb" | "adjective" | "bound-noun" | "determiner" | "proper-noun" | "pronoun" | "numeral" | "interjection";
+
+export interface DictionaryWord {
+  parts: ReadonlySet<PartOfSpeech>;
+  /** Per syllable, the Hanja it is written with, or "-" for a native syllable. */
+  hanja: string;
+}
+
+let dictionary: Map<string, DictionaryWord> | undefined;
+/** The longest word in the dictionary, in syllables: bounds the segmentation's search. */
+let longestWord = 0;
+
+/** The dictionary, parsed on first use (about 5,300 words; see docs/scoring.md for the load cost). */
+export function commonWords(): ReadonlyMap<string, DictionaryWord> {
+  if (dictionary) return dictionary;
+  dictionary = new Map();
+  for (const line of COMMON_WORDS.split("\n")) {
+    const [word, parts, hanja] = line.split("\t");
+    if (!word || !parts || !hanja) continue;
+    dictionary.set(word, { parts: new Set(parts.split(",") as PartOfSpeech[]), hanja: Array.from(hanja).join("") });
+    longestWord = Math.max(longestWord, word.length);
+  }
+  return dictionary;
+}
+
+const NOUNS: ReadonlySet<PartOfSpeech> = new Set(["noun", "proper-noun", "bound-noun", "pronoun", "numeral"]);
+const PREDICATES: ReadonlySet<PartOfSpeech> = new Set(["verb", "adjective"]);
+
+function hasPart(word: string, parts: ReadonlySet<PartOfSpeech>): boolean {
+  const entry = commonWords().get(word);
+  return entry !== undefined && [...entry.parts].some((part) => parts.has(part));
+}
+
+export const isNoun = (word: string): boolean => hasPart(word, NOUNS);
+/** A verb or adjective whose dictionary form (ending in 다) is given. */
+export const isPredicate = (dictionaryForm: string): boolean => hasPart(dictionaryForm, PREDICATES);
+
+/** One dictionary word found inside a written word (a stem for verbs: 발달하 of 발달하다). */
+export interface WordPiece {
+  start: number;
+  end: number;
+  word: string;
+  entry: DictionaryWord;
+}
+
+/**
+ * The dictionary words a written word is made of, longest first from the left; syllables no
+ * word covers (particles, endings) are skipped. A poor man's morphological analysis, enough to
+ * find compounds (손 + 가락) and Sino-Korean words (發達).
+ */
+export function dictionaryPieces(word: string): WordPiece[] {
+  const words = commonWords();
+  const pieces: WordPiece[] = [];
+  let start = 0;
+  while (start < word.length) {
+    let found: WordPiece | undefined;
+    for (let end = Math.min(word.length, start + longestWord); end > start; end--) {
+      const piece = word.slice(start, end);
+      const entry = words.get(piece) ?? stemEntry(piece);
+      // One syllable counts only as a noun (산, 책): a one-syllable verb stem is too ambiguous.
+      if (entry && (end - start > 1 || isNounEntry(entry))) {
+        found = { start, end, word: piece, entry };
+        break;
+      }
+    }
+    if (found) {
+      pieces.push(found);
+      start = found.end;
+    } else {
+      start++;
+    }
+  }
+  return pieces;
+}
+
+const isNounEntry = (entry: DictionaryWord) => [...entry.parts].some((part) => NOUNS.has(part));
+
+/** A verb stem as it is written before an ending: 발달하 for 발달하다 (its Hanja mask shortened). */
+function stemEntry(stem: string): DictionaryWord | undefined {
+  const entry = commonWords().get(`${stem}다`);
+  if (!entry || ![...entry.parts].some((part) => PREDICATES.has(part))) return undefined;
+  return { parts: entry.parts, hanja: entry.hanja.slice(0, stem.length) };
+}
+
+/**
+ * Is this written word a verb or adjective in the future modifier form -(으)ㄹ (할, 먹을, 만날,
+ * 도울, 들을, 지을, 만들, 가실)? Then 제27항 tenses the consonant after it.
+ */
+export function isFutureModifier(word: string, rieulStems = true): boolean {
+  if (word.length === 0) return false;
+  const last = word[word.length - 1];
+  const lastParts = splitSyllableParts(last);
+  if (lastParts.coda !== "ㄹ") return false;
+  const before = word.slice(0, -1);
+  // ㄹ-stems keep their form: 만들 (만들다), 알 (알다).
+  if (rieulStems && isPredicate(`${word}다`)) return true;
+  // Honorific -(으)실: 가실 (가다), 읽으실 (읽다).
+  if (last === "실" && before.length > 0) return isPredicateStem(before.endsWith("으") ? before.slice(0, -1) : before);
+  // 할 (하다), 만날 (만나다): the stem's last syllable gains ㄹ.
+  if (isPredicate(`${before}${withCoda(last, "")}다`)) return true;
+  if (last === "을" && before.length > 0) {
+    if (isPredicate(`${before}다`)) return true; // 먹을, 있을
+    const previous = before[before.length - 1];
+    const previousCoda = splitSyllableParts(previous).coda;
+    // ㄷ-irregular 들을 (듣다); ㅅ-irregular 지을 (짓다).
+    if (previousCoda === "ㄹ" && isPredicate(`${before.slice(0, -1)}${withCoda(previous, "ㄷ")}다`)) return true;
+    if (previousCoda === "" && isPredicate(`${before.slice(0, -1)}${withCoda(previous, "ㅅ")}다`)) return true;
+  }
+  // ㅂ-irregular 도울 (돕다), 추울 (춥다).
+  if (last === "울" && before.length > 0) {
+    const previous = before[before.length - 1];
+    return splitSyllableParts(previous).coda === "" && isPredicate(`${before.slice(0, -1)}${withCoda(previous, "ㅂ")}다`);
+  }
+  return false;
+}
+
+/** The verb or adjective whose stem the written text is (신 → 신다, 앉 → 앉다), if the dictionary knows it. */
+export const isPredicateStem = (stem: string): boolean => stem.length > 0 && isPredicate(`${stem}다`);
+
+function splitSyllableParts(syllable: string): { coda: string } {
+  return splitSyllable(syllable);
+}
+
+function withCoda(syllable: string, coda: string): string {
+  return joinSyllable({ ...splitSyllable(syllable), coda });
+}
+
+/** What the dictionary decides about tensing at a seam inside a word (제24, 26, 27, 28항). */
+export type Tensing = "required" | "allowed" | "never";
+
+export interface WordFacts {
+  /** Compound seams before a vowel, by the index of the syllable after the seam. */
+  compoundSeams: Map<number, SeamKind>;
+  /** Tensing decided by the dictionary, by the index of the syllable after the seam. */
+  tensing: Map<number, Tensing>;
+  /**
+   * The word is a verb or adjective in the future modifier form -(으)ㄹ, so the next word's first
+   * consonant is tensed (제27항): "required", or "allowed" when a noun is spelled the same (말, 볼).
+   */
+  futureModifier: Tensing | undefined;
+}
+
+const TENSABLE_ONSETS = new Set(["ㄱ", "ㄷ", "ㅂ", "ㅅ", "ㅈ"]);
+const SONORANT_CODAS = new Set(["ㄴ", "ㄹ", "ㅁ", "ㅇ"]);
+const NASAL_STEM_CODAS = new Set(["ㄴ", "ㅁ", "ㄵ", "ㄻ"]);
+/** Endings beginning with -ㄹ whose first consonant is tensed (제27항 붙임): 할게 할걸 할수록 할지 할밖에 할세라 할진대. */
+const ENDINGS_AFTER_RIEUL = new Set(["게", "걸", "수", "지", "밖", "세", "진"]);
+const VOWELS_TAKING_NIEUN_IN_COMPOUNDS = new Set(["ㅣ", "ㅑ", "ㅕ", "ㅛ", "ㅠ"]);
+
+/** Everything the dictionary and the lists above say about one written word. */
+export function wordFacts(word: string): WordFacts {
+  const syllables = Array.from(word);
+  const compound = compoundSeams(word);
+  const tensing = new Map<number, Tensing>();
+  const pieces = dictionaryPieces(word);
+  for (let index = 1; index < syllables.length; index++) {
+    const left = splitSyllable(syllables[index - 1]);
+    const right = splitSyllable(syllables[index]);
+    const covering = pieces.find((piece) => piece.start <= index - 1 && piece.end > index);
+    const seamKind = compound.has(index) ? undefined : compoundSeamFromDictionary(pieces, covering, index, left.coda, right);
+    if (seamKind) compound.set(index, seamKind);
+    const decided = tensingAt(word, index, left.coda, right.onset, pieces, covering);
+    if (decided) tensing.set(index, decided);
+  }
+  const futureModifier = !isFutureModifier(word) ? undefined : isNoun(word) ? "allowed" : "required";
+  return { compoundSeams: compound, tensing, futureModifier };
+}
+
+/**
+ * Where two nouns meet inside a word, found by the dictionary: the compound's seam (솜 + 이불,
+ * 손 + 가락). The second noun must have two syllables or more, or the two together must be a
+ * dictionary word: one-syllable nouns look like particles (산 + 이, 산 + 도).
+ */
+function nounSeamAt(pieces: WordPiece[], covering: WordPiece | undefined, index: number, kind: "vowel" | "consonant"): boolean {
+  if (covering) {
+    if (!isNounEntry(covering.entry)) return false;
+    // A Sino-Korean word is not a compound of that kind (감사 is 感謝, not 감 + 사).
+    const at = index - covering.start;
+    if (covering.entry.hanja[at - 1] !== "-" && covering.entry.hanja[at] !== "-") return false;
+    return isNoun(covering.word.slice(0, at)) && isNoun(covering.word.slice(at));
+  }
+  const before = pieces.find((piece) => piece.end === index);
+  const after = pieces.find((piece) => piece.start === index);
+  if (before === undefined || after === undefined || !isNounEntry(before.entry) || !isNounEntry(after.entry)) return false;
+  if (after.word.length >= 2) return true;
+  // A one-syllable noun after a longer one (부산 + 역), unless it is spelled like a particle or ending.
+  return kind === "vowel" && before.word.length >= 2 && !PARTICLE_LIKE.has(after.word);
+}
+
+/** One-syllable nouns spelled like a particle or an ending (이 "tooth", 의 "justice"): never a compound's second part here. */
+const PARTICLE_LIKE = new Set(["이", "야", "여", "요", "은", "을", "에", "의", "와", "아", "어", "으", "오", "예", "애", "용", "유"]);
+
+function compoundSeamFromDictionary(
+  pieces: WordPiece[], covering: WordPiece | undefined, index: number, leftCoda: string, right: { onset: string; vowel: string },
+): SeamKind | undefined {
+  if (right.onset !== "ㅇ" || leftCoda === "" || leftCoda === "ㅇ" || !nounSeamAt(pieces, covering, index, "vowel")) return undefined;
+  // Found by the dictionary, not listed: both the compound reading and the plain link are accepted.
+  return VOWELS_TAKING_NIEUN_IN_COMPOUNDS.has(right.vowel) ? "nieunOrLink" : "eitherLink";
+}
+
+function tensingAt(
+  word: string, index: number, leftCoda: string, rightOnset: string, pieces: WordPiece[], covering: WordPiece | undefined,
+): Tensing | undefined {
+  if (!TENSABLE_ONSETS.has(rightOnset)) return undefined;
+  const syllable = word[index];
+  // 제26항: ㄹ + ㄷ ㅅ ㅈ inside a Sino-Korean word is tensed (갈등 [갈뜽], 발달 [발딸]), but not between
+  // the same Hanja repeated (허허실실 [허허실실], 절절하다 [절절하다]).
+  if (covering && leftCoda === "ㄹ" && (rightOnset === "ㄷ" || rightOnset === "ㅅ" || rightOnset === "ㅈ")) {
+    const [before, after] = [covering.entry.hanja[index - 1 - covering.start], covering.entry.hanja[index - covering.start]];
+    if (before && after && before !== "-" && after !== "-") return before === after ? "never" : "required";
+  }
+  // 제27항 붙임: endings beginning with -ㄹ after a verb stem (할게요 [할께요], 할수록 [할쑤록]).
+  if (leftCoda === "ㄹ" && ENDINGS_AFTER_RIEUL.has(syllable) && (syllable !== "수" || word[index + 1] === "록") &&
+    isFutureModifier(word.slice(0, index))) {
+    // After a stem in ㄹ (멀-, 알-) the same spelling is also a plain ending (멀지 [멀지]); 갈게 is 가- + -ㄹ게.
+    return isFutureModifier(word.slice(0, index), false) ? "required" : "allowed";
+  }
+  // 제24항: endings after a stem in ㄴ ㅁ (ㄵ ㄻ) are tensed (신고 [신꼬], 앉고 [안꼬], 젊지 [점찌]); 다만: not
+  // the causative/passive suffix -기- (안기다 [안기다], 옮기다 [옴기다]).
+  if (NASAL_STEM_CODAS.has(leftCoda) && isPredicateStem(word.slice(0, index))) {
+    if (syllable === "기" && index + 1 < word.length) return isPredicate(`${word.slice(0, index)}기다`) ? "never" : "allowed";
+    if (ENDINGS_TENSED_AFTER_NASAL_STEMS.has(syllable)) {
+      // A noun spelled the same (신고 "report", 남자) leaves both readings open.
+      return covering && isNounEntry(covering.entry) ? "allowed" : "required";
+    }
+  }
+  // 제28항: between two nouns of a compound, after a sonorant, the consonant may be tensed (산길 [산낄],
+  // 손가락 [손까락]). Not every such compound is tensed, so the plain form stays accepted too.
+  if (SONORANT_CODAS.has(leftCoda) && nounSeamAt(pieces, covering, index, "consonant")) return "allowed";
+  // 제24항 다만 where the dictionary cannot tell: ㄵ ㄻ + 기 followed by more (옮기다, 굶기고) may be -기-.
+  if ((leftCoda === "ㄵ" || leftCoda === "ㄻ") && syllable === "기" && index + 1 < word.length) return "allowed";
+  return undefined;
+}

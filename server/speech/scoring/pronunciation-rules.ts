@@ -11,6 +11,7 @@ import {
   RIEUL_ENDINGS,
   SUFFIXES_KEEPING_NIEUN,
   type SeamKind,
+  type Tensing,
 } from "./lexicon.ts";
 
 /** One written syllable where it stands. */
@@ -21,6 +22,12 @@ export interface SyllableInContext {
   wordEnd: boolean;
   /** Set when this syllable begins the second part of a known compound (see COMPOUND_SEAMS). */
   compoundSeamBefore?: SeamKind;
+  /** Tensing of this syllable's first consonant, when the dictionary decides it (see wordFacts). */
+  tensingBefore?: Tensing;
+  /** The word this syllable ends is a future modifier -(으)ㄹ: the next word is tensed (제27항). */
+  futureModifier?: Tensing;
+  /** This syllable follows the name of a letter (디귿, 지읒 …) inside its word (제16항). */
+  afterLetterName?: boolean;
 }
 
 /** What a seam becomes: the final consonant of the left syllable and the first of the right. */
@@ -71,8 +78,9 @@ export function finalBeforePause(coda: string): string {
  * 제13, 14, 12-4, 17항: inside a word a final carries over to a following vowel as written
  * (옷이 [오시], 닭을 [달글]); ㅎ falls silent (좋아요 [조아요]); ㄷ ㅌ before 이 become ㅈ ㅊ (같이 [가치]).
  */
-export function carryOverAsWritten(left: SyllableInContext, right: SyllableInContext): Seam {
+export function carryOverAsWritten(left: SyllableInContext, right: SyllableInContext, compound = false): Seam {
   const coda = left.written.coda;
+  if (right.afterLetterName && LETTER_NAME_FINALS[coda]) return { coda: "", onset: LETTER_NAME_FINALS[coda] };
   let seam: Seam;
   if (coda === "" || coda === "ㅇ") seam = { coda, onset: "ㅇ" };
   else if (coda === "ㅎ") seam = { coda: "", onset: "ㅇ" };
@@ -80,8 +88,16 @@ export function carryOverAsWritten(left: SyllableInContext, right: SyllableInCon
   else if (coda === "ㅀ") seam = { coda: "", onset: "ㄹ" };
   else if (DOUBLE_FINALS[coda]) seam = { coda: DOUBLE_FINALS[coda][0], onset: DOUBLE_FINALS[coda][1] };
   else seam = { coda: "", onset: coda };
-  return palatalized(seam, right);
+  // 제17항 applies before a particle or suffix 이, not before a content word (밭이랑 [반니랑]).
+  return compound ? seam : palatalized(seam, right);
 }
+
+/**
+ * 제16항: the names of the letters carry their final over as it is said at a word's end, except
+ * ㄱ ㅂ ㅅ: 디귿이 [디그시], 지읒을 [지으슬], 키읔이 [키으기], 피읖에 [피으베], 히읗이 [히으시].
+ */
+const LETTER_NAME_FINALS: Readonly<Record<string, string>> = { ㄷ: "ㅅ", ㅈ: "ㅅ", ㅊ: "ㅅ", ㅌ: "ㅅ", ㅎ: "ㅅ", ㅋ: "ㄱ", ㅍ: "ㅂ" };
+export const LETTER_NAMES = ["디귿", "지읒", "치읓", "키읔", "티읕", "피읖", "히읗"] as const;
 
 /**
  * 제17항: ㄷ, ㅌ meeting the vowel ㅣ become ㅈ, ㅊ, also where 이 contracted with 어 to 여
@@ -126,11 +142,11 @@ export function compoundSeam(left: SyllableInContext, right: SyllableInContext, 
     case "nieun":
       return [withNieun ?? carryOverReduced(left)];
     case "nieunOrLink":
-      return withNieun ? [withNieun, carryOverAsWritten(left, right)] : [carryOverAsWritten(left, right)];
+      return withNieun ? [withNieun, carryOverAsWritten(left, right, true)] : [carryOverAsWritten(left, right, true)];
     case "neutralLink":
       return [carryOverReduced(left)];
     case "eitherLink":
-      return [carryOverAsWritten(left, right), carryOverReduced(left)];
+      return [carryOverAsWritten(left, right, true), carryOverReduced(left)];
   }
 }
 
@@ -147,13 +163,19 @@ export function acrossWordsBeforeVowel(left: SyllableInContext, right: SyllableI
 export function pauseBetween(left: SyllableInContext, right: SyllableInContext): Seam[] {
   const coda = finalBeforePause(left.written.coda);
   const onset = right.written.onset;
-  if (tensedAfterFutureModifier(left, right)) return [{ coda, onset: TENSE[onset] }, { coda, onset }];
+  if (tensedAfterFutureModifier(left, right) && DEPENDENT_NOUNS_AFTER_RIEUL.has(right.text)) return [{ coda, onset: TENSE[onset] }, { coda, onset }];
   return [{ coda, onset }];
 }
 
-function tensedAfterFutureModifier(left: SyllableInContext, right: SyllableInContext): boolean {
-  return left.written.coda === "ㄹ" && right.wordStart && DEPENDENT_NOUNS_AFTER_RIEUL.has(right.text) &&
-    TENSE[right.written.onset] !== undefined;
+/**
+ * 제27항: after the future modifier -(으)ㄹ, said together, the next word's ㄱ ㄷ ㅂ ㅅ ㅈ is tensed:
+ * "required" after a verb form the dictionary knows (만날 사람 [만날싸람]), "allowed" beside the plain
+ * form otherwise (dependent nouns after any -ㄹ: 갈 곳 [갈꼳]; 말 "speech" is spelled like 말- "stop").
+ */
+function tensedAfterFutureModifier(left: SyllableInContext, right: SyllableInContext): Tensing | undefined {
+  if (left.written.coda !== "ㄹ" || !right.wordStart || TENSE[right.written.onset] === undefined) return undefined;
+  if (left.futureModifier === "required") return "required";
+  return left.futureModifier === "allowed" || DEPENDENT_NOUNS_AFTER_RIEUL.has(right.text) ? "allowed" : undefined;
 }
 
 /**
@@ -194,7 +216,7 @@ function aspiratedWithHieut(coda: string, right: SyllableInContext, acrossWords:
     case "ㄺ":
       return { coda: "ㄹ", onset: "ㅋ" };
     case "ㄷ":
-      return { coda: "", onset: palatalizes(right) ? "ㅊ" : "ㅌ" };
+      return { coda: "", onset: palatalizes(right) && !acrossWords ? "ㅊ" : "ㅌ" };
     case "ㅅ": case "ㅆ": case "ㅊ": case "ㅌ":
       return { coda: "", onset: "ㅌ" };
     case "ㅈ":
@@ -216,7 +238,8 @@ function assimilated(writtenCoda: string, left: SyllableInContext, right: Syllab
   const writtenOnset = right.written.onset;
   let coda = acrossWords ? finalBeforePause(writtenCoda) : reducedBeforeConsonant(writtenCoda, left, right);
   let onset = writtenOnset;
-  if (TENSING_FINALS.has(writtenCoda) && TENSE[onset]) onset = TENSE[onset];
+  const decided = acrossWords ? undefined : right.tensingBefore;
+  if (TENSE[onset] && (decided === "required" || (TENSING_FINALS.has(writtenCoda) && decided === undefined))) onset = TENSE[onset];
   if (STOPS.has(coda) && (onset === "ㄴ" || onset === "ㅁ")) coda = NASAL[coda];
   let keepsNieun = false;
   if (onset === "ㄹ") {
@@ -235,10 +258,11 @@ function assimilated(writtenCoda: string, left: SyllableInContext, right: Syllab
 
   const seams: Seam[] = [{ coda, onset }];
   if (keepsNieun) seams.push({ coda: "ㄹ", onset: "ㄹ" });
-  if (acrossWords && tensedAfterFutureModifier(left, right)) {
-    seams.unshift({ coda, onset: TENSE[writtenOnset] });
-  }
-  if (!acrossWords) seams.push(...optionalTensing(writtenCoda, coda, left, right));
+  const afterModifier = acrossWords ? tensedAfterFutureModifier(left, right) : undefined;
+  if (afterModifier === "required") seams[0] = { coda, onset: TENSE[writtenOnset] };
+  else if (afterModifier === "allowed") seams.unshift({ coda, onset: TENSE[writtenOnset] });
+  if (!acrossWords && decided === "allowed" && TENSE[writtenOnset]) seams.push({ coda, onset: TENSE[writtenOnset] });
+  if (!acrossWords && decided === undefined) seams.push(...optionalTensing(writtenCoda, coda, left, right));
   // 제30항: the ㅅ between the parts of a compound (냇가 [내까/낻까]) may fall silent before a tensed consonant.
   if (!acrossWords && writtenCoda === "ㅅ" && TENSE_CONSONANTS.has(onset)) seams.push({ coda: "", onset });
   return seams;

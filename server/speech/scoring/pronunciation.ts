@@ -5,7 +5,7 @@
  */
 import { choicesByDeviation } from "./choices.ts";
 import { isHangulSyllable, joinSyllable, splitSyllable } from "./hangul.ts";
-import { compoundSeams } from "./lexicon.ts";
+import { wordFacts } from "./lexicon.ts";
 import { normalizeKorean } from "./normalize.ts";
 import {
   acrossWordsBeforeVowel,
@@ -13,6 +13,7 @@ import {
   carryOverAsWritten,
   compoundSeam,
   finalBeforePause,
+  LETTER_NAMES,
   pauseBetween,
   vowelAfterOnset,
   vowelOptions,
@@ -156,13 +157,18 @@ export function pronunciationLattice(words: readonly (readonly string[])[]): Syl
 function inContext(words: readonly (readonly string[])[]): SyllableInContext[] {
   return words.flatMap((word) => {
     const kept = word.filter(isHangulSyllable);
-    const seams = compoundSeams(kept.join(""));
+    const written = kept.join("");
+    const facts = wordFacts(written);
+    const letterName = LETTER_NAMES.some((name) => written.startsWith(name)) ? 2 : -1;
     return kept.map((text, index) => ({
       text,
       written: splitSyllable(text),
       wordStart: index === 0,
       wordEnd: index === kept.length - 1,
-      compoundSeamBefore: seams.get(index),
+      compoundSeamBefore: facts.compoundSeams.get(index),
+      tensingBefore: facts.tensing.get(index),
+      futureModifier: index === kept.length - 1 ? facts.futureModifier : undefined,
+      afterLetterName: index === letterName,
     }));
   });
 }

@@ -114,7 +114,8 @@ const table: Record<string, Case[]> = {
     { target: "글씨", heard: "글시", expected: "글 씨>시(ㅆ>ㅅ)", overall: NEAR_MISS },
     { target: "진짜", heard: "진자", expected: "진 짜>자(ㅉ>ㅈ)", overall: NEAR_MISS },
     { target: "잠깐만요", heard: "잠간만요", expected: "잠 깐>간(ㄲ>ㄱ) 만 요", overall: NEAR_MISS },
-    { target: "할게요", heard: "할개요", expected: "할 게>개(ㅔ>ㅐ) 요", overall: NEAR_MISS },
+    { target: "만날 사람", heard: "만날싸람", expected: "만 날 사 람", overall: PERFECT },
+    { target: "갈등", heard: "갈등", expected: "갈 등", overall: PERFECT },
   ],
   "spellings that sound the same": [
     { target: "감사합니다", heard: "감사함니다", expected: "감 사 합 니 다", overall: PERFECT },
