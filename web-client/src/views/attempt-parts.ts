@@ -27,7 +27,12 @@ export function describeToken(token: LineToken): string {
 }
 
 /** The target line, each Hangul syllable coloured by its verdict; problems can be focused to read what was heard. */
-export function syllableLine(line: string, attempt: AttemptSnapshot, size: "large" | "small" = "large"): HTMLElement {
+export function syllableLine(
+  line: string,
+  attempt: AttemptSnapshot,
+  size: "large" | "small" = "large",
+  tone?: (syllable: { verdict: string; jamo: string }) => string,
+): HTMLElement {
   const tokens = alignSyllables(line, attempt.syllables);
   const problems = tokens.filter((token) => token.verdict && token.verdict !== "correct");
   const container = h("p", { class: `syllables syllables--${size}`, attrs: { lang: "ko" } });
@@ -38,9 +43,10 @@ export function syllableLine(line: string, attempt: AttemptSnapshot, size: "larg
     }
     const description = describeToken(token);
     const problem = token.verdict !== "correct";
+    const shade = tone?.({ verdict: token.verdict, jamo: token.jamo.map((change) => `${change.expected}>${change.heard}`).join(",") });
     container.append(h("span", {
-      class: `syl syl--${token.verdict}`,
-      attrs: { tabindex: problem && size === "large" ? 0 : null, "aria-label": `${token.text}: ${description}`, "data-verdict": token.verdict },
+      class: `syl syl--${token.verdict}${shade ? ` syl--tone-${shade}` : ""}`,
+      attrs: { tabindex: problem && size === "large" ? 0 : null, "aria-label": `${token.text}: ${description}`, "data-verdict": token.verdict, "data-tone": shade ?? null },
       title: size === "small" ? `${token.text}: ${description}` : undefined,
     },
     h("span", { class: "syl__char", text: token.text, attrs: { "aria-hidden": "true" } }),
@@ -52,18 +58,19 @@ export function syllableLine(line: string, attempt: AttemptSnapshot, size: "larg
   return container;
 }
 
-export function scoreList(attempt: AttemptSnapshot): HTMLElement | null {
+/** `band` colours a score; the result card passes its own rule so that the colours agree with its title. */
+export function scoreList(attempt: AttemptSnapshot, band: (score: number, overall: boolean) => string = scoreBand): HTMLElement | null {
   if (attempt.status !== "scored" || attempt.overall < 0) return null;
   const rows: [MessageKey, number][] = [["accuracy", attempt.accuracy], ["completeness", attempt.completeness]];
   if (attempt.fluency >= 0) rows.push(["fluency", attempt.fluency]);
   return h("div", { class: "scores" },
-    h("div", { class: `score-ring ${scoreBand(attempt.overall)}`, attrs: { style: `--score:${attempt.overall}` } },
+    h("div", { class: `score-ring ${band(attempt.overall, true)}`, attrs: { style: `--score:${attempt.overall}` } },
       h("span", { class: "score-ring__value", text: String(attempt.overall) }),
       h("span", { class: "score-ring__label", text: t("overall") })),
     h("dl", { class: "score-bars" }, rows.filter(([, value]) => value >= 0).map(([key, value]) => h("div", { class: "score-bar", dataset: { score: key } },
       h("dt", { text: t(key) }),
       h("dd", {},
-        h("span", { class: "score-bar__track", attrs: { "aria-hidden": "true" } }, h("span", { class: `score-bar__fill ${scoreBand(value)}`, attrs: { style: `width:${value}%` } })),
+        h("span", { class: "score-bar__track", attrs: { "aria-hidden": "true" } }, h("span", { class: `score-bar__fill ${band(value, false)}`, attrs: { style: `width:${value}%` } })),
         h("span", { class: "score-bar__value", text: String(value) }))))));
 }
 

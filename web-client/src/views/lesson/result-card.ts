@@ -4,9 +4,10 @@
  */
 import { t } from "../../i18n.ts";
 import type { AttemptSnapshot, LessonSnapshot } from "../../session/snapshot.ts";
-import { scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
+import { scoreBand, scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
 import { h, setChildren } from "../dom.ts";
 import { icon } from "../icons.ts";
+import { bandWithin, resultLook, syllableTone, verdictDetails, type Band } from "./result-rule.ts";
 
 export interface ResultActions {
   replay(attempt: AttemptSnapshot): Promise<HTMLAudioElement | null>;
@@ -36,26 +37,32 @@ export class ResultCard {
     this.element.dataset.status = attempt.status;
     const line = snapshot.steps[attempt.step]?.korean ?? "";
     const settled = attempt.status === "scored" || attempt.status === "failed" || attempt.status === "awaiting-tutor";
+    const look = resultLook(attempt);
+    this.element.dataset.passed = String(look.passed);
+    const details = attempt.status === "scored" ? verdictDetails(line, attempt.syllables) : [];
     setChildren(this.element,
       h("header", { class: "result-card__header" },
-        h("h2", { id: "result-heading", class: "result-card__title", text: resultTitle(attempt) }),
+        h("h2", { id: "result-heading", class: "result-card__title", text: t(look.title) }),
         statusBadge(attempt)),
       !settled ? h("div", { class: "result-card__pending" }, h("span", { class: "spinner", attrs: { "aria-hidden": "true" } }),
         h("p", { class: "result-card__line", attrs: { lang: "ko" }, text: line })) : null,
-      attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large") : null,
+      attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large", syllableTone) : null,
+      details.length > 0 ? h("div", { class: "result-card__details" },
+        h("h3", { class: "result-card__details-title", text: t("detailsTitle") }),
+        h("ul", {}, details.map((detail) => h("li", { text: detail })))) : null,
       attempt.text && settled ? h("p", { class: "result-card__heard" },
         attempt.kind === "typed" ? t("youTyped", { text: attempt.text }) : t("youSaid", { text: attempt.text })) : null,
-      scoreList(attempt),
+      scoreList(attempt, (score, overall) => (overall ? look.band : bandWithin(look, scoreBand(score) as Band))),
       attempt.feedback ? h("p", { class: "result-card__tip" }, icon("bulb", "icon tip-icon"), attempt.feedback) : null,
       attempt.status === "failed" && attempt.failureReason ? h("p", { class: "result-card__failure", text: attempt.failureReason }) : null,
       attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
         h("strong", { text: t("tutorGrade", { score: attempt.tutorScore }) }),
         attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null,
-      settled ? this.actionRow(attempt, stillCurrent) : null,
+      settled ? this.actionRow(attempt, stillCurrent, look.passed) : null,
       this.players.get(attempt.id) ?? null);
   }
 
-  private actionRow(attempt: AttemptSnapshot, stillCurrent: boolean): HTMLElement {
+  private actionRow(attempt: AttemptSnapshot, stillCurrent: boolean, passed: boolean): HTMLElement {
     const replay: HTMLButtonElement = h("button", {
       type: "button", class: "button", dataset: { action: "replay" }, hidden: attempt.kind !== "spoken",
       on: {
@@ -75,7 +82,7 @@ export class ResultCard {
     }, icon("replay"), t("replay"));
     return h("div", { class: "result-card__actions" },
       replay,
-      stillCurrent && !attempt.correct ? h("button", { type: "button", class: "button", text: t("retry"), dataset: { action: "retry" }, on: { click: () => this.actions.retry(attempt) } }) : null,
+      stillCurrent && !passed ? h("button", { type: "button", class: "button", text: t("retry"), dataset: { action: "retry" }, on: { click: () => this.actions.retry(attempt) } }) : null,
       h("button", {
         type: "button", class: "button button--primary", text: t("goOn"), dataset: { action: "go-on" },
         on: {
@@ -97,12 +104,4 @@ export class ResultCard {
     }
     this.players.clear();
   }
-}
-
-function resultTitle(attempt: AttemptSnapshot): string {
-  if (attempt.status === "scored") return attempt.correct ? t("wellDone") : t("notQuite");
-  if (attempt.status === "recording") return t("statusRecording");
-  if (attempt.status === "evaluating") return t("statusEvaluating");
-  if (attempt.status === "awaiting-tutor") return t("statusAwaitingTutor");
-  return t("statusFailed");
 }
