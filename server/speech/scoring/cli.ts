@@ -1,9 +1,13 @@
 import { KotoError } from "../../errors.ts";
+import { everySyllableCorrect } from "./pass-rule.ts";
+import { standardPronunciation } from "./pronunciation.ts";
 import { scoreUtterance } from "./score.ts";
 
 /**
- * `koto score "<target>" "<heard>"`: one line of JSON with the score and the syllable verdicts
- * (each with `jamo` when substituted), for authors checking how a line will be judged.
+ * `koto score "<target>" "<heard>"`: one line of JSON for authors checking how a line will be
+ * judged: the scores, whether it passes on its own (every syllable right by sound), the target's
+ * standard pronunciation, and per syllable the verdict, how the target syllable is said there
+ * (`said`) and, when substituted, how the heard one sounds (`heardSaid`) and the letters that differ.
  */
 export function scoreCommand(args: string[]): string {
   if (args.length !== 2) {
@@ -15,7 +19,11 @@ export function scoreCommand(args: string[]): string {
     overall: score.overall,
     accuracy: score.accuracy,
     completeness: score.completeness,
-    syllables: score.syllables.map(({ index, target, heard, verdict, jamo }) =>
-      jamo === undefined ? { index, target, heard, verdict } : { index, target, heard, verdict, jamo }),
+    passes: everySyllableCorrect(score.syllables),
+    standard: standardPronunciation(target),
+    syllables: score.syllables.map(({ index, target, heard, verdict, said, heardSaid, jamo }) =>
+      verdict === "substituted"
+        ? { index, target, heard, verdict, said, heardSaid, jamo }
+        : verdict === "inserted" ? { index, target, heard, verdict } : { index, target, heard, verdict, said }),
   });
 }
