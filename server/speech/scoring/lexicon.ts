@@ -255,8 +255,20 @@ const NASAL_STEM_CODAS = new Set(["ㄴ", "ㅁ", "ㄵ", "ㄻ"]);
 const ENDINGS_AFTER_RIEUL = new Set(["게", "걸", "수", "지", "밖", "세", "진"]);
 const VOWELS_TAKING_NIEUN_IN_COMPOUNDS = new Set(["ㅣ", "ㅑ", "ㅕ", "ㅛ", "ㅠ"]);
 
-/** Everything the dictionary and the lists above say about one written word. */
+const factsCache = new Map<string, WordFacts>();
+const FACTS_CACHE_SIZE = 4096;
+
+/** Everything the dictionary and the lists above say about one written word (cached: words repeat). */
 export function wordFacts(word: string): WordFacts {
+  const cached = factsCache.get(word);
+  if (cached) return cached;
+  const facts = findWordFacts(word);
+  if (factsCache.size >= FACTS_CACHE_SIZE) factsCache.delete(factsCache.keys().next().value as string);
+  factsCache.set(word, facts);
+  return facts;
+}
+
+function findWordFacts(word: string): WordFacts {
   const syllables = Array.from(word);
   const compound = compoundSeams(word);
   const tensing = new Map<number, Tensing>();

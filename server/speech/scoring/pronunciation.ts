@@ -81,7 +81,9 @@ function planSounds(words: readonly (readonly string[])[], speaker: Speaker = "t
       const options = seamOptions(syllables[index], right);
       if (!heard) return options;
       if (!right.wordStart) return options.slice(0, 1);
-      return distinct([options[0], ...pauseBetween(syllables[index], right).slice(0, 1)]);
+      // With a pause, each word is said on its own: the final reduced, the next word as written.
+      const paused = { coda: finalBeforePause(syllables[index].written.coda), onset: right.written.onset };
+      return distinct([options[0], paused]);
     }),
     vowels: syllables.map((syllable, index) => {
       const options = vowelOptions(syllable, syllables[index - 1]);

@@ -131,6 +131,25 @@ describe("pronunciationVariants", () => {
   });
 });
 
+describe("pronounceWords for what was heard", () => {
+  // A transcript is said only by its standard pronunciation, and at word boundaries with or
+  // without a pause: never with the target's optional variants.
+  const rows: Array<[heard: string, pronunciations: string[]]> = [
+    ["일직", ["일직"]],
+    ["진자", ["진자"]],
+    ["시계", ["시계"]],
+    ["신고", ["신고"]],
+    ["갈등", ["갈뜽"]],
+    ["옷 입어요", ["오디버요", "옫이버요"]],
+    ["할 수", ["할쑤", "할수"]],
+  ];
+  for (const [heard, pronunciations] of rows) {
+    it(`${heard}: ${pronunciations.join(", ")}`, () => {
+      assert.deepEqual(pronounceWords(hangulWords(heard), 8, "heard").map((said) => said.join("")), pronunciations);
+    });
+  }
+});
+
 describe("pronunciationLattice", () => {
   it("holds exactly the listed pronunciations when they are few", () => {
     for (const text of ["옷 입어요", "우리의 시계", "할 일", "맛있어요 외국", "밥 먹어요"]) {
