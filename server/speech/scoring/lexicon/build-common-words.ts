@@ -6,6 +6,7 @@
  *   npx tsx server/speech/scoring/lexicon/build-common-words.ts path/to/ezcorean_6000.sql
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const PARTS_OF_SPEECH: Readonly<Record<string, string>> = {
   "1": "noun", "2": "verb", "3": "adverb", "4": "adjective", "5": "bound-noun", "6": "determiner",
@@ -61,6 +62,7 @@ ${rows.join("\n")}
 `;
 }
 
-if (process.argv[2]) {
+// Only when run as a script (the tests import hanjaMask).
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2]) {
   writeFileSync(new URL("./common-words.ts", import.meta.url), build(process.argv[2]));
 }
