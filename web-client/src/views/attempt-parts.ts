@@ -3,6 +3,7 @@ import { alignSyllables, type LineToken } from "../hangul.ts";
 import { t, type MessageKey } from "../i18n.ts";
 import type { AttemptSnapshot } from "../session/snapshot.ts";
 import { h } from "./dom.ts";
+import { bandWithin, resultLook, syllableTone, type Band } from "./lesson/result-rule.ts";
 
 const STATUS_KEYS: Record<string, MessageKey> = {
   recording: "statusRecording",
@@ -31,7 +32,7 @@ export function syllableLine(
   line: string,
   attempt: AttemptSnapshot,
   size: "large" | "small" = "large",
-  tone?: (syllable: { verdict: string; jamo: string }) => string,
+  tone: (syllable: { verdict: string; jamo: string }) => string = syllableTone,
 ): HTMLElement {
   const tokens = alignSyllables(line, attempt.syllables);
   const problems = tokens.filter((token) => token.verdict && token.verdict !== "correct");
@@ -43,10 +44,10 @@ export function syllableLine(
     }
     const description = describeToken(token);
     const problem = token.verdict !== "correct";
-    const shade = tone?.({ verdict: token.verdict, jamo: token.jamo.map((change) => `${change.expected}>${change.heard}`).join(",") });
+    const shade = tone({ verdict: token.verdict, jamo: token.jamo.map((change) => `${change.expected}>${change.heard}`).join(",") });
     container.append(h("span", {
-      class: `syl syl--${token.verdict}${shade ? ` syl--tone-${shade}` : ""}`,
-      attrs: { tabindex: problem && size === "large" ? 0 : null, "aria-label": `${token.text}: ${description}`, "data-verdict": token.verdict, "data-tone": shade ?? null },
+      class: `syl syl--${token.verdict} syl--tone-${shade}`,
+      attrs: { tabindex: problem && size === "large" ? 0 : null, "aria-label": `${token.text}: ${description}`, "data-verdict": token.verdict, "data-tone": shade },
       title: size === "small" ? `${token.text}: ${description}` : undefined,
     },
     h("span", { class: "syl__char", text: token.text, attrs: { "aria-hidden": "true" } }),
@@ -58,8 +59,13 @@ export function syllableLine(
   return container;
 }
 
-/** `band` colours a score; the result card passes its own rule so that the colours agree with its title. */
-export function scoreList(attempt: AttemptSnapshot, band: (score: number, overall: boolean) => string = scoreBand): HTMLElement | null {
+/**
+ * The scores, coloured by the one result rule (result-rule.ts): the overall score is green only
+ * when the attempt passes, and no bar is greener than the result.
+ */
+export function scoreList(attempt: AttemptSnapshot): HTMLElement | null {
+  const look = resultLook(attempt);
+  const band = (score: number, overall: boolean): Band => (overall ? look.band : bandWithin(look, scoreBand(score)));
   if (attempt.status !== "scored" || attempt.overall < 0) return null;
   const rows: [MessageKey, number][] = [["accuracy", attempt.accuracy], ["completeness", attempt.completeness]];
   if (attempt.fluency >= 0) rows.push(["fluency", attempt.fluency]);
@@ -74,7 +80,7 @@ export function scoreList(attempt: AttemptSnapshot, band: (score: number, overal
         h("span", { class: "score-bar__value", text: String(value) }))))));
 }
 
-export function scoreBand(score: number): string {
+export function scoreBand(score: number): Band {
   return score >= 85 ? "band-good" : score >= 60 ? "band-fair" : "band-poor";
 }
 

@@ -2,7 +2,8 @@
 import { t } from "../../i18n.ts";
 import type { ConversationItem } from "../../session/conversation.ts";
 import type { AttemptSnapshot, StepSnapshot } from "../../session/snapshot.ts";
-import { scoreBand, syllableLine } from "../attempt-parts.ts";
+import { syllableLine } from "../attempt-parts.ts";
+import { resultLook } from "./result-rule.ts";
 import { h, reconcile, type KeyedItem } from "../dom.ts";
 import { icon } from "../icons.ts";
 
@@ -69,5 +70,5 @@ function lineText(step: StepSnapshot): HTMLElement[] {
 
 function attemptChip(attempt: AttemptSnapshot): HTMLElement {
   const score = attempt.tutorScore >= 0 ? attempt.tutorScore : attempt.overall;
-  return h("span", { class: `score-chip ${scoreBand(score)}`, text: attempt.tutorScore >= 0 ? t("tutorGrade", { score }) : String(score) });
+  return h("span", { class: `score-chip ${resultLook(attempt).band}`, text: attempt.tutorScore >= 0 ? t("tutorGrade", { score }) : String(score) });
 }

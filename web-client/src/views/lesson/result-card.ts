@@ -4,10 +4,10 @@
  */
 import { t } from "../../i18n.ts";
 import type { AttemptSnapshot, LessonSnapshot } from "../../session/snapshot.ts";
-import { scoreBand, scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
+import { scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
 import { h, setChildren } from "../dom.ts";
 import { icon } from "../icons.ts";
-import { bandWithin, resultLook, syllableTone, verdictDetails, type Band } from "./result-rule.ts";
+import { resultLook, verdictDetails } from "./result-rule.ts";
 
 export interface ResultActions {
   replay(attempt: AttemptSnapshot): Promise<HTMLAudioElement | null>;
@@ -46,13 +46,13 @@ export class ResultCard {
         statusBadge(attempt)),
       !settled ? h("div", { class: "result-card__pending" }, h("span", { class: "spinner", attrs: { "aria-hidden": "true" } }),
         h("p", { class: "result-card__line", attrs: { lang: "ko" }, text: line })) : null,
-      attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large", syllableTone) : null,
+      attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large") : null,
       details.length > 0 ? h("div", { class: "result-card__details" },
         h("h3", { class: "result-card__details-title", text: t("detailsTitle") }),
         h("ul", {}, details.map((detail) => h("li", { text: detail })))) : null,
       attempt.text && settled ? h("p", { class: "result-card__heard" },
         attempt.kind === "typed" ? t("youTyped", { text: attempt.text }) : t("youSaid", { text: attempt.text })) : null,
-      scoreList(attempt, (score, overall) => (overall ? look.band : bandWithin(look, scoreBand(score) as Band))),
+      scoreList(attempt),
       attempt.feedback ? h("p", { class: "result-card__tip" }, icon("bulb", "icon tip-icon"), attempt.feedback) : null,
       attempt.status === "failed" && attempt.failureReason ? h("p", { class: "result-card__failure", text: attempt.failureReason }) : null,
       attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
