@@ -338,11 +338,14 @@ function tensingAt(
   // 제24항: endings after a stem in ㄴ ㅁ (ㄵ ㄻ) are tensed (신고 [신꼬], 앉고 [안꼬], 젊지 [점찌]); 다만: not
   // the causative/passive suffix -기- (안기다 [안기다], 옮기다 [옴기다]).
   if (NASAL_STEM_CODAS.has(leftCoda) && isPredicateStem(word.slice(0, index))) {
+    // Spelled like a noun too. A Sino-Korean one (남자 男子, 감기 感氣) is taken as the noun, except
+    // before the frequent endings -고 and -다, where both stay open (신고 "wearing" / 申告 "report").
+    const noun = covering && isNounEntry(covering.entry) ? covering : undefined;
+    const at = noun ? index - noun.start : 0;
+    const sinoKorean = noun !== undefined && noun.entry.hanja[at - 1] !== "-" && noun.entry.hanja[at] !== "-";
+    if (sinoKorean && syllable !== "고" && syllable !== "다") return "never";
     if (syllable === "기" && index + 1 < word.length) return isPredicate(`${word.slice(0, index)}기다`) ? "never" : "allowed";
-    if (ENDINGS_TENSED_AFTER_NASAL_STEMS.has(syllable)) {
-      // A noun spelled the same (신고 "report", 남자) leaves both readings open.
-      return covering && isNounEntry(covering.entry) ? "allowed" : "required";
-    }
+    if (ENDINGS_TENSED_AFTER_NASAL_STEMS.has(syllable)) return noun ? "allowed" : "required";
   }
   // 제28항: between two nouns of a compound, after a sonorant, the consonant may be tensed (산길 [산낄],
   // 손가락 [손까락]). Not every such compound is tensed, so the plain form stays accepted too.

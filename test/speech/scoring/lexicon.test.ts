@@ -33,10 +33,11 @@ describe("the common-words dictionary", () => {
 
   const facts: Array<[word: string, tensing: Array<[number, string]>, seams: Array<[number, string]>]> = [
     ["갈등", [[1, "required"]], []],
-    ["감사", [], []],
+    ["감사", [[1, "never"]], []],
     ["한국어", [], []],
     ["안고", [[1, "required"]], []],
     ["신고", [[1, "allowed"]], []],
+    ["남자", [[1, "never"]], []],
     ["안기다", [[1, "never"]], []],
     ["할수록", [[1, "required"]], []],
     ["산길", [[1, "allowed"]], []],

@@ -47,8 +47,8 @@ const rules: Record<string, Row[]> = {
   ],
   "제24항 endings after stems in ㄴ ㅁ (by the dictionary), 다만 the suffix -기-": [
     ["안고", "안꼬"], ["참다", "참따"], ["젊지", "점찌"], ["앉고", "안꼬"], ["안기다", "안기다"],
-    // Spelled like a noun (신고 "report", 남자 "man"): both readings stay open.
-    ["신고", "신고", ["신꼬"]], ["남자", "남자", ["남짜"]],
+    // Spelled like a Sino-Korean noun: the noun (남자 男子, 감기 感氣), except before -고 -다 (신고 申告 / 신- + -고): both.
+    ["남자", "남자"], ["감기에", "감기에"], ["신고", "신고", ["신꼬"]],
     // -기- or the noun ending -기: the dictionary does not know 옮기다, so both.
     ["옮기다", "옴기다", ["옴끼다"]],
   ],
