@@ -82,6 +82,16 @@ export const NOUNS_ENDING_IN_RIEUL_GIYEOK = new Set(["닭", "흙", "칡", "삵"]
  */
 export const DEPENDENT_NOUNS_AFTER_RIEUL = new Set(["수", "것", "거", "걸", "게", "건", "데", "바", "적", "줄", "지", "듯", "곳"]);
 
+/**
+ * Does the written word begin with one of those dependent nouns (수, 거예요, 데가), rather than with
+ * a longer word that shares its first syllable (지내요, 수박, 거기)?
+ */
+export function startsWithDependentNoun(word: string): boolean {
+  if (!DEPENDENT_NOUNS_AFTER_RIEUL.has(word[0] ?? "")) return false;
+  const first = dictionaryPieces(word)[0];
+  return first === undefined || first.start > 0 || first.end === 1;
+}
+
 /** Endings -ㄹ게, -ㄹ걸 inside a word: tensed in speech (할게요 [할께요]) (제27항 붙임). */
 export const RIEUL_ENDINGS = new Set(["게", "걸"]);
 
@@ -249,7 +259,6 @@ export interface WordFacts {
 }
 
 const TENSABLE_ONSETS = new Set(["ㄱ", "ㄷ", "ㅂ", "ㅅ", "ㅈ"]);
-const SONORANT_CODAS = new Set(["ㄴ", "ㄹ", "ㅁ", "ㅇ"]);
 const NASAL_STEM_CODAS = new Set(["ㄴ", "ㅁ", "ㄵ", "ㄻ"]);
 /** Endings beginning with -ㄹ whose first consonant is tensed (제27항 붙임): 할게 할걸 할수록 할지 할밖에 할세라 할진대. */
 const ENDINGS_AFTER_RIEUL = new Set(["게", "걸", "수", "지", "밖", "세", "진"]);
@@ -282,7 +291,8 @@ function findWordFacts(word: string): WordFacts {
     const decided = tensingAt(word, index, left.coda, right.onset, pieces, covering);
     if (decided) tensing.set(index, decided);
   }
-  const futureModifier = !isFutureModifier(word) ? undefined : isNoun(word) ? "allowed" : "required";
+  // A word the dictionary also knows as itself (물 "water", 잘 "well", 말 "speech") is read as that word.
+  const futureModifier = isFutureModifier(word) && !commonWords().has(word) ? "required" : undefined;
   return { compoundSeams: compound, tensing, futureModifier };
 }
 
@@ -291,7 +301,7 @@ function findWordFacts(word: string): WordFacts {
  * 손 + 가락). The second noun must have two syllables or more, or the two together must be a
  * dictionary word: one-syllable nouns look like particles (산 + 이, 산 + 도).
  */
-function nounSeamAt(pieces: WordPiece[], covering: WordPiece | undefined, index: number, kind: "vowel" | "consonant"): boolean {
+function nounSeamAt(pieces: WordPiece[], covering: WordPiece | undefined, index: number): boolean {
   if (covering) {
     if (!isNounEntry(covering.entry)) return false;
     // A Sino-Korean word is not a compound of that kind (감사 is 感謝, not 감 + 사).
@@ -303,17 +313,18 @@ function nounSeamAt(pieces: WordPiece[], covering: WordPiece | undefined, index:
   const after = pieces.find((piece) => piece.start === index);
   if (before === undefined || after === undefined || !isNounEntry(before.entry) || !isNounEntry(after.entry)) return false;
   if (after.word.length >= 2) return true;
-  // A one-syllable noun after a longer one (부산 + 역), unless it is spelled like a particle or ending.
-  return kind === "vowel" && before.word.length >= 2 && !PARTICLE_LIKE.has(after.word);
+  // A one-syllable noun after a longer one only among those that form such compounds (부산 + 역,
+  // 내복 + 약): most one-syllable nouns are spelled like a particle, an ending or the copula (이, 입, 일).
+  return before.word.length >= 2 && COMPOUNDING_SYLLABLE_NOUNS.has(after.word);
 }
 
-/** One-syllable nouns spelled like a particle or an ending (이 "tooth", 의 "justice"): never a compound's second part here. */
-const PARTICLE_LIKE = new Set(["이", "야", "여", "요", "은", "을", "에", "의", "와", "아", "어", "으", "오", "예", "애", "용", "유"]);
+/** One-syllable nouns that end compounds with ㄴ added before them (제29항): station, medicine, taffy, leaf, oil, rate, inflammation. */
+const COMPOUNDING_SYLLABLE_NOUNS = new Set(["역", "약", "엿", "잎", "유", "율", "염", "윷"]);
 
 function compoundSeamFromDictionary(
   pieces: WordPiece[], covering: WordPiece | undefined, index: number, leftCoda: string, right: { onset: string; vowel: string },
 ): SeamKind | undefined {
-  if (right.onset !== "ㅇ" || leftCoda === "" || leftCoda === "ㅇ" || !nounSeamAt(pieces, covering, index, "vowel")) return undefined;
+  if (right.onset !== "ㅇ" || leftCoda === "" || leftCoda === "ㅇ" || !nounSeamAt(pieces, covering, index)) return undefined;
   // Found by the dictionary, not listed: both the compound reading and the plain link are accepted.
   return VOWELS_TAKING_NIEUN_IN_COMPOUNDS.has(right.vowel) ? "nieunOrLink" : "eitherLink";
 }
@@ -347,9 +358,8 @@ function tensingAt(
     if (syllable === "기" && index + 1 < word.length) return isPredicate(`${word.slice(0, index)}기다`) ? "never" : "allowed";
     if (ENDINGS_TENSED_AFTER_NASAL_STEMS.has(syllable)) return noun ? "allowed" : "required";
   }
-  // 제28항: between two nouns of a compound, after a sonorant, the consonant may be tensed (산길 [산낄],
-  // 손가락 [손까락]). Not every such compound is tensed, so the plain form stays accepted too.
-  if (SONORANT_CODAS.has(leftCoda) && nounSeamAt(pieces, covering, index, "consonant")) return "allowed";
+  // 제28항 is not decided here: whether a compound of two nouns is tensed (산길 [산낄]) or not (불고기
+  // [불고기]) is a fact of each word that the dictionary does not record.
   // 제24항 다만 where the dictionary cannot tell: ㄵ ㄻ + 기 followed by more (옮기다, 굶기고) may be -기-.
   if ((leftCoda === "ㄵ" || leftCoda === "ㄻ") && syllable === "기" && index + 1 < word.length) return "allowed";
   return undefined;

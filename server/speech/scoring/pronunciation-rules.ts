@@ -5,7 +5,6 @@
  */
 import type { Syllable } from "./hangul.ts";
 import {
-  DEPENDENT_NOUNS_AFTER_RIEUL,
   ENDINGS_TENSED_AFTER_NASAL_STEMS,
   NOUNS_ENDING_IN_RIEUL_GIYEOK,
   RIEUL_ENDINGS,
@@ -28,6 +27,8 @@ export interface SyllableInContext {
   futureModifier?: Tensing;
   /** This syllable follows the name of a letter (디귿, 지읒 …) inside its word (제16항). */
   afterLetterName?: boolean;
+  /** This syllable starts a word that begins with a dependent noun (수, 거, 데 …; see startsWithDependentNoun). */
+  dependentNoun?: boolean;
 }
 
 /** What a seam becomes: the final consonant of the left syllable and the first of the right. */
@@ -163,7 +164,7 @@ export function acrossWordsBeforeVowel(left: SyllableInContext, right: SyllableI
 export function pauseBetween(left: SyllableInContext, right: SyllableInContext): Seam[] {
   const coda = finalBeforePause(left.written.coda);
   const onset = right.written.onset;
-  if (tensedAfterFutureModifier(left, right) && DEPENDENT_NOUNS_AFTER_RIEUL.has(right.text)) return [{ coda, onset: TENSE[onset] }, { coda, onset }];
+  if (tensedAfterFutureModifier(left, right) && right.dependentNoun) return [{ coda, onset: TENSE[onset] }, { coda, onset }];
   return [{ coda, onset }];
 }
 
@@ -175,7 +176,7 @@ export function pauseBetween(left: SyllableInContext, right: SyllableInContext):
 function tensedAfterFutureModifier(left: SyllableInContext, right: SyllableInContext): Tensing | undefined {
   if (left.written.coda !== "ㄹ" || !right.wordStart || TENSE[right.written.onset] === undefined) return undefined;
   if (left.futureModifier === "required") return "required";
-  return left.futureModifier === "allowed" || DEPENDENT_NOUNS_AFTER_RIEUL.has(right.text) ? "allowed" : undefined;
+  return left.futureModifier === "allowed" || right.dependentNoun ? "allowed" : undefined;
 }
 
 /**

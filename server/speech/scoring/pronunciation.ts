@@ -5,7 +5,7 @@
  */
 import { choicesByDeviation } from "./choices.ts";
 import { isHangulSyllable, joinSyllable, splitSyllable } from "./hangul.ts";
-import { wordFacts } from "./lexicon.ts";
+import { startsWithDependentNoun, wordFacts } from "./lexicon.ts";
 import { normalizeKorean } from "./normalize.ts";
 import {
   acrossWordsBeforeVowel,
@@ -171,6 +171,7 @@ function inContext(words: readonly (readonly string[])[]): SyllableInContext[] {
       tensingBefore: facts.tensing.get(index),
       futureModifier: index === kept.length - 1 ? facts.futureModifier : undefined,
       afterLetterName: index === letterName,
+      dependentNoun: index === 0 && startsWithDependentNoun(written),
     }));
   });
 }
