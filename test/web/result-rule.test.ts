@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { setLanguage } from "../../web-client/src/i18n.ts";
 import { describeChange, resultLook, syllableTone, verdictDetails, type ResultEvidence } from "../../web-client/src/views/lesson/result-rule.ts";
-import { scoreUtterance } from "../../server/speech/scoring/index.ts";
+import { everySyllableCorrect, scoreUtterance } from "../../server/speech/scoring/index.ts";
 
 /** A scored attempt as the client sees it, from the real scorer. */
 function scored(target: string, heard: string): ResultEvidence & { syllables: Array<{ index: number; target: string; heard: string; verdict: string; jamo: string }> } {
   const score = scoreUtterance(target, heard);
   return {
-    status: "scored", overall: score.overall, tutorScore: -1,
+    status: "scored", overall: score.overall, tutorScore: -1, correct: everySyllableCorrect(score.syllables),
     syllables: score.syllables.map((syllable) => ({
       index: syllable.index ?? -1, target: syllable.target, heard: syllable.heard, verdict: syllable.verdict,
       jamo: (syllable.jamo ?? []).map((change) => `${change.expected}>${change.heard}`).join(","),
@@ -24,8 +24,9 @@ describe("web client: the result card's one rule", () => {
     ["a different sentence", scored("안녕하세요", "고맙습니다"), "notQuite", "band-poor"],
     ["a tutor grade at the pass mark", { ...scored("안녕하세요", "안녕하세오"), tutorScore: 85 }, "wellDone", "band-good"],
     ["a tutor grade below it", { ...scored("안녕하세요", "안녕하세오"), tutorScore: 70 }, "notQuite", "band-fair"],
-    ["awaiting a tutor, ungraded", { status: "awaiting-tutor", overall: -1, tutorScore: -1, syllables: [] }, "statusAwaitingTutor", "band-poor"],
-    ["awaiting a tutor, then graded 90", { status: "awaiting-tutor", overall: -1, tutorScore: 90, syllables: [] }, "wellDone", "band-good"],
+    ["awaiting a tutor, ungraded", { status: "awaiting-tutor", overall: -1, tutorScore: -1, correct: false, syllables: [] }, "statusAwaitingTutor", "band-poor"],
+    ["awaiting a tutor, then graded 90", { status: "awaiting-tutor", overall: -1, tutorScore: 90, correct: false, syllables: [] }, "wellDone", "band-good"],
+    ["the server's own verdict wins (its pass mark may differ)", { ...scored("안녕하세요", "안녕하세오"), tutorScore: 75, passed: true }, "wellDone", "band-good"],
   ];
   for (const [why, attempt, title, band] of looks) {
     it(`${title}, ${band}: ${why}`, () => {

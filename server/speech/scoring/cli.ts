@@ -1,7 +1,6 @@
 import { KotoError } from "../../errors.ts";
-import { everySyllableCorrect } from "./pass-rule.ts";
 import { standardPronunciation } from "./pronunciation.ts";
-import { scoreUtterance } from "./score.ts";
+import { everySyllableCorrect, scoreUtterance } from "./score.ts";
 
 /**
  * `koto score "<target>" "<heard>"`: one line of JSON for authors checking how a line will be

@@ -1,6 +1,5 @@
 /** The deterministic Korean scorer: the score of record for every attempt. See docs/scoring.md. */
-export { checkTypedAnswer, scoreAgainstAccepted, scoreUtterance, SCORING_LIMITS } from "./score.ts";
-export { attemptPasses, DEFAULT_PASS_MARK, everySyllableCorrect, tutorGradePasses, type PassEvidence } from "./pass-rule.ts";
+export { checkTypedAnswer, everySyllableCorrect, scoreAgainstAccepted, scoreUtterance, SCORING_LIMITS } from "./score.ts";
 export { normalizeKorean } from "./normalize.ts";
 export { pronunciationVariants, standardPronunciation } from "./pronunciation.ts";
 export { fluencyScore } from "./fluency.ts";

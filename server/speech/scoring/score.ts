@@ -6,7 +6,6 @@
 import { KotoError } from "../../errors.ts";
 import { alignSyllables, alignWithLattice, type AlignmentStep } from "./alignment.ts";
 import { fluencyScore } from "./fluency.ts";
-import { everySyllableCorrect } from "./pass-rule.ts";
 import { splitSyllable } from "./hangul.ts";
 import { normalizedReadings, normalizeKorean } from "./normalize.ts";
 import { hangulWords, pronounceWords, pronunciationLattice, type SyllableSounds } from "./pronunciation.ts";
@@ -116,6 +115,15 @@ export function scoreAgainstAccepted(
   }
   if (best === undefined) throw unscorable as KotoError;
   return best;
+}
+
+/**
+ * Every syllable of the target said right by sound: nothing substituted, missing or extra. This is
+ * what makes an attempt `correct`; the pass rule built on it (with the tutor's grade) is
+ * attemptPasses in server/attempts/attempt.ts.
+ */
+export function everySyllableCorrect(syllables: ReadonlyArray<{ verdict: string }> | undefined): boolean {
+  return syllables !== undefined && syllables.length > 0 && syllables.every((syllable) => syllable.verdict === "correct");
 }
 
 /**

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { checkTypedAnswer } from "../../../server/speech/scoring/index.ts";
+import { checkTypedAnswer, everySyllableCorrect } from "../../../server/speech/scoring/index.ts";
+import { loadConfig } from "../../../server/config.ts";
+import { DEFAULT_PASS_MARK } from "../../../server/attempts/attempt.ts";
 
 describe("checkTypedAnswer", () => {
   const accepted = ["저는 학생이에요", "학생이에요"];
@@ -64,5 +66,27 @@ describe("checkTypedAnswer", () => {
 
   it("refuses a step without accepted answers", () => {
     assert.throws(() => checkTypedAnswer([], "네"), { name: "KotoError", code: "NO_ACCEPTED_ANSWERS" });
+  });
+});
+
+describe("everySyllableCorrect (what makes an attempt correct)", () => {
+  const rows: Array<[why: string, verdicts: string[], correct: boolean]> = [
+    ["every syllable right by sound", ["correct", "correct"], true],
+    ["one substituted", ["correct", "substituted"], false],
+    ["one omitted", ["correct", "omitted"], false],
+    ["one inserted", ["correct", "correct", "inserted"], false],
+    ["nothing scored", [], false],
+  ];
+  for (const [why, verdicts, correct] of rows) {
+    it(`${correct ? "is" : "is not"} correct: ${why}`, () => {
+      assert.equal(everySyllableCorrect(verdicts.map((verdict) => ({ verdict }))), correct);
+    });
+  }
+
+  it("comes with a configurable pass mark for tutor grades, 80 by default", () => {
+    assert.equal(loadConfig({}).passMark, DEFAULT_PASS_MARK);
+    assert.equal(DEFAULT_PASS_MARK, 80);
+    assert.equal(loadConfig({ PASS_MARK: "70" }).passMark, 70);
+    assert.throws(() => loadConfig({ PASS_MARK: "101" }), { code: "CONFIG_INVALID" });
   });
 });

@@ -1,10 +1,10 @@
 /**
  * One pure rule for how a result looks: the title, the score's colour and each syllable's colour
- * all follow from whether the attempt passes (the server's own pass rule, imported, not copied),
- * so a "Not quite" can never sit over a green score. Also the verdict details in the learner's
+ * all follow from whether the attempt passes (the server's `passed` when the state carries it, else
+ * the server's own pass rule, imported, not copied), so a "Not quite" can never sit over a green score. Also the verdict details in the learner's
  * language, with the standard pronunciation in brackets where spelling and sound differ.
  */
-import { attemptPasses, DEFAULT_PASS_MARK } from "../../../../server/speech/scoring/pass-rule.ts";
+import { attemptPasses, DEFAULT_PASS_MARK } from "../../../../server/attempts/attempt.ts";
 import { hangulWords, standardPronunciation } from "../../../../server/speech/scoring/pronunciation.ts";
 import { normalizeKorean } from "../../../../server/speech/scoring/normalize.ts";
 import { parseJamo, type JamoChange } from "../../hangul.ts";
@@ -20,7 +20,9 @@ export interface ResultEvidence {
   status: string;
   overall: number;
   tutorScore: number;
-  correct?: boolean;
+  correct: boolean;
+  /** The server's verdict on the pass rule (with its configured pass mark), when the state carries it. */
+  passed?: boolean;
   syllables: ReadonlyArray<{ verdict: string; jamo: string }>;
 }
 
@@ -32,7 +34,8 @@ export interface ResultLook {
 }
 
 export function resultLook(attempt: ResultEvidence, passMark = DEFAULT_PASS_MARK): ResultLook {
-  const passed = attempt.correct === true || attemptPasses({ syllables: attempt.syllables, tutorScore: attempt.tutorScore }, passMark);
+  const passed = attempt.passed ??
+    attemptPasses({ correct: attempt.correct, tutorScore: attempt.tutorScore >= 0 ? attempt.tutorScore : null }, passMark);
   const score = attempt.tutorScore >= 0 ? attempt.tutorScore : attempt.overall;
   const band: Band = passed ? "band-good" : score >= FAIR_FROM ? "band-fair" : "band-poor";
   return { passed, title: titleFor(attempt.status, passed, attempt.tutorScore >= 0), band };
