@@ -164,7 +164,7 @@ describe("koto CLI", function () {
     const lines = result.stdout.trim().split("\n");
     assert.equal(lines.length, 1);
     const parsed = JSON.parse(lines[0]);
-    assert.deepEqual(Object.keys(parsed).slice(0, 4), ["overall", "accuracy", "completeness", "syllables"]);
+    assert.deepEqual(Object.keys(parsed), ["overall", "accuracy", "completeness", "passes", "standard", "syllables"]);
     assert.deepEqual(parsed.syllables.find((s: any) => s.verdict !== "correct"), parsed.syllables.find((s: any) => s.target === "요" && s.heard === "오"));
   });
 });
