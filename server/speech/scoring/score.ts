@@ -41,6 +41,12 @@ const MAX_HEARD_READINGS = 4;
  * would turn a lax consonant the learner said into the tense one the target wants.
  */
 const MAX_HEARD_PRONUNCIATIONS = 4;
+/**
+ * Alignments of the transcript (readings x pronunciations) cost target x heard cells each; for
+ * long inputs fewer of them are tried, so that the worst case at the caps stays a few alignments
+ * (two at 200 x 400) while a lesson line still gets all sixteen.
+ */
+const ALIGNMENT_CELL_BUDGET = 160_000;
 const TARGET_CACHE_SIZE = 256;
 
 interface Target {
@@ -67,12 +73,16 @@ export function scoreUtterance(target: string, heard: string, timing?: Utterance
     throw new KotoError("ANSWER_TOO_LONG", `what was said or typed is longer than ${SCORING_LIMITS.characters} characters; answer with the line only`);
   }
   let best: Comparison | undefined;
+  let alignmentsLeft: number | undefined;
   for (const reading of normalizedReadings(heard, MAX_HEARD_READINGS)) {
     const heardWritten = hangulWords(reading).flat();
     if (heardWritten.length > SCORING_LIMITS.heardSyllables) {
       throw new KotoError("ANSWER_TOO_LONG", `what was said or typed has more than ${SCORING_LIMITS.heardSyllables} Korean syllables; answer with the line only`);
     }
-    const comparison = compare(goal, heardWritten);
+    alignmentsLeft ??= Math.max(2, Math.floor(ALIGNMENT_CELL_BUDGET / (goal.written.length * Math.max(1, heardWritten.length))));
+    if (alignmentsLeft <= 0) break;
+    const comparison = compare(goal, heardWritten, Math.min(MAX_HEARD_PRONUNCIATIONS, alignmentsLeft));
+    alignmentsLeft -= comparison.alignments;
     if (best === undefined || comparison.cost < best.cost) best = comparison;
     if (best.cost === 0) break;
   }
@@ -165,16 +175,18 @@ function targetOf(text: string): Target {
   return target;
 }
 
-function compare(goal: Target, heardWritten: string[]): Comparison {
+function compare(goal: Target, heardWritten: string[], pronunciations: number): Comparison & { alignments: number } {
   let best: Comparison | undefined;
-  for (const heardSaid of pronounceWords(spacedLikeTarget(goal, heardWritten), MAX_HEARD_PRONUNCIATIONS, "heard")) {
+  let alignments = 0;
+  for (const heardSaid of pronounceWords(spacedLikeTarget(goal, heardWritten), pronunciations, "heard")) {
     const alignment = alignWithLattice(goal.sounds, heardSaid);
+    alignments++;
     if (best === undefined || alignment.cost < best.cost) {
       best = { cost: alignment.cost, steps: alignment.steps, heardWritten, targetSaid: alignment.said, heardSaid };
     }
     if (best.cost === 0) break;
   }
-  return best as Comparison;
+  return { ...(best as Comparison), alignments };
 }
 
 /**
