@@ -11,9 +11,13 @@ import { COMMON_WORDS } from "./lexicon/common-words.ts";
  * - "nieun": ㄴ is added before 이/야/여/요/유 (솜이불 [솜니불], 꽃잎 [꼰닙]) (제29항);
  * - "nieunOrLink": ㄴ is added, or the consonant simply carries over (금융 [금늉/그뮹]);
  * - "neutralLink": the consonant is first reduced to its representative sound (겉옷 [거돋]) (제15항);
- * - "eitherLink": carried over as written or as the representative sound (맛있다 [마싣따/마딛따]).
+ * - "eitherLink": carried over as written or as the representative sound (맛있다 [마싣따/마딛따]);
+ * - "nieunOrNeutral": found by the dictionary before 이/야/여/요/유: ㄴ added, or the reduced
+ *   final carried over (끝인사 [끄딘사], 부산역 [부산녁/부사녁]);
+ * - "neutralOrLink": found by the dictionary before another vowel: the reduced final (제15항),
+ *   or, since the dictionary may have split a word that is not a compound, as written.
  */
-export type SeamKind = "nieun" | "nieunOrLink" | "neutralLink" | "eitherLink";
+export type SeamKind = "nieun" | "nieunOrLink" | "neutralLink" | "eitherLink" | "nieunOrNeutral" | "neutralOrLink";
 
 /** [written form, index of the syllable after the seam, kind]. A word containing the form has the seam. */
 export const COMPOUND_SEAMS: ReadonlyArray<readonly [string, number, SeamKind]> = [
@@ -325,8 +329,8 @@ function compoundSeamFromDictionary(
   pieces: WordPiece[], covering: WordPiece | undefined, index: number, leftCoda: string, right: { onset: string; vowel: string },
 ): SeamKind | undefined {
   if (right.onset !== "ㅇ" || leftCoda === "" || leftCoda === "ㅇ" || !nounSeamAt(pieces, covering, index)) return undefined;
-  // Found by the dictionary, not listed: both the compound reading and the plain link are accepted.
-  return VOWELS_TAKING_NIEUN_IN_COMPOUNDS.has(right.vowel) ? "nieunOrLink" : "eitherLink";
+  // Found by the dictionary, not listed: both readings the standard allows for such a seam.
+  return VOWELS_TAKING_NIEUN_IN_COMPOUNDS.has(right.vowel) ? "nieunOrNeutral" : "neutralOrLink";
 }
 
 function tensingAt(

@@ -148,6 +148,10 @@ export function compoundSeam(left: SyllableInContext, right: SyllableInContext, 
       return [carryOverReduced(left)];
     case "eitherLink":
       return [carryOverAsWritten(left, right, true), carryOverReduced(left)];
+    case "nieunOrNeutral":
+      return withNieun ? [withNieun, carryOverReduced(left)] : [carryOverReduced(left)];
+    case "neutralOrLink":
+      return [carryOverReduced(left), carryOverAsWritten(left, right, true)];
   }
 }
 

@@ -42,8 +42,8 @@ describe("the common-words dictionary", () => {
     ["할수록", [[1, "required"]], []],
     ["산길", [], []],
     ["사람입니다", [], []],
-    ["지하철역", [], [[3, "nieunOrLink"]]],
-    ["부산역", [], [[2, "nieunOrLink"]]],
+    ["지하철역", [], [[3, "nieunOrNeutral"]]],
+    ["부산역", [], [[2, "nieunOrNeutral"]]],
     ["한국이", [], []],
     ["솜이불", [], [[1, "nieun"]]],
   ];
