@@ -1,9 +1,11 @@
 using System;
+using System.Runtime.Serialization;
 
 // The HTTP API's JSON (docs/protocol.md) as [Serializable] classes with public fields named like the
 // JSON keys: the shape Unity's JsonUtility reads and writes (no properties, no dictionaries, no
 // top-level arrays). Null JSON values leave a field at its default. Tested against real server
-// responses with .NET's DataContractJsonSerializer, which maps [Serializable] fields the same way.
+// responses with .NET's DataContractJsonSerializer, which maps [Serializable] fields the same way but,
+// unlike JsonUtility, insists on every field: [OptionalField] marks the ones the server may leave out.
 namespace Koto.Live.Core
 {
     [Serializable]
@@ -26,7 +28,8 @@ namespace Koto.Live.Core
         public string displayName;
         /// <summary>"learner" or "tutor".</summary>
         public string role;
-        /// <summary>Tutors only.</summary>
+        /// <summary>Tutors only: absent from a learner's JSON, hence optional.</summary>
+        [OptionalField]
         public string email;
     }
 

@@ -1,0 +1,203 @@
+using Koto.Live.Core;
+using NUnit.Framework;
+
+namespace Koto.Live.Tests
+{
+    [TestFixture]
+    public class ReconnectPolicyTests
+    {
+        [Test]
+        public void BacksOffExponentiallyWithinJitterBoundsUpToTheCap()
+        {
+            var low = new ReconnectPolicy(250, 5000, 12, 30000, () => 0.0);
+            var high = new ReconnectPolicy(250, 5000, 12, 30000, () => 0.999999);
+            double[] caps = { 250, 500, 1000, 2000, 4000, 5000, 5000 };
+            for (int attempt = 1; attempt <= caps.Length; attempt++)
+            {
+                Assert.AreEqual(caps[attempt - 1] / 2, low.DelayBefore(attempt), 1e-9, "attempt " + attempt);
+                Assert.AreEqual(caps[attempt - 1], high.DelayBefore(attempt), 0.01, "attempt " + attempt);
+            }
+        }
+
+        [Test]
+        public void SpreadsClientsThatDroppedTogether()
+        {
+            var generator = new System.Random(7);
+            var delays = new System.Collections.Generic.HashSet<int>();
+            for (int client = 0; client < 20; client++) delays.Add((int)new ReconnectPolicy(random: generator.NextDouble).DelayBefore(4));
+            Assert.That(delays.Count, Is.GreaterThan(15));
+        }
+
+        [Test]
+        public void IsDueOnlyWhenTheCallersClockReachesTheScheduledTime()
+        {
+            var policy = new ReconnectPolicy(1000, 8000, 5, 30000, () => 0.5);
+            policy.Dropped(10000);
+            Assert.AreEqual(ReconnectPhase.Waiting, policy.Phase);
+            Assert.AreEqual(10750, policy.NextAttemptAtMs, 1e-9);
+            Assert.IsFalse(policy.IsDue(10749));
+            Assert.IsTrue(policy.IsDue(10750));
+            Assert.IsFalse(policy.IsDue(10751), "due once per scheduled try");
+            Assert.AreEqual(ReconnectPhase.Trying, policy.Phase);
+            Assert.AreEqual(1, policy.Attempts);
+            policy.Failed(11000);
+            Assert.AreEqual(11000 + 1500, policy.NextAttemptAtMs, 1e-9);
+            Assert.IsTrue(policy.IsDue(12500));
+            policy.Succeeded();
+            Assert.AreEqual(ReconnectPhase.Connected, policy.Phase);
+            Assert.AreEqual(0, policy.Attempts);
+        }
+
+        [Test]
+        public void GivesUpAfterTheLastTry()
+        {
+            var policy = new ReconnectPolicy(100, 100, 3, 60000, () => 0);
+            policy.Dropped(0);
+            double now = 0;
+            for (int attempt = 1; attempt <= 3; attempt++)
+            {
+                now = policy.NextAttemptAtMs;
+                Assert.IsTrue(policy.IsDue(now));
+                policy.Failed(now);
+            }
+            Assert.AreEqual(ReconnectPhase.GaveUp, policy.Phase);
+            Assert.IsFalse(policy.IsDue(now + 100000));
+        }
+
+        [Test]
+        public void GivesUpWhenTheServersWindowHasPassed()
+        {
+            var policy = new ReconnectPolicy(1000, 1000, 100, 5000, () => 0);
+            policy.Dropped(0);
+            Assert.IsFalse(policy.IsDue(5000));
+            Assert.AreEqual(ReconnectPhase.GaveUp, policy.Phase);
+        }
+
+        [Test]
+        public void GivesUpAtOnceOnAPermanentRefusal()
+        {
+            var policy = new ReconnectPolicy(random: () => 0);
+            policy.Dropped(0);
+            Assert.IsTrue(policy.IsDue(policy.NextAttemptAtMs));
+            policy.Failed(200, permanent: true);
+            Assert.AreEqual(ReconnectPhase.GaveUp, policy.Phase);
+        }
+
+        [Test]
+        public void ASecondDropWhileReconnectingDoesNotRestartTheCount()
+        {
+            var policy = new ReconnectPolicy(random: () => 0);
+            policy.Dropped(0);
+            Assert.IsTrue(policy.IsDue(policy.NextAttemptAtMs));
+            policy.Dropped(500);
+            Assert.AreEqual(1, policy.Attempts);
+        }
+    }
+
+    [TestFixture]
+    public class AttemptViewTests
+    {
+        private static AttemptView Scored()
+        {
+            return AttemptView.Build("a1", "scored", false, 98, 97, 100, 88, -1, "Watch the 요.", "", new[]
+            {
+                new SyllableInput(0, "안", "안", "correct", ""),
+                new SyllableInput(1, "요", "오", "substituted", "ㅛ>ㅗ"),
+                new SyllableInput(2, "세", "", "omitted", ""),
+                new SyllableInput(-1, "", "네", "inserted", ""),
+                new SyllableInput(3, "저", "조", "substituted", "ㅓ>ㅗ,ㅈ>ㅊ"),
+            });
+        }
+
+        [Test]
+        public void ColoursEachVerdictAsTheWebClientDoes()
+        {
+            var view = Scored();
+            Assert.AreEqual("#15803D", view.Syllables[0].Color.Hex);
+            Assert.AreEqual("#B45309", view.Syllables[1].Color.Hex);
+            Assert.AreEqual("#B91C1C", view.Syllables[2].Color.Hex);
+            Assert.AreEqual("#7E22CE", view.Syllables[3].Color.Hex);
+            Assert.AreEqual(Verdicts.Unknown.Hex, Verdicts.ColorOf("something-new").Hex);
+        }
+
+        [Test]
+        public void SaysWhichSoundWasHeardInsteadOfWhich()
+        {
+            var view = Scored();
+            Assert.AreEqual("heard 오 · ㅛ heard as ㅗ", view.Syllables[1].Description);
+            Assert.AreEqual("heard 조 · ㅓ heard as ㅗ · ㅈ heard as ㅊ", view.Syllables[4].Description);
+            Assert.AreEqual("missing", view.Syllables[2].Description);
+            Assert.AreEqual("extra", view.Syllables[3].Description);
+            Assert.AreEqual("네", view.Syllables[3].Text, "an insertion shows what was heard");
+            Assert.AreEqual(new[] { "요: heard 오 · ㅛ heard as ㅗ", "세: missing", "네: extra", "저: heard 조 · ㅓ heard as ㅗ · ㅈ heard as ㅊ" }, view.ProblemNotes().ToArray());
+        }
+
+        [Test]
+        public void ReadsAMissingSoundAndSkipsMalformedParts()
+        {
+            var changes = AttemptView.ParseJamo("ㅇ>,>ㅗ,junk,ㄱ>ㅋ");
+            Assert.AreEqual(2, changes.Count);
+            Assert.AreEqual("ㅇ heard as ∅", changes[0].Describe());
+            Assert.AreEqual("ㄱ heard as ㅋ", changes[1].Describe());
+        }
+
+        [Test]
+        public void WritesUnityRichText()
+        {
+            var view = AttemptView.Build("a", "scored", true, 100, 100, 100, -1, -1, "", "", new[]
+            {
+                new SyllableInput(0, "네", "네", "correct", ""),
+                new SyllableInput(1, "요", "", "omitted", ""),
+            });
+            Assert.AreEqual("<color=#15803D>네</color><color=#B91C1C><s>요</s></color>", view.ToRichText());
+            Assert.IsFalse(view.HasFluency);
+            Assert.IsFalse(view.IsTutorGraded);
+        }
+
+        [Test]
+        public void DescribesTheStatusForALearner()
+        {
+            Assert.AreEqual("Almost: 98/100", Scored().StatusLine);
+            var failed = AttemptView.Build("a", "failed", false, 0, 0, 0, -1, -1, "", "We did not hear any speech.", null);
+            Assert.AreEqual("We did not hear any speech.", failed.StatusLine);
+            Assert.IsTrue(failed.IsFinished);
+            Assert.IsFalse(AttemptView.Build("a", "evaluating", false, 0, 0, 0, -1, -1, null, null, null).IsFinished);
+        }
+    }
+
+    [TestFixture]
+    public class ServerAddressAndErrorTests
+    {
+        [TestCase("https://example.com/koto-api/", "https://example.com/koto-api")]
+        [TestCase("wss://example.com/koto-api", "https://example.com/koto-api")]
+        [TestCase("http://127.0.0.1:5000", "http://127.0.0.1:5000")]
+        [TestCase("https://example.com:443", "https://example.com")]
+        public void KeepsThePathPrefix(string input, string expected)
+        {
+            var address = new ServerAddress(input);
+            Assert.AreEqual(expected, address.HttpBase);
+            Assert.AreEqual(expected + "/api/lessons", address.Api("/api/lessons"));
+        }
+
+        [TestCase("")]
+        [TestCase("example.com")]
+        [TestCase("ftp://example.com")]
+        [TestCase("https://example.com/?x=1")]
+        public void RefusesAddressesItCannotUse(string input)
+        {
+            Assert.Throws<System.ArgumentException>(() => new ServerAddress(input));
+        }
+
+        [Test]
+        public void SplitsMatchmakingRefusalsIntoCodeAndSentence()
+        {
+            var error = ErrorCodes.FromMatchmakeMessage("ROOM_FULL: this session already has 2 learner(s)");
+            Assert.AreEqual("ROOM_FULL", error.Code);
+            Assert.AreEqual("this session already has 2 learner(s)", error.Message);
+            Assert.AreEqual(ErrorCodes.Internal, ErrorCodes.FromMatchmakeMessage("seat reservation expired.").Code);
+            Assert.IsTrue(ErrorCodes.NeedsSignIn("AUTH_TOKEN_EXPIRED"));
+            Assert.IsTrue(ErrorCodes.IsRetryable("SPEECH_BUSY"));
+            Assert.IsFalse(ErrorCodes.IsRetryable("LESSON_NOT_FOUND"));
+        }
+    }
+}
