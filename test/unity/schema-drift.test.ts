@@ -1,0 +1,44 @@
+/**
+ * The C# state classes committed under unity-sdk/Runtime/Schema are what `npm run schema:csharp`
+ * makes of schema/index.ts today, and every asset of the package has the .meta Unity needs to
+ * import it from an immutable (git URL) package.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_OUTPUT, generateCsharpSchema } from "../../scripts/schema-csharp.mjs";
+import { expectedMetas, missingMetas } from "../../scripts/unity-meta.mjs";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const committedDir = join(root, DEFAULT_OUTPUT);
+const csharpFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith(".cs")).sort();
+
+describe("Unity SDK generated schema", function () {
+  this.timeout(60000);
+
+  it("matches what schema-codegen makes of schema/index.ts now (run `npm run schema:csharp` after changing the schema)", () => {
+    const fresh = mkdtempSync(join(tmpdir(), "koto-schema-cs-"));
+    generateCsharpSchema(fresh, { root, metas: false });
+    assert.deepEqual(csharpFiles(committedDir), csharpFiles(fresh), "the same classes");
+    for (const name of csharpFiles(fresh)) {
+      assert.equal(readFileSync(join(committedDir, name), "utf8"), readFileSync(join(fresh, name), "utf8"), `${name} differs from the generator's output`);
+    }
+  });
+
+  it("carries a generated class for every schema in schema/index.ts", () => {
+    const declared = [...readFileSync(join(root, "schema", "index.ts"), "utf8").matchAll(/schema\(\{[\s\S]*?\}, "(\w+)"\)/g)].map((match) => `${match[1]}.cs`).sort();
+    assert.ok(declared.length >= 9);
+    assert.deepEqual(csharpFiles(committedDir), declared);
+  });
+
+  it("has a Unity .meta for every file and folder of the package (run `npm run unity:meta`)", () => {
+    const packageDir = join(root, "unity-sdk");
+    assert.deepEqual(missingMetas(packageDir), []);
+    const metas = expectedMetas(packageDir);
+    assert.ok(metas.has("Runtime/Core/Koto.Live.Core.asmdef") && metas.has("package.json"));
+    const guids = [...metas.keys()].map((path) => /guid: (\w+)/.exec(readFileSync(join(packageDir, `${path}.meta`), "utf8"))![1]);
+    assert.equal(new Set(guids).size, guids.length, "GUIDs are unique");
+  });
+});
