@@ -390,6 +390,8 @@ describe("Web client in Chromium (learner app and tutor console)", function () {
       await signInAsTutor(teacher, server);
       await teacher.goto(`${baseUrl(server)}/koto/#/tutor/session/${room.roomId}`);
       await teacher.locator(".learner-card").filter({ hasText: "Joon" }).waitFor();
+      // participant.platform is synced: the tutor sees that this learner is on the Unity app.
+      assert.equal(await teacher.locator(".learner-card").filter({ hasText: "Joon" }).locator('[data-platform="unity"]').textContent(), "Unity app");
       await teacher.getByRole("button", { name: "Listen live" }).click();
 
       const wav = decodeWav(readFileSync(new URL("../fixtures/audio/annyeonghaseyo-48k.wav", import.meta.url)));

@@ -166,6 +166,8 @@ const en = {
   graded: "Graded {score}",
   role: "Role",
   platform: "Platform",
+  unityLearner: "Unity app",
+  unityLearnerTitle: "This learner is using the Unity app",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -325,6 +327,8 @@ const id: Record<MessageKey, string> = {
   graded: "Dinilai {score}",
   role: "Peran",
   platform: "Platform",
+  unityLearner: "Aplikasi Unity",
+  unityLearnerTitle: "Pelajar ini memakai aplikasi Unity",
 };
 
 const dictionaries: Record<UiLanguage, Record<MessageKey, string>> = { en, id };

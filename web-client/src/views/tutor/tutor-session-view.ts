@@ -202,6 +202,9 @@ class LearnerCard {
     setChildren(this.facts,
       h("div", { class: "learner-card__head" },
         h("h3", { text: participant.displayName }),
+        participant.platform === "unity"
+          ? h("span", { class: "badge badge--unity", dataset: { platform: "unity" }, title: t("unityLearnerTitle"), text: t("unityLearner") })
+          : null,
         h("span", { class: `presence ${participant.connected ? "presence--on" : "presence--off"}`, text: participant.connected ? t("connected") : t("disconnected") }),
         participant.speaking ? h("span", { class: "speaking-light speaking-light--on", dataset: { speaking: "true" }, text: t("speaking") }) : null),
       h("dl", { class: "stat-grid stat-grid--compact" },
