@@ -1,0 +1,395 @@
+using System;
+using System.Collections.Generic;
+using Colyseus;
+using Koto.Live.Core;
+using Koto.Schema;
+using UnityEngine;
+using UnityEngine.Scripting;
+
+namespace Koto.Live
+{
+    /// <summary>
+    /// One lesson room seen from Unity: typed C# events made from the synced state and the room's
+    /// messages, and the learner's actions (start, typed answer, hint, next, speaking). Call
+    /// <see cref="Tick()"/> every frame (Update or a coroutine): it drives the utterance's open timeout
+    /// and reconnection from the game clock, which keeps both working on WebGL.
+    /// </summary>
+    [Preserve]
+    public class LessonSession
+    {
+        // Colyseus close codes this class tells apart.
+        private const int CloseConsented = 4000;
+        private const int CloseFailedToReconnect = 4003;
+
+        private readonly KotoClient client;
+        private readonly ReconnectPolicy reconnect;
+        private Room<LessonState> room;
+        private Utterance utterance;
+        private bool ended;
+        private bool leaving;
+
+        // What the last patch looked like, to turn patches into events.
+        private bool hadState;
+        private string lastPhase = "";
+        private int lastStep = -1;
+        private string lastHint = "";
+        private readonly Dictionary<string, string> attemptStatus = new Dictionary<string, string>();
+        private readonly Dictionary<string, int> attemptTutorScore = new Dictionary<string, int>();
+        private readonly Dictionary<string, int> attemptSyllables = new Dictionary<string, int>();
+
+        internal LessonSession(KotoClient client, Room<LessonState> room)
+        {
+            this.client = client;
+            // The server keeps a dropped seat for RECONNECT_WINDOW_SECONDS (30 s by default).
+            reconnect = new ReconnectPolicy(250, 5000, 12, 30000);
+            Bind(room);
+        }
+
+        public string RoomId { get { return room.RoomId; } }
+        public LessonState State { get { return room.State; } }
+        public string MyUserId { get { return client.User != null ? client.User.id : null; } }
+        public Utterance CurrentUtterance { get { return utterance; } }
+        public bool IsConnected { get { return room.Connection != null && room.Connection.IsOpen; } }
+        public ReconnectPolicy Reconnection { get { return reconnect; } }
+
+        /// <summary>Every patch (and the first full state).</summary>
+        public event Action<LessonState> StateSynced;
+        /// <summary>The conversation moved: the step index, its line, and whether it is this learner's line to say.</summary>
+        public event Action<int, DialogueStep, bool> StepChanged;
+        /// <summary>A line the other side said (the server or the pair partner): play or show it.</summary>
+        public event Action<DialogueStep> PartnerLine;
+        public event Action<string> PhaseChanged;
+        /// <summary>Any change to one of this learner's attempts (status, score, syllables, tutor grade).</summary>
+        public event Action<AttemptView> AttemptUpdated;
+        public event Action<AttemptView> AttemptScored;
+        public event Action<AttemptView> AttemptFailed;
+        /// <summary>A tutor graded an attempt by hand (<see cref="AttemptView.TutorScore"/>).</summary>
+        public event Action<AttemptView> TutorGraded;
+        /// <summary>A hint: the text from <c>hint</c>, or a tutor's (sender's name, text).</summary>
+        public event Action<string> HintShown;
+        public event Action<string, string> TutorHintReceived;
+        public event Action<bool> SessionEnded;
+        public event Action<Utterance> UtteranceChanged;
+        /// <summary>The socket dropped; the SDK or this session is trying to get back.</summary>
+        public event Action<int> Dropped;
+        /// <summary>The Colyseus SDK reconnected the same room object.</summary>
+        public event Action Reconnected;
+        /// <summary>This session reconnected with a new room object after the SDK gave up (always the path on WebGL).</summary>
+        public event Action Resumed;
+        /// <summary>The session is over for this client (left, kicked, or reconnection gave up), with the close code.</summary>
+        public event Action<int> Left;
+        /// <summary>An error for this client: from the room (<c>error</c>), from reconnection, or from the SDK.</summary>
+        public event Action<KotoError> Error;
+
+        public void Start()
+        {
+            room.Send(MessageTypes.Start);
+        }
+
+        public void Answer(string text)
+        {
+            room.Send(MessageTypes.Answer, new Dictionary<string, object>
+            {
+                { "text", text },
+                { "step", (int)room.State.currentStep },
+                { "attemptId", AttemptIds.New() },
+            });
+        }
+
+        public void Hint()
+        {
+            room.Send(MessageTypes.Hint);
+        }
+
+        public void Next()
+        {
+            room.Send(MessageTypes.Next);
+        }
+
+        /// <summary>Starts a spoken answer to the current step. Feed it with <see cref="MicrophoneStreamer"/> (or <see cref="PushFrame"/>).</summary>
+        public Utterance BeginSpeaking(UtteranceMode mode)
+        {
+            if (utterance != null && !utterance.IsFinished) throw new InvalidOperationException("already speaking: release or wait for the end first");
+            utterance = new Utterance(new RoomTransport(this), AttemptIds.New(), room.State.currentStep, mode);
+            utterance.StateChanged += changed =>
+            {
+                var handler = UtteranceChanged;
+                if (handler != null) handler(changed);
+            };
+            utterance.Open(NowMs());
+            return utterance;
+        }
+
+        /// <summary>A 20 ms frame of 16 kHz PCM16 for the current utterance.</summary>
+        public void PushFrame(short[] samples)
+        {
+            if (utterance != null) utterance.Push(samples);
+        }
+
+        /// <summary>Push-to-talk release, or "stop" in hands-free.</summary>
+        public void ReleaseSpeaking()
+        {
+            if (utterance != null) utterance.Release();
+        }
+
+        public void Tick()
+        {
+            Tick(NowMs());
+        }
+
+        public async void Tick(double nowMs)
+        {
+            if (utterance != null) utterance.Tick(nowMs);
+            if (!reconnect.IsDue(nowMs))
+            {
+                if (reconnect.Phase == ReconnectPhase.GaveUp && !ended) GiveUp();
+                return;
+            }
+            try
+            {
+                Room<LessonState> back = await client.Reconnect(room.ReconnectionToken);
+                reconnect.Succeeded();
+                Bind(back);
+                Raise(Resumed);
+            }
+            catch (KotoException error)
+            {
+                // The seat is gone (window passed, room disposed) or the token is refused: trying again cannot help.
+                bool permanent = error.Code != ErrorCodes.NetworkError;
+                reconnect.Failed(NowMs(), permanent);
+                if (reconnect.Phase == ReconnectPhase.GaveUp) GiveUp();
+            }
+        }
+
+        public async void Leave()
+        {
+            leaving = true;
+            if (utterance != null) utterance.Release();
+            await room.Leave(true);
+        }
+
+        /// <summary>The learner's view of an attempt from the synced state.</summary>
+        public static AttemptView ViewOf(Attempt attempt)
+        {
+            var syllables = new List<SyllableInput>();
+            for (int index = 0; index < attempt.syllables.Count; index++)
+            {
+                var syllable = attempt.syllables[index];
+                syllables.Add(new SyllableInput(syllable.index, syllable.target, syllable.heard, syllable.verdict, syllable.jamo));
+            }
+            return AttemptView.Build(attempt.id, attempt.status, attempt.correct, attempt.overall, attempt.accuracy, attempt.completeness,
+                attempt.fluency, attempt.tutorScore, attempt.feedback, attempt.failureReason, syllables);
+        }
+
+        public Participant Me()
+        {
+            string id = MyUserId;
+            return id != null && room.State.participants.ContainsKey(id) ? room.State.participants[id] : null;
+        }
+
+        public bool IsMyTurn()
+        {
+            var me = Me();
+            var state = room.State;
+            return me != null && state.phase == "running" && state.currentStep >= 0 && state.currentStep < state.steps.Count
+                && state.steps[state.currentStep].speaker == me.dialogueRole;
+        }
+
+        private void Bind(Room<LessonState> joined)
+        {
+            room = joined;
+#if UNITY_WEBGL && !UNITY_EDITOR
+            // The SDK's own retry loop waits with Task.Delay, which may never resume on WebGL: let it
+            // give up at once and reconnect from Tick() instead.
+            room.Reconnection.MaxRetries = 0;
+#endif
+            room.OnStateChange += OnStateChange;
+            room.OnDrop += code =>
+            {
+                if (utterance != null) utterance.OnConnectionLost();
+                var handler = Dropped;
+                if (handler != null) handler(code);
+            };
+            room.OnReconnect += () =>
+            {
+                reconnect.Succeeded();
+                Raise(Reconnected);
+            };
+            room.OnLeave += OnLeave;
+            room.OnError += (code, message) => RaiseError(new KotoError(ErrorCodes.NetworkError, message));
+
+            room.OnMessage<UtteranceOpenedMessage>(MessageTypes.UtteranceOpened, message =>
+            {
+                if (utterance != null) utterance.OnOpened(message.attemptId);
+            });
+            room.OnMessage<UtteranceEndedMessage>(MessageTypes.UtteranceEnded, message =>
+            {
+                if (utterance != null) utterance.OnEnded(message.attemptId, message.reason);
+            });
+            room.OnMessage<RoomErrorMessage>(MessageTypes.Error, message =>
+            {
+                if (utterance != null) utterance.OnError(message.code, message.message, message.type);
+                RaiseError(new KotoError(message.code, message.message));
+            });
+            room.OnMessage<AttemptAcceptedMessage>(MessageTypes.AttemptAccepted, message => { });
+            room.OnMessage<SessionEndedMessage>(MessageTypes.SessionEnded, message =>
+            {
+                ended = true;
+                var handler = SessionEnded;
+                if (handler != null) handler(message.completed);
+            });
+            room.OnMessage<TutorHintMessage>(MessageTypes.TutorHint, message =>
+            {
+                var handler = TutorHintReceived;
+                if (handler != null) handler(message.from, message.text);
+            });
+            // Sent to tutors and pair partners; a learner app has no use for them but must not log warnings.
+            room.OnMessage<Dictionary<string, object>>(MessageTypes.UtteranceStarted, message => { });
+            room.OnMessage<byte[]>(MessageTypes.LearnerAudio, bytes => { });
+        }
+
+        private void OnLeave(int code)
+        {
+            if (code == CloseFailedToReconnect && !leaving && !ended)
+            {
+                // The SDK gave up (or, on WebGL, never tried): reconnect on the game clock.
+                reconnect.Dropped(NowMs());
+                return;
+            }
+            var handler = Left;
+            if (handler != null) handler(code);
+        }
+
+        private void GiveUp()
+        {
+            ended = true;
+            RaiseError(new KotoError(ErrorCodes.ConnectionLost, "The connection to the lesson was lost and could not be restored; open the lesson again to continue where you left off."));
+            var handler = Left;
+            if (handler != null) handler(CloseFailedToReconnect);
+        }
+
+        private void OnStateChange(LessonState state, bool isFirstState)
+        {
+            if (state.phase != lastPhase)
+            {
+                lastPhase = state.phase;
+                var handler = PhaseChanged;
+                if (handler != null) handler(state.phase);
+            }
+            if (state.currentStep != lastStep)
+            {
+                int from = lastStep;
+                lastStep = state.currentStep;
+                // Lines passed since the last patch that this learner did not say were said by the other side.
+                var me = Me();
+                if (hadState && me != null && from >= 0)
+                {
+                    for (int index = from; index < state.currentStep && index < state.steps.Count; index++)
+                    {
+                        if (state.steps[index].speaker != me.dialogueRole)
+                        {
+                            var partner = PartnerLine;
+                            if (partner != null) partner(state.steps[index]);
+                        }
+                    }
+                }
+                var stepChanged = StepChanged;
+                if (stepChanged != null && state.currentStep >= 0 && state.currentStep < state.steps.Count)
+                {
+                    stepChanged(state.currentStep, state.steps[state.currentStep], IsMyTurn());
+                }
+            }
+            string myId = MyUserId;
+            if (myId != null && state.progress.ContainsKey(myId))
+            {
+                string hint = state.progress[myId].lastHint;
+                if (hint != lastHint)
+                {
+                    lastHint = hint;
+                    var handler = HintShown;
+                    if (!string.IsNullOrEmpty(hint) && handler != null) handler(hint);
+                }
+            }
+            for (int index = 0; index < state.attempts.Count; index++) DiffAttempt(state.attempts[index], myId);
+            hadState = true;
+            var synced = StateSynced;
+            if (synced != null) synced(state);
+        }
+
+        private void DiffAttempt(Attempt attempt, string myId)
+        {
+            if (attempt.learnerId != myId) return;
+            string status;
+            int tutorScore, syllables;
+            bool known = attemptStatus.TryGetValue(attempt.id, out status);
+            attemptTutorScore.TryGetValue(attempt.id, out tutorScore);
+            attemptSyllables.TryGetValue(attempt.id, out syllables);
+            if (known && status == attempt.status && tutorScore == attempt.tutorScore && syllables == attempt.syllables.Count) return;
+            attemptStatus[attempt.id] = attempt.status;
+            attemptTutorScore[attempt.id] = attempt.tutorScore;
+            attemptSyllables[attempt.id] = attempt.syllables.Count;
+            var view = ViewOf(attempt);
+            Raise(AttemptUpdated, view);
+            if (status != attempt.status && attempt.status == AttemptStatuses.Scored) Raise(AttemptScored, view);
+            if (status != attempt.status && attempt.status == AttemptStatuses.Failed) Raise(AttemptFailed, view);
+            if (known && tutorScore < 0 && attempt.tutorScore >= 0) Raise(TutorGraded, view);
+        }
+
+        private void RaiseError(KotoError error)
+        {
+            var handler = Error;
+            if (handler != null) handler(error);
+        }
+
+        private static void Raise(Action handler)
+        {
+            if (handler != null) handler();
+        }
+
+        private static void Raise(Action<AttemptView> handler, AttemptView view)
+        {
+            if (handler != null) handler(view);
+        }
+
+        private static double NowMs()
+        {
+            return Time.realtimeSinceStartupAsDouble * 1000.0;
+        }
+
+        /// <summary>The utterance's way out: the room, skipping audio while the socket is closed.</summary>
+        private sealed class RoomTransport : IUtteranceTransport
+        {
+            private readonly LessonSession session;
+
+            public RoomTransport(LessonSession session)
+            {
+                this.session = session;
+            }
+
+            public void SendOpen(UtteranceOpenRequest request)
+            {
+                session.room.Send(MessageTypes.UtteranceOpen, new Dictionary<string, object>
+                {
+                    { "codec", request.codec },
+                    { "sampleRate", request.sampleRate },
+                    { "step", request.step },
+                    { "attemptId", request.attemptId },
+                    { "mode", request.mode },
+                });
+            }
+
+            public void SendAudio(byte[] frame)
+            {
+                // The SDK queues sends while closed (10 at most, oldest dropped) and would replay stale
+                // audio after a reconnect; the server ends the utterance on a drop anyway.
+                if (!session.IsConnected) return;
+                session.room.SendBytes(MessageTypes.Audio, frame);
+            }
+
+            public void SendClose()
+            {
+                session.room.Send(MessageTypes.UtteranceClose);
+            }
+        }
+    }
+}
