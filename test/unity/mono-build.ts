@@ -71,12 +71,12 @@ export function buildUnityCsharp(): Promise<MonoBuild> {
     const out = (name: string) => join(dir, name);
     // The Core must build with warnings as errors: it ships to every Unity project that installs us.
     await mcs(["-target:library", "-warnaserror+", `-out:${out("Koto.Live.Core.dll")}`, ...sources(join(packageDir, "Runtime", "Core"))]);
-    await mcs(["-target:library", `-out:${out("Koto.Schema.dll")}`, join(csharpDir, "ColyseusSchemaStub.cs"), ...sources(join(packageDir, "Runtime", "Schema"))]);
+    await mcs(["-target:library", `-out:${out("Koto.Schema.dll")}`, join(csharpDir, "api-shapes", "ColyseusSchemaStub.cs"), ...sources(join(packageDir, "Runtime", "Schema"))]);
     await mcs([
       "-target:library", `-out:${out("Koto.Live.Tests.dll")}`,
       `-r:${out("Koto.Live.Core.dll")}`, `-r:${out("Koto.Schema.dll")}`, `-r:${nunitFramework}`,
       "-r:System.Runtime.Serialization.dll", "-r:System.Xml.dll", "-r:System.Core.dll",
-      ...sources(csharpDir).filter((file) => !file.endsWith("WavToFrames.cs") && !file.endsWith("ColyseusSchemaStub.cs")),
+      ...sources(csharpDir).filter((file) => !file.endsWith("WavToFrames.cs")),
     ]);
     await mcs(["-target:exe", `-out:${out("WavToFrames.exe")}`, `-r:${out("Koto.Live.Core.dll")}`, join(csharpDir, "WavToFrames.cs")]);
     return { dir, core: out("Koto.Live.Core.dll"), schema: out("Koto.Schema.dll"), tests: out("Koto.Live.Tests.dll"), wavToFrames: out("WavToFrames.exe") };
@@ -88,4 +88,23 @@ export function buildUnityCsharp(): Promise<MonoBuild> {
 export async function runMono(program: string, args: string[]): Promise<string> {
   const { stdout } = await run("mono", [program, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, MONO_ENV_OPTIONS: "" } });
   return stdout;
+}
+
+/**
+ * Compiles unity-sdk/Runtime (Koto.Live) and the LessonDemo sample against test-only shapes of the
+ * UnityEngine and Colyseus members they call, with warnings as errors, once per set of
+ * preprocessor defines (the WebGL player path is behind UNITY_WEBGL).
+ */
+export async function compileRuntimeAgainstShapes(defines: string[]): Promise<void> {
+  const build = await buildUnityCsharp();
+  const tag = defines.join("-") || "standalone";
+  const shapes = join(build.dir, "Shapes.dll");
+  if (!existsSync(shapes)) {
+    await mcs(["-target:library", `-out:${shapes}`, `-r:${build.schema}`, ...sources(join(csharpDir, "api-shapes")).filter((file) => !file.endsWith("ColyseusSchemaStub.cs"))]);
+  }
+  const runtime = join(build.dir, `Koto.Live.${tag}.dll`);
+  const defineArgs = defines.map((define) => `-define:${define}`);
+  await mcs(["-target:library", "-warnaserror+", ...defineArgs, `-out:${runtime}`, `-r:${build.core}`, `-r:${build.schema}`, `-r:${shapes}`, ...sources(join(packageDir, "Runtime"))]);
+  await mcs(["-target:library", "-warnaserror+", ...defineArgs, `-out:${join(build.dir, `LessonDemo.${tag}.dll`)}`,
+    `-r:${build.core}`, `-r:${build.schema}`, `-r:${shapes}`, `-r:${runtime}`, ...sources(join(packageDir, "Samples~", "LessonDemo"))]);
 }
