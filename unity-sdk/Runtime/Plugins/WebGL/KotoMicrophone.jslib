@@ -38,7 +38,7 @@ var KotoMicrophone = {
     },
 
     deliver: function (block) {
-      if (!kotoMic.onSamples) return;
+      if (!kotoMic.onSamples || !kotoMic.context) return;
       var bytes = block.length * 4;
       if (kotoMic.heapCapacity < bytes) {
         if (kotoMic.heapPointer) _free(kotoMic.heapPointer);
@@ -67,7 +67,8 @@ var KotoMicrophone = {
     },
 
     stop: function () {
-      if (kotoMic.node) { try { kotoMic.node.port.postMessage("stop"); kotoMic.node.disconnect(); } catch (e) {} }
+      // Blocks still in flight from the audio thread are dropped: the port stops listening first.
+      if (kotoMic.node) { try { kotoMic.node.port.onmessage = null; kotoMic.node.port.postMessage("stop"); kotoMic.node.disconnect(); } catch (e) {} }
       if (kotoMic.source) { try { kotoMic.source.disconnect(); } catch (e) {} }
       if (kotoMic.stream) kotoMic.stream.getTracks().forEach(function (track) { track.stop(); });
       if (kotoMic.context) { try { kotoMic.context.close(); } catch (e) {} }
