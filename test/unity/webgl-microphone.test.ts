@@ -35,10 +35,10 @@ const HARNESS = `
 `;
 
 /**
- * Headless Chromium lets audio start without a gesture, whatever the autoplay flag. A learner's
- * browser does not: this AudioContext starts suspended and resumes only while the page holds a real
- * user activation (navigator.userActivation), which only a trusted input event such as
- * playwright's click gives.
+ * Headless Chromium lets audio start without a gesture, whatever the autoplay flag (and a page
+ * opened by playwright already counts as user-activated). A learner's browser does not: this
+ * AudioContext starts suspended and resumes only from inside the handler of a trusted input event
+ * (window.event), which playwright's real mouse click produces and page scripts cannot fake.
  */
 const GESTURE_GATED_AUDIO = `
   window.AudioContext = class GestureGatedAudioContext extends AudioContext {
@@ -51,7 +51,9 @@ const GESTURE_GATED_AUDIO = `
     }
     get state() { return this.unlocked ? super.state : "suspended"; }
     resume() {
-      if (!navigator.userActivation.isActive) return Promise.resolve();
+      const event = window.event;
+      const gesture = event && event.isTrusted && ["pointerdown", "pointerup", "mousedown", "mouseup", "click", "touchend", "keydown", "keyup"].includes(event.type);
+      if (!gesture) return Promise.resolve();
       this.unlocked = true;
       return super.resume();
     }
@@ -98,7 +100,9 @@ describe("Unity SDK WebGL microphone plugin in Chromium", function () {
       LibraryManager.library.KotoMic_Start(onSamples, (status) => received.statuses.push(status));`);
 
     // Suspended until a gesture: a real click resumes it (the plugin listens for pointerup, touchend, keyup).
-    await page.waitForFunction(() => (window as any).received.statuses.includes(2));
+    await page.waitForFunction(() => (window as any).received.statuses.length > 0, undefined, { timeout: 20000 })
+      .catch(() => assert.fail(`the plugin reported nothing; page errors: ${problems.join("; ") || "none"}`));
+    assert.deepEqual(await page.evaluate(() => (window as any).received.statuses), [2], `page errors: ${problems.join("; ") || "none"}`);
     assert.equal(await page.evaluate(() => (window as any).received.samples), 0, "nothing flows before the gesture");
     await page.mouse.click(20, 20);
     await page.waitForFunction(() => (window as any).received.statuses.includes(1));

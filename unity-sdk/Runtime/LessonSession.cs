@@ -177,8 +177,8 @@ namespace Koto.Live
                 var syllable = attempt.syllables[index];
                 syllables.Add(new SyllableInput(syllable.index, syllable.target, syllable.heard, syllable.verdict, syllable.jamo));
             }
-            return AttemptView.Build(attempt.id, attempt.status, attempt.correct, attempt.overall, attempt.accuracy, attempt.completeness,
-                attempt.fluency, attempt.tutorScore, attempt.feedback, attempt.failureReason, syllables);
+            return AttemptView.Build(attempt.id, attempt.status, attempt.correct, attempt.passed, attempt.overall, attempt.accuracy, attempt.completeness,
+                attempt.fluency, attempt.tutorScore, attempt.feedback, attempt.failureCode, attempt.failureReason, syllables);
         }
 
         public Participant Me()

@@ -99,7 +99,7 @@ namespace Koto.Live.Tests
     {
         private static AttemptView Scored()
         {
-            return AttemptView.Build("a1", "scored", false, 98, 97, 100, 88, -1, "Watch the 요.", "", new[]
+            return AttemptView.Build("a1", "scored", false, false, 98, 97, 100, 88, -1, "Watch the 요.", "", "", new[]
             {
                 new SyllableInput(0, "안", "안", "correct", ""),
                 new SyllableInput(1, "요", "오", "substituted", "ㅛ>ㅗ"),
@@ -144,7 +144,7 @@ namespace Koto.Live.Tests
         [Test]
         public void WritesUnityRichText()
         {
-            var view = AttemptView.Build("a", "scored", true, 100, 100, 100, -1, -1, "", "", new[]
+            var view = AttemptView.Build("a", "scored", true, true, 100, 100, 100, -1, -1, "", "", "", new[]
             {
                 new SyllableInput(0, "네", "네", "correct", ""),
                 new SyllableInput(1, "요", "", "omitted", ""),
@@ -158,10 +158,19 @@ namespace Koto.Live.Tests
         public void DescribesTheStatusForALearner()
         {
             Assert.AreEqual("Almost: 98/100", Scored().StatusLine);
-            var failed = AttemptView.Build("a", "failed", false, 0, 0, 0, -1, -1, "", "We did not hear any speech.", null);
-            Assert.AreEqual("We did not hear any speech.", failed.StatusLine);
+            // A tutor's passing grade passes an attempt the automatic score did not: the title follows "passed".
+            var graded = AttemptView.Build("a", "scored", false, true, 70, 70, 100, 60, 85, "", "", "", null);
+            Assert.AreEqual("Well said! 70/100", graded.StatusLine);
+            var failed = AttemptView.Build("a", "failed", false, false, 0, 0, 0, -1, -1, "", "NO_SPEECH", "no speech (server sentence)", null);
+            Assert.AreEqual("We did not hear any speech. Check your microphone and try again.", failed.StatusLine);
             Assert.IsTrue(failed.IsFinished);
-            Assert.IsFalse(AttemptView.Build("a", "evaluating", false, 0, 0, 0, -1, -1, null, null, null).IsFinished);
+            var outage = AttemptView.Build("a", "failed", false, false, 0, 0, 0, -1, -1, "", "STT_UNAVAILABLE", "", null);
+            Assert.That(outage.StatusLine, Is.StringContaining("automatically"));
+            Assert.IsTrue(AttemptFailures.WillBeRetried("SERVER_RESTARTED"));
+            Assert.IsFalse(AttemptFailures.WillBeRetried("NO_SPEECH"));
+            var unknown = AttemptView.Build("a", "failed", false, false, 0, 0, 0, -1, -1, "", "SOMETHING_NEW", "The server's own words.", null);
+            Assert.AreEqual("The server's own words.", unknown.StatusLine);
+            Assert.IsFalse(AttemptView.Build("a", "evaluating", false, false, 0, 0, 0, -1, -1, null, null, null, null).IsFinished);
         }
     }
 

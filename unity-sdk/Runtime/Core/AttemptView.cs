@@ -110,6 +110,8 @@ namespace Koto.Live.Core
         public string AttemptId;
         public string Status;
         public bool Correct;
+        /// <summary>The server's pass rule (every syllable right by sound, or a tutor grade at the pass mark): titles follow it.</summary>
+        public bool Passed;
         public int Overall;
         public int Accuracy;
         public int Completeness;
@@ -117,6 +119,9 @@ namespace Koto.Live.Core
         public int Fluency;
         public int TutorScore;
         public string Feedback;
+        /// <summary>Machine code of a failure (<c>NO_SPEECH</c>, <c>STT_UNAVAILABLE</c>, …); "" when not failed.</summary>
+        public string FailureCode;
+        /// <summary>The server's English sentence for the failure.</summary>
         public string FailureReason;
         public List<SyllableView> Syllables = new List<SyllableView>();
 
@@ -124,14 +129,16 @@ namespace Koto.Live.Core
         public bool HasFluency { get { return Fluency >= 0; } }
         public bool IsTutorGraded { get { return TutorScore >= 0; } }
 
-        public static AttemptView Build(string attemptId, string status, bool correct, int overall, int accuracy, int completeness,
-            int fluency, int tutorScore, string feedback, string failureReason, IEnumerable<SyllableInput> syllables)
+        public static AttemptView Build(string attemptId, string status, bool correct, bool passed, int overall, int accuracy, int completeness,
+            int fluency, int tutorScore, string feedback, string failureCode, string failureReason, IEnumerable<SyllableInput> syllables)
         {
             var view = new AttemptView
             {
                 AttemptId = attemptId,
                 Status = status,
                 Correct = correct,
+                Passed = passed,
+                FailureCode = failureCode ?? "",
                 Overall = overall,
                 Accuracy = accuracy,
                 Completeness = completeness,
@@ -156,8 +163,8 @@ namespace Koto.Live.Core
                 {
                     case AttemptStatuses.Recording: return "Listening…";
                     case AttemptStatuses.Evaluating: return "Checking your answer…";
-                    case AttemptStatuses.Scored: return Correct ? "Well said! " + Overall + "/100" : "Almost: " + Overall + "/100";
-                    case AttemptStatuses.Failed: return string.IsNullOrEmpty(FailureReason) ? "This attempt could not be scored." : FailureReason;
+                    case AttemptStatuses.Scored: return Passed ? "Well said! " + Overall + "/100" : "Almost: " + Overall + "/100";
+                    case AttemptStatuses.Failed: return AttemptFailures.Describe(FailureCode, FailureReason);
                     case AttemptStatuses.AwaitingTutor: return "Saved: your tutor will grade it.";
                     default: return Status ?? "";
                 }
@@ -225,6 +232,66 @@ namespace Koto.Live.Core
             var parts = new List<string> { "heard " + (string.IsNullOrEmpty(syllable.Heard) ? "?" : syllable.Heard) };
             foreach (var change in changes) parts.Add(change.Describe());
             return string.Join(" · ", parts.ToArray());
+        }
+    }
+}
+
+namespace Koto.Live.Core
+{
+    /// <summary>
+    /// Failure codes of attempts (docs/protocol.md, <c>Attempt.failureCode</c>) in a learner's words.
+    /// Unknown codes fall back to the server's own sentence, so a newer server never shows a bare code.
+    /// </summary>
+    public static class AttemptFailures
+    {
+        private const string RetryingSoon = "Speech recognition is unavailable right now; your recording is kept and will be checked again automatically.";
+
+        private static readonly Dictionary<string, string> Sentences = new Dictionary<string, string>
+        {
+            { "NO_SPEECH", "We did not hear any speech. Check your microphone and try again." },
+            { "STT_DISABLED", "Automatic scoring is off; your tutor will grade this answer." },
+            { "STT_TIMEOUT", RetryingSoon },
+            { "STT_UNAVAILABLE", RetryingSoon },
+            { "STT_BAD_RESPONSE", RetryingSoon },
+            { "PROVIDER_TIMEOUT", RetryingSoon },
+            { "PROVIDER_UNAVAILABLE", RetryingSoon },
+            { "PROVIDER_BAD_RESPONSE", RetryingSoon },
+            { "PROVIDER_BUSY", RetryingSoon },
+            { "PROVIDER_CIRCUIT_OPEN", RetryingSoon },
+            { "EVALUATION_FAILED", "Your answer could not be checked; the recording is kept and will be checked again." },
+            { "SERVER_RESTARTED", "The server restarted while checking your answer; it will be checked again automatically." },
+            { "SERVER_RESTARTED_NO_AUDIO", "The server restarted before your recording was saved; please say it again." },
+            { "RECORDING_STORAGE_UNAVAILABLE", "Your recording could not be saved; please say it again." },
+            { "DISCONNECTED", "The connection dropped while you were speaking; please say it again." },
+        };
+
+        /// <summary>The sentence for a failure: ours for a known code, else the server's, else a generic one.</summary>
+        public static string Describe(string failureCode, string serverSentence)
+        {
+            string sentence;
+            if (!string.IsNullOrEmpty(failureCode) && Sentences.TryGetValue(failureCode, out sentence)) return sentence;
+            return string.IsNullOrEmpty(serverSentence) ? "This attempt could not be scored." : serverSentence;
+        }
+
+        /// <summary>True when the server evaluates the attempt again by itself (provider outage, restart).</summary>
+        public static bool WillBeRetried(string failureCode)
+        {
+            switch (failureCode)
+            {
+                case "STT_TIMEOUT":
+                case "STT_UNAVAILABLE":
+                case "STT_BAD_RESPONSE":
+                case "PROVIDER_TIMEOUT":
+                case "PROVIDER_UNAVAILABLE":
+                case "PROVIDER_BAD_RESPONSE":
+                case "PROVIDER_BUSY":
+                case "PROVIDER_CIRCUIT_OPEN":
+                case "EVALUATION_FAILED":
+                case "SERVER_RESTARTED":
+                    return true;
+                default:
+                    return false;
+            }
         }
     }
 }

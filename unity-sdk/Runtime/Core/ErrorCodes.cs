@@ -44,6 +44,7 @@ namespace Koto.Live.Core
         public const string AudioFrameTooLarge = "AUDIO_FRAME_TOO_LARGE";
         public const string AudioFrameTooShort = "AUDIO_FRAME_TOO_SHORT";
         public const string AudioFrameOddLength = "AUDIO_FRAME_ODD_LENGTH";
+        public const string AudioFrameInvalid = "AUDIO_FRAME_INVALID";
         public const string AudioWithoutUtterance = "AUDIO_WITHOUT_UTTERANCE";
         public const string AudioTooEarly = "AUDIO_TOO_EARLY";
         public const string AudioRateExceeded = "AUDIO_RATE_EXCEEDED";

@@ -52,18 +52,24 @@ namespace Koto.Schema {
 		public string feedback = "";
 
 		[global::Colyseus.Schema.Type(13, "string")]
+		public string failureCode = "";
+
+		[global::Colyseus.Schema.Type(14, "string")]
 		public string failureReason = "";
 
-		[global::Colyseus.Schema.Type(14, "int16")]
+		[global::Colyseus.Schema.Type(15, "int16")]
 		public short tutorScore = 0;
 
-		[global::Colyseus.Schema.Type(15, "string")]
+		[global::Colyseus.Schema.Type(16, "string")]
 		public string tutorComment = "";
 
-		[global::Colyseus.Schema.Type(16, "float64")]
+		[global::Colyseus.Schema.Type(17, "float64")]
 		public double createdAt = 0;
 
-		[global::Colyseus.Schema.Type(17, "string")]
+		[global::Colyseus.Schema.Type(18, "boolean")]
+		public bool passed = false;
+
+		[global::Colyseus.Schema.Type(19, "string")]
 		public string evaluation = "";
 	}
 }
