@@ -27,8 +27,8 @@ export interface MonoBuild {
   wavToFrames: string;
 }
 
-function which(command: string): boolean {
-  return (process.env.PATH ?? "").split(":").some((dir) => dir && existsSync(join(dir, command)));
+function which(command: string, searchPath: string): boolean {
+  return searchPath.split(":").some((dir) => dir && existsSync(join(dir, command)));
 }
 
 /** The NUnit 2.6 framework assembly the tests compile against (Debian: libnunit-cil-dev). */
@@ -40,8 +40,8 @@ function nunitFramework(): string | undefined {
 }
 
 /** Throws a clear error naming what to install when the Mono toolchain is not there. */
-export function requireMono(): { nunitFramework: string } {
-  const missing = ["mcs", "mono", "nunit-console"].filter((command) => !which(command));
+export function requireMono(searchPath = process.env.PATH ?? ""): { nunitFramework: string } {
+  const missing = ["mcs", "mono", "nunit-console"].filter((command) => !which(command, searchPath));
   const framework = nunitFramework();
   if (!framework) missing.push("nunit.framework.dll");
   if (!existsSync("/usr/lib/mono/4.5/System.Runtime.Serialization.dll")) missing.push("System.Runtime.Serialization.dll");

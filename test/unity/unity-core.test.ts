@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import type { KotoServer } from "../../server/app.ts";
 import { hashPassword } from "../../server/auth/passwords.ts";
 import { baseUrl, startTestServer } from "../support/koto-test-server.ts";
-import { buildUnityCsharp } from "./mono-build.ts";
+import { buildUnityCsharp, requireMono } from "./mono-build.ts";
 
 const run = promisify(execFile);
 const vectorsFile = new URL("../fixtures/audio-frame-vectors.json", import.meta.url).pathname;
@@ -67,6 +67,10 @@ describe("Unity SDK core (Mono + NUnit)", function () {
   });
   after(async () => {
     await server?.close();
+  });
+
+  it("fails, naming what to install, on a machine without Mono (never skips)", () => {
+    assert.throws(() => requireMono("/nonexistent"), /need Mono, which is missing here \(mcs, mono, nunit-console.*apt-get install -y --no-install-recommends mono-mcs mono-runtime nunit-console/s);
   });
 
   it("compiles the Core with warnings as errors and passes every NUnit test", async () => {
