@@ -28,14 +28,8 @@ namespace Koto.Live
         private bool ended;
         private bool leaving;
 
-        // What the last patch looked like, to turn patches into events.
-        private bool hadState;
-        private string lastPhase = "";
-        private int lastStep = -1;
-        private string lastHint = "";
-        private readonly Dictionary<string, string> attemptStatus = new Dictionary<string, string>();
-        private readonly Dictionary<string, int> attemptTutorScore = new Dictionary<string, int>();
-        private readonly Dictionary<string, int> attemptSyllables = new Dictionary<string, int>();
+        // Outlives room objects, so a resumed session does not repeat old news.
+        private readonly LessonChangeTracker tracker = new LessonChangeTracker();
 
         internal LessonSession(KotoClient client, Room<LessonState> room)
         {
@@ -270,69 +264,66 @@ namespace Koto.Live
 
         private void OnStateChange(LessonState state, bool isFirstState)
         {
-            if (state.phase != lastPhase)
-            {
-                lastPhase = state.phase;
-                var handler = PhaseChanged;
-                if (handler != null) handler(state.phase);
-            }
-            if (state.currentStep != lastStep)
-            {
-                int from = lastStep;
-                lastStep = state.currentStep;
-                // Lines passed since the last patch that this learner did not say were said by the other side.
-                var me = Me();
-                if (hadState && me != null && from >= 0)
-                {
-                    for (int index = from; index < state.currentStep && index < state.steps.Count; index++)
-                    {
-                        if (state.steps[index].speaker != me.dialogueRole)
-                        {
-                            var partner = PartnerLine;
-                            if (partner != null) partner(state.steps[index]);
-                        }
-                    }
-                }
-                var stepChanged = StepChanged;
-                if (stepChanged != null && state.currentStep >= 0 && state.currentStep < state.steps.Count)
-                {
-                    stepChanged(state.currentStep, state.steps[state.currentStep], IsMyTurn());
-                }
-            }
-            string myId = MyUserId;
-            if (myId != null && state.progress.ContainsKey(myId))
-            {
-                string hint = state.progress[myId].lastHint;
-                if (hint != lastHint)
-                {
-                    lastHint = hint;
-                    var handler = HintShown;
-                    if (!string.IsNullOrEmpty(hint) && handler != null) handler(hint);
-                }
-            }
-            for (int index = 0; index < state.attempts.Count; index++) DiffAttempt(state.attempts[index], myId);
-            hadState = true;
+            foreach (var change in tracker.Observe(Snapshot(state))) Dispatch(change, state);
             var synced = StateSynced;
             if (synced != null) synced(state);
         }
 
-        private void DiffAttempt(Attempt attempt, string myId)
+        /// <summary>Copies what the change tracker needs out of the synced state.</summary>
+        private LessonSnapshot Snapshot(LessonState state)
         {
-            if (attempt.learnerId != myId) return;
-            string status;
-            int tutorScore, syllables;
-            bool known = attemptStatus.TryGetValue(attempt.id, out status);
-            attemptTutorScore.TryGetValue(attempt.id, out tutorScore);
-            attemptSyllables.TryGetValue(attempt.id, out syllables);
-            if (known && status == attempt.status && tutorScore == attempt.tutorScore && syllables == attempt.syllables.Count) return;
-            attemptStatus[attempt.id] = attempt.status;
-            attemptTutorScore[attempt.id] = attempt.tutorScore;
-            attemptSyllables[attempt.id] = attempt.syllables.Count;
-            var view = ViewOf(attempt);
-            Raise(AttemptUpdated, view);
-            if (status != attempt.status && attempt.status == AttemptStatuses.Scored) Raise(AttemptScored, view);
-            if (status != attempt.status && attempt.status == AttemptStatuses.Failed) Raise(AttemptFailed, view);
-            if (known && tutorScore < 0 && attempt.tutorScore >= 0) Raise(TutorGraded, view);
+            string myId = MyUserId;
+            var me = Me();
+            var snapshot = new LessonSnapshot
+            {
+                Phase = state.phase,
+                CurrentStep = state.currentStep,
+                StepSpeakers = new string[state.steps.Count],
+                MyRole = me != null && me.role == "learner" ? me.dialogueRole : "",
+                MyLastHint = myId != null && state.progress.ContainsKey(myId) ? state.progress[myId].lastHint : "",
+            };
+            for (int index = 0; index < state.steps.Count; index++) snapshot.StepSpeakers[index] = state.steps[index].speaker;
+            for (int index = 0; index < state.attempts.Count; index++)
+            {
+                var attempt = state.attempts[index];
+                if (attempt.learnerId == myId) snapshot.MyAttempts.Add(new AttemptSnapshot(attempt.id, attempt.status, attempt.tutorScore, attempt.syllables.Count));
+            }
+            return snapshot;
+        }
+
+        private void Dispatch(LessonChange change, LessonState state)
+        {
+            switch (change.Kind)
+            {
+                case LessonChangeKind.PhaseChanged:
+                    if (PhaseChanged != null) PhaseChanged(change.Text);
+                    break;
+                case LessonChangeKind.StepChanged:
+                    if (StepChanged != null) StepChanged(change.Step, state.steps[change.Step], IsMyTurn());
+                    break;
+                case LessonChangeKind.PartnerLine:
+                    if (PartnerLine != null) PartnerLine(state.steps[change.Step]);
+                    break;
+                case LessonChangeKind.HintShown:
+                    if (HintShown != null) HintShown(change.Text);
+                    break;
+                default:
+                    var view = ViewOf(FindAttempt(state, change.AttemptId));
+                    if (change.Kind == LessonChangeKind.AttemptUpdated) Raise(AttemptUpdated, view);
+                    else if (change.Kind == LessonChangeKind.AttemptScored) Raise(AttemptScored, view);
+                    else if (change.Kind == LessonChangeKind.AttemptFailed) Raise(AttemptFailed, view);
+                    else if (change.Kind == LessonChangeKind.TutorGraded) Raise(TutorGraded, view);
+                    break;
+            }
+        }
+
+        private static Attempt FindAttempt(LessonState state, string id)
+        {
+            for (int index = 0; index < state.attempts.Count; index++)
+            {
+                if (state.attempts[index].id == id) return state.attempts[index];
+            }
+            return null;
         }
 
         private void RaiseError(KotoError error)
