@@ -63,7 +63,6 @@ describe("Unity SDK WebGL microphone plugin in Chromium", function () {
   this.timeout(60000);
   let browser: Browser;
   let http: Server;
-  let page: Page;
   const problems: string[] = [];
 
   before(async () => {
@@ -75,20 +74,21 @@ describe("Unity SDK WebGL microphone plugin in Chromium", function () {
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${speech}`],
     });
-    page = await browser.newPage();
-    page.on("pageerror", (error) => problems.push(error.message));
-    await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/`);
   });
   after(async () => {
     await browser?.close();
     await new Promise((resolve) => http?.close(resolve));
   });
 
-  it("streams float blocks of the device's audio into the heap once a gesture has unlocked audio, and stops", async () => {
+  /** A page with the plugin loaded as a WebGL build would, whose callbacks record statuses and samples. */
+  async function pluginPage(): Promise<Page> {
+    const page = await browser.newPage();
+    page.on("pageerror", (error) => problems.push(error.message));
+    await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/`);
     // Plain JavaScript strings: functions compiled by tsx would carry helpers the page does not have.
     await page.evaluate(`${GESTURE_GATED_AUDIO}${HARNESS}
       window.received = { statuses: [], blocks: 0, samples: 0, energy: 0, rate: 0, sizes: new Set() };
-      const onSamples = (pointer, count, rate) => {
+      window.onSamples = (pointer, count, rate) => {
         const block = HEAPF32.subarray(pointer >> 2, (pointer >> 2) + count);
         received.blocks++;
         received.samples += count;
@@ -96,35 +96,67 @@ describe("Unity SDK WebGL microphone plugin in Chromium", function () {
         received.sizes.add(count);
         for (let index = 0; index < count; index++) received.energy += block[index] * block[index];
       };
+      window.startMicrophone = () => LibraryManager.library.KotoMic_Start(onSamples, (status) => received.statuses.push(status));
       window.stopMicrophone = () => LibraryManager.library.KotoMic_Stop();
-      LibraryManager.library.KotoMic_Start(onSamples, (status) => received.statuses.push(status));`);
+      window.prepareMicrophone = () => LibraryManager.library.KotoMic_Prepare();`);
+    return page;
+  }
 
+  const received = (page: Page) => page.evaluate(() => {
+    const r = (window as any).received;
+    return { statuses: r.statuses as number[], blocks: r.blocks as number, samples: r.samples as number, rms: Math.sqrt(r.energy / r.samples), rate: r.rate as number, sizes: [...r.sizes] as number[] };
+  });
+  const samplesBeyond = (page: Page, count: number) =>
+    page.waitForFunction((after) => (window as any).received.samples >= after + (window as any).received.rate * 1.5, count, { timeout: 20000 });
+
+  it("streams float blocks of the device's audio into the heap once a gesture has unlocked audio, stops, and starts again", async () => {
+    const page = await pluginPage();
+    await page.evaluate(() => (window as any).startMicrophone());
     // Suspended until a gesture: a real click resumes it (the plugin listens for pointerup, touchend, keyup).
     await page.waitForFunction(() => (window as any).received.statuses.length > 0, undefined, { timeout: 20000 })
       .catch(() => assert.fail(`the plugin reported nothing; page errors: ${problems.join("; ") || "none"}`));
-    assert.deepEqual(await page.evaluate(() => (window as any).received.statuses), [2], `page errors: ${problems.join("; ") || "none"}`);
-    assert.equal(await page.evaluate(() => (window as any).received.samples), 0, "nothing flows before the gesture");
+    assert.deepEqual((await received(page)).statuses, [2], `page errors: ${problems.join("; ") || "none"}`);
+    assert.equal((await received(page)).samples, 0, "nothing flows before the gesture");
     await page.mouse.click(20, 20);
     await page.waitForFunction(() => (window as any).received.statuses.includes(1));
-    await page.waitForFunction(() => (window as any).received.samples >= (window as any).received.rate * 1.5, undefined, { timeout: 20000 });
+    await samplesBeyond(page, 0);
 
-    const received = await page.evaluate(() => {
-      const r = (window as any).received;
-      return { statuses: r.statuses, blocks: r.blocks, samples: r.samples, rms: Math.sqrt(r.energy / r.samples), rate: r.rate, sizes: [...r.sizes] };
-    });
-    console.log(`      statuses ${JSON.stringify(received.statuses)}, ${received.blocks} blocks at ${received.rate} Hz, rms ${received.rms.toFixed(3)}`);
-    assert.deepEqual(received.statuses, [2, 1]);
-    assert.ok([44100, 48000].includes(received.rate), `captured at ${received.rate} Hz`);
-    assert.deepEqual(received.sizes, [1024], "the worklet batches 128-sample quanta into 1024-sample blocks");
+    const first = await received(page);
+    console.log(`      statuses ${JSON.stringify(first.statuses)}, ${first.blocks} blocks at ${first.rate} Hz, rms ${first.rms.toFixed(3)}`);
+    assert.deepEqual(first.statuses, [2, 1]);
+    assert.ok([44100, 48000].includes(first.rate), `captured at ${first.rate} Hz`);
+    assert.deepEqual(first.sizes, [1024], "the worklet batches 128-sample quanta into 1024-sample blocks");
     // The fake device plays espeak-ng Korean with pauses: clearly more than silence, clearly not clipped noise.
-    assert.ok(received.rms > 0.01 && received.rms < 0.5, `rms ${received.rms}`);
+    assert.ok(first.rms > 0.01 && first.rms < 0.5, `rms ${first.rms}`);
 
     await page.evaluate(() => (window as any).stopMicrophone());
-    const stopped = await page.evaluate(() => ({ statuses: (window as any).received.statuses, stream: (window as any).kotoMic.stream, context: (window as any).kotoMic.context }));
-    assert.equal(stopped.statuses.at(-1), 5);
-    assert.equal(stopped.stream, null);
-    assert.equal(stopped.context, null);
+    const stopped = await page.evaluate(() => ({ statuses: (window as any).received.statuses, stream: (window as any).kotoMic.stream, state: (window as any).kotoMic.context.state }));
+    assert.deepEqual(stopped.statuses, [2, 1, 5]);
+    assert.equal(stopped.stream, null, "the microphone track is closed between answers");
+    assert.equal(stopped.state, "running", "the unlocked audio context is kept for the next answer");
+
+    // The next answer needs no gesture: it starts at once, with no click.
+    const before = (await received(page)).samples;
+    await page.evaluate(() => (window as any).startMicrophone());
+    await page.waitForFunction(() => (window as any).received.statuses.length === 4);
+    await samplesBeyond(page, before);
+    assert.deepEqual((await received(page)).statuses, [2, 1, 5, 1]);
+    await page.evaluate(() => (window as any).stopMicrophone());
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it("is unlocked by the player's first click anywhere once prepared, so the first answer starts at once", async () => {
+    const page = await pluginPage();
+    await page.evaluate(() => (window as any).prepareMicrophone());
+    await page.mouse.click(30, 30);
+    await page.waitForFunction(() => (window as any).kotoMic.context.state === "running");
+    await page.evaluate(() => (window as any).startMicrophone());
+    await samplesBeyond(page, 0);
+    assert.deepEqual((await received(page)).statuses, [1]);
+    await page.evaluate(() => (window as any).stopMicrophone());
+    assert.deepEqual(problems, []);
+    await page.close();
   });
 
   it("reports a refused microphone as denied", async () => {

@@ -40,7 +40,8 @@ namespace Koto.Live
 
         /// <summary>
         /// Starts a spoken answer in <paramref name="lessonSession"/> and streams into it until the utterance
-        /// ends. On WebGL call this from a button's pointer-down handler: browsers only start audio after a gesture.
+        /// ends. On WebGL the browser's audio is unlocked by the player's first click or tap on the page
+        /// (armed in Awake); before that nothing can be captured and the status reports it.
         /// </summary>
         public Utterance Speak(LessonSession lessonSession, UtteranceMode mode)
         {
@@ -108,6 +109,12 @@ namespace Koto.Live
             Microphone.End(string.IsNullOrEmpty(deviceName) ? null : deviceName);
             clip = null;
 #endif
+        }
+
+        private void Awake()
+        {
+            // On WebGL the audio context must be unlocked by a gesture before the first answer.
+            WebGLMicrophone.Prepare();
         }
 
         private void Update()

@@ -31,6 +31,19 @@ namespace Koto.Live
         [DllImport("__Internal")]
         private static extern void KotoMic_Stop();
 
+        [DllImport("__Internal")]
+        private static extern void KotoMic_Prepare();
+
+        /// <summary>
+        /// Creates the page's audio context early and arms the unlock on the player's first click, tap or
+        /// key press (Unity handles input a frame late, outside the browser's gesture). Call it on a screen
+        /// before the first answer, e.g. sign-in; MicrophoneStreamer does in Awake.
+        /// </summary>
+        public static void Prepare()
+        {
+            KotoMic_Prepare();
+        }
+
         public static void Start()
         {
             KotoMic_Start(OnSamples, OnStatus);
@@ -41,6 +54,10 @@ namespace Koto.Live
             KotoMic_Stop();
         }
 #else
+        public static void Prepare()
+        {
+        }
+
         public static void Start()
         {
         }

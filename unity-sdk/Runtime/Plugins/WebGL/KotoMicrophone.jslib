@@ -1,14 +1,19 @@
 // KOTO Live microphone for Unity WebGL builds (Unity has no Microphone class there).
 // getUserMedia → MediaStreamSource → an AudioWorklet that batches render quanta into ~21 ms
 // blocks of float samples → copied into the wasm heap → C# (WebGLMicrophone.OnSamples), which
-// resamples to 16 kHz and frames exactly as on standalone. Browsers only run audio after a user
-// gesture: if the AudioContext starts suspended, it is resumed on the next click, tap or key.
+// resamples to 16 kHz and frames exactly as on standalone.
+// Browsers run audio only after a user gesture, and Unity handles input a frame later, outside the
+// browser's event handler: so one AudioContext lives for the whole page and is unlocked by the first
+// click, tap or key press anywhere (KotoMic_Prepare installs that early, e.g. on the sign-in screen).
+// Each utterance then only opens and closes the microphone track.
 var KotoMicrophone = {
   $kotoMic: {
     context: null,
+    moduleReady: null,
     stream: null,
     source: null,
     node: null,
+    capturing: false,
     heapPointer: 0,
     heapCapacity: 0,
     onSamples: 0,
@@ -33,12 +38,46 @@ var KotoMicrophone = {
       "}\n" +
       "registerProcessor('koto-capture', KotoCaptureProcessor);\n",
 
+    supported: function () {
+      return !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && (window.AudioContext || window.webkitAudioContext) && window.AudioWorkletNode);
+    },
+
     status: function (code) {
       if (kotoMic.onStatus) {{{ makeDynCall('vi', 'kotoMic.onStatus') }}}(code);
     },
 
+    // The page's one AudioContext, with the capture processor loading and a gesture unlock armed.
+    ensureContext: function () {
+      if (kotoMic.context) return kotoMic.context;
+      var AudioContextClass = window.AudioContext || window.webkitAudioContext;
+      var context = new AudioContextClass();
+      kotoMic.context = context;
+      var workletUrl = URL.createObjectURL(new Blob([kotoMic.workletSource], { type: "application/javascript" }));
+      kotoMic.moduleReady = context.audioWorklet.addModule(workletUrl).then(
+        function () { URL.revokeObjectURL(workletUrl); },
+        function (error) { URL.revokeObjectURL(workletUrl); throw error; });
+      if (context.state !== "running") kotoMic.unlockOnGesture();
+      return context;
+    },
+
+    unlockOnGesture: function () {
+      if (kotoMic.gestureHandler) return;
+      var types = ["pointerup", "touchend", "keyup"];
+      kotoMic.gestureHandler = function () {
+        var context = kotoMic.context;
+        if (!context) return;
+        context.resume().then(function () {
+          if (context.state !== "running" || !kotoMic.gestureHandler) return;
+          types.forEach(function (type) { document.removeEventListener(type, kotoMic.gestureHandler, true); });
+          kotoMic.gestureHandler = null;
+          if (kotoMic.capturing) kotoMic.status(1);
+        });
+      };
+      types.forEach(function (type) { document.addEventListener(type, kotoMic.gestureHandler, true); });
+    },
+
     deliver: function (block) {
-      if (!kotoMic.onSamples || !kotoMic.context) return;
+      if (!kotoMic.onSamples || !kotoMic.capturing) return;
       var bytes = block.length * 4;
       if (kotoMic.heapCapacity < bytes) {
         if (kotoMic.heapPointer) _free(kotoMic.heapPointer);
@@ -50,70 +89,65 @@ var KotoMicrophone = {
       {{{ makeDynCall('viii', 'kotoMic.onSamples') }}}(kotoMic.heapPointer, block.length, kotoMic.context.sampleRate);
     },
 
-    resumeOnGesture: function () {
-      if (kotoMic.gestureHandler) return;
-      kotoMic.status(2);
-      kotoMic.gestureHandler = function () {
-        if (!kotoMic.context) return;
-        kotoMic.context.resume().then(function () {
-          if (kotoMic.context && kotoMic.context.state === "running") {
-            ["pointerup", "touchend", "keyup"].forEach(function (type) { document.removeEventListener(type, kotoMic.gestureHandler, true); });
-            kotoMic.gestureHandler = null;
-            kotoMic.status(1);
-          }
-        });
-      };
-      ["pointerup", "touchend", "keyup"].forEach(function (type) { document.addEventListener(type, kotoMic.gestureHandler, true); });
-    },
-
-    stop: function () {
+    // Closes the microphone (the browser's recording indicator goes off); the context stays unlocked.
+    stopCapture: function () {
+      kotoMic.capturing = false;
       // Blocks still in flight from the audio thread are dropped: the port stops listening first.
       if (kotoMic.node) { try { kotoMic.node.port.onmessage = null; kotoMic.node.port.postMessage("stop"); kotoMic.node.disconnect(); } catch (e) {} }
       if (kotoMic.source) { try { kotoMic.source.disconnect(); } catch (e) {} }
       if (kotoMic.stream) kotoMic.stream.getTracks().forEach(function (track) { track.stop(); });
-      if (kotoMic.context) { try { kotoMic.context.close(); } catch (e) {} }
-      kotoMic.node = kotoMic.source = kotoMic.stream = kotoMic.context = null;
+      kotoMic.node = kotoMic.source = kotoMic.stream = null;
     }
+  },
+
+  KotoMic_Prepare__deps: ["$kotoMic"],
+  KotoMic_Prepare: function () {
+    if (kotoMic.supported()) kotoMic.ensureContext();
   },
 
   KotoMic_Start__deps: ["$kotoMic"],
   KotoMic_Start: function (onSamples, onStatus) {
     kotoMic.onSamples = onSamples;
     kotoMic.onStatus = onStatus;
-    var AudioContextClass = window.AudioContext || window.webkitAudioContext;
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !AudioContextClass || !window.AudioWorkletNode) {
+    if (!kotoMic.supported()) {
       kotoMic.status(4);
       return;
     }
-    kotoMic.stop();
-    // Created here, inside the C# call, so a call made from a pointer-down handler counts as the gesture.
-    var context = new AudioContextClass();
-    kotoMic.context = context;
-    if (context.state !== "running") context.resume().catch(function () {});
+    kotoMic.stopCapture();
+    var context = kotoMic.ensureContext();
+    kotoMic.capturing = true;
+    var attempt = {};
+    kotoMic.currentStart = attempt;
     var constraints = { audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true } };
-    var workletUrl = URL.createObjectURL(new Blob([kotoMic.workletSource], { type: "application/javascript" }));
-    Promise.all([navigator.mediaDevices.getUserMedia(constraints), context.audioWorklet.addModule(workletUrl)])
+    Promise.all([navigator.mediaDevices.getUserMedia(constraints), kotoMic.moduleReady])
       .then(function (results) {
-        URL.revokeObjectURL(workletUrl);
-        if (kotoMic.context !== context) { results[0].getTracks().forEach(function (track) { track.stop(); }); return; }
+        // Stopped (or started again) while the browser was asking: this microphone is not wanted.
+        if (kotoMic.currentStart !== attempt || !kotoMic.capturing) { results[0].getTracks().forEach(function (track) { track.stop(); }); return; }
         kotoMic.stream = results[0];
         kotoMic.source = context.createMediaStreamSource(results[0]);
         kotoMic.node = new AudioWorkletNode(context, "koto-capture", { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: "explicit" });
         kotoMic.node.port.onmessage = function (event) { kotoMic.deliver(event.data); };
         kotoMic.source.connect(kotoMic.node);
-        if (context.state === "running") kotoMic.status(1);
-        else kotoMic.resumeOnGesture();
+        if (context.state === "running") {
+          kotoMic.status(1);
+        } else {
+          // A page that already had a gesture may resume without one; otherwise the next one unlocks it.
+          context.resume().catch(function () {});
+          kotoMic.unlockOnGesture();
+          kotoMic.status(2);
+        }
       })
       .catch(function (error) {
-        URL.revokeObjectURL(workletUrl);
-        kotoMic.stop();
+        if (kotoMic.currentStart !== attempt) return;
+        kotoMic.stopCapture();
         kotoMic.status(error && (error.name === "NotAllowedError" || error.name === "SecurityError") ? 3 : 4);
       });
   },
 
   KotoMic_Stop__deps: ["$kotoMic"],
   KotoMic_Stop: function () {
-    kotoMic.stop();
+    kotoMic.currentStart = null;
+    kotoMic.stopCapture();
     kotoMic.status(5);
   }
 };
