@@ -64,6 +64,10 @@ namespace Koto.Live
         public event Action<string, string> TutorHintReceived;
         public event Action<bool> SessionEnded;
         public event Action<Utterance> UtteranceChanged;
+        /// <summary>A typed answer was stored (attempt id, and whether it was a resend of one already stored).</summary>
+        public event Action<string, bool> AnswerAccepted;
+        /// <summary>Another learner (pair practice) started speaking.</summary>
+        public event Action<string> PartnerSpeaking;
         /// <summary>The socket dropped; the SDK or this session is trying to get back.</summary>
         public event Action<int> Dropped;
         /// <summary>The Colyseus SDK reconnected the same room object.</summary>
@@ -80,14 +84,17 @@ namespace Koto.Live
             room.Send(MessageTypes.Start);
         }
 
-        public void Answer(string text)
+        /// <summary>A typed answer to the current step; returns its attempt id (see <see cref="AnswerAccepted"/>).</summary>
+        public string Answer(string text)
         {
+            string attemptId = AttemptIds.New();
             room.Send(MessageTypes.Answer, new Dictionary<string, object>
             {
                 { "text", text },
                 { "step", (int)room.State.currentStep },
-                { "attemptId", AttemptIds.New() },
+                { "attemptId", attemptId },
             });
+            return attemptId;
         }
 
         public void Hint()
@@ -225,7 +232,11 @@ namespace Koto.Live
                 if (utterance != null) utterance.OnError(message.code, message.message, message.type);
                 RaiseError(new KotoError(message.code, message.message));
             });
-            room.OnMessage<AttemptAcceptedMessage>(MessageTypes.AttemptAccepted, message => { });
+            room.OnMessage<AttemptAcceptedMessage>(MessageTypes.AttemptAccepted, message =>
+            {
+                var handler = AnswerAccepted;
+                if (handler != null) handler(message.attemptId, message.duplicate);
+            });
             room.OnMessage<SessionEndedMessage>(MessageTypes.SessionEnded, message =>
             {
                 ended = true;
@@ -237,8 +248,12 @@ namespace Koto.Live
                 var handler = TutorHintReceived;
                 if (handler != null) handler(message.from, message.text);
             });
-            // Sent to tutors and pair partners; a learner app has no use for them but must not log warnings.
-            room.OnMessage<Dictionary<string, object>>(MessageTypes.UtteranceStarted, message => { });
+            room.OnMessage<UtteranceStartedMessage>(MessageTypes.UtteranceStarted, message =>
+            {
+                var handler = PartnerSpeaking;
+                if (handler != null) handler(message.learnerId);
+            });
+            // Live audio of the other learner (pair practice) or for tutors; this package does not play it.
             room.OnMessage<byte[]>(MessageTypes.LearnerAudio, bytes => { });
         }
 

@@ -213,6 +213,16 @@ namespace Koto.Live.Core
         public bool completed;
     }
 
+    /// <summary>To tutors and the pair partner when a learner starts speaking.</summary>
+    [Serializable]
+    public class UtteranceStartedMessage
+    {
+        public string learnerId;
+        public string attemptId;
+        public string codec;
+        public int sampleRate;
+    }
+
     [Serializable]
     public class TutorHintMessage
     {
