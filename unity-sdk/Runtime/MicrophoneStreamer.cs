@@ -89,7 +89,8 @@ namespace Koto.Live
                 return false;
             }
             framer = new CaptureFramer(clip.frequency);
-            reader = new LoopingClipReader(clip.samples * clip.channels);
+            // Positions and offsets count sample frames; GetData returns them interleaved when channels > 1.
+            reader = new LoopingClipReader(clip.samples);
             reader.Reset(Microphone.GetPosition(device));
             lastReadAt = Time.realtimeSinceStartupAsDouble;
             capturing = true;
@@ -140,12 +141,20 @@ namespace Koto.Live
             lastReadAt = now;
             int count = reader.Advance(Microphone.GetPosition(device), samplesByClock, spans);
             if (reader.Lapped) Debug.LogWarning("[KOTO] the game stalled for longer than the microphone buffer; some audio was lost");
+            int channels = Math.Max(1, clip.channels);
             for (int index = 0; index < count; index++)
             {
-                var block = new float[spans[index].Count];
+                var block = new float[spans[index].Count * channels];
                 clip.GetData(block, spans[index].Start);
-                Deliver(block);
+                Deliver(channels == 1 ? block : FirstChannel(block, channels));
             }
+        }
+
+        private static float[] FirstChannel(float[] interleaved, int channels)
+        {
+            var mono = new float[interleaved.Length / channels];
+            for (int index = 0; index < mono.Length; index++) mono[index] = interleaved[index * channels];
+            return mono;
         }
 
         private void OnWebGLSamples(float[] block, int sampleRate)
