@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { encodeAudioFrame, floatToPcm16, FRAME_SAMPLES, parseLearnerAudio, pcm16ToFloat32 } from "../../web-client/src/audio/audio-frames.ts";
+import { encodeAudioFrame, floatToPcm16, FRAME_SAMPLES, decodeRelayFrame, pcm16ToFloat32 } from "../../web-client/src/audio/audio-frames.ts";
 import { FrameAssembler, meterLevel, StreamResampler } from "../../web-client/src/audio/resampler.ts";
 
 const sine = (frequency: number, rate: number, seconds: number, amplitude = 0.5) =>
@@ -34,14 +34,14 @@ describe("web client audio frames", () => {
     message[3] = id.length;
     message.set(id, 4);
     message.set(frame, 4 + id.length);
-    const parsed = parseLearnerAudio(message.subarray(3));
+    const parsed = decodeRelayFrame(message.subarray(3));
     assert.equal(parsed.attemptId, "web-abc123");
     assert.equal(parsed.sequence, 7);
     assert.deepEqual([...pcm16ToFloat32(parsed.payload)], [0.5, -0.5]);
   });
 
   it("refuses a learner-audio message too short to hold its header", () => {
-    assert.throws(() => parseLearnerAudio(Uint8Array.from([5, 65, 66])), RangeError);
+    assert.throws(() => decodeRelayFrame(Uint8Array.from([5, 65, 66])), RangeError);
   });
 
   it("clamps floats to the PCM16 range", () => {

@@ -485,7 +485,9 @@ describe("Web client in Chromium (learner app and tutor console)", function () {
       await page.getByRole("button", { name: "Periksa" }).click();
       const notice = page.locator('[role="alert"] .toast--error[data-code="MESSAGE_INVALID"]');
       await notice.waitFor();
-      assert.match(await notice.innerText(), /at most 200 characters/);
+      // In the learner's language, from the code; the code itself is never shown.
+      assert.match(await notice.innerText(), /Aplikasi mengirim sesuatu yang tidak dipahami server/);
+      assert.doesNotMatch(await notice.innerText(), /MESSAGE_INVALID|at most 200 characters/);
       await page.locator("#typed-answer").fill("저도 반가워요. 저는 인도네시아 사람이에요.");
       await page.getByRole("button", { name: "Periksa" }).click();
       await page.waitForSelector('.turn[data-my-turn="true"][data-step="5"]');

@@ -1,12 +1,13 @@
 import { KotoError } from "../../errors.ts";
+import { AUDIO_FRAME_HEADER_BYTES, decodeAudioFrame, encodeAudioFrame } from "../../../protocol/audio-frames.ts";
+
+// The wire layout has one owner, the shared protocol module; this file adds the server's checks.
+export { AUDIO_FRAME_HEADER_BYTES, encodeAudioFrame };
 
 /** How the audio inside a frame is encoded, fixed per utterance when the learner starts talking. */
 export type AudioCodec = "pcm16" | "opus";
 
 export const AUDIO_CODECS: readonly AudioCodec[] = ["pcm16", "opus"];
-
-/** Bytes before the payload: the uint32 little-endian sequence number. */
-export const AUDIO_FRAME_HEADER_BYTES = 4;
 
 /** 64 KiB: far above a 100 ms PCM16 frame at 48 kHz (9.6 KB); the transport limit is usually lower. */
 export const DEFAULT_MAX_AUDIO_FRAME_BYTES = 64 * 1024;
@@ -63,24 +64,9 @@ export function parseAudioFrame(
       `pcm16 audio must hold whole 16-bit samples, but the frame carries ${payloadBytes} bytes of audio`,
     );
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return {
-    sequence: view.getUint32(0, true),
-    // A copy even when `bytes` is a Node Buffer (whose slice is a view): transports reuse their buffers.
-    payload: Uint8Array.prototype.slice.call(bytes, AUDIO_FRAME_HEADER_BYTES),
-  };
-}
-
-/** Builds a frame the way clients send it; a PCM payload may be given as samples. */
-export function encodeAudioFrame(sequence: number, payload: Uint8Array | Int16Array): Uint8Array {
-  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 0xffff_ffff) {
-    throw new RangeError(`sequence must be an unsigned 32-bit integer, got ${sequence}`);
-  }
-  const payloadBytes = payload instanceof Int16Array ? int16ToBytesLE(payload) : payload;
-  const frame = new Uint8Array(AUDIO_FRAME_HEADER_BYTES + payloadBytes.byteLength);
-  new DataView(frame.buffer).setUint32(0, sequence, true);
-  frame.set(payloadBytes, AUDIO_FRAME_HEADER_BYTES);
-  return frame;
+  const frame = decodeAudioFrame(bytes);
+  // A copy even when `bytes` is a Node Buffer (whose slice is a view): transports reuse their buffers.
+  return { sequence: frame.sequence, payload: Uint8Array.prototype.slice.call(frame.payload) };
 }
 
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

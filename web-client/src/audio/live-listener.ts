@@ -4,7 +4,7 @@
  * MAX_AHEAD_S (a burst after a network stall), playback skips forward to stay live rather than
  * drift behind. PCM16 plays directly; Opus is decoded with WebCodecs where the browser has it.
  */
-import { parseLearnerAudio, pcm16ToFloat32 } from "./audio-frames.ts";
+import { decodeRelayFrame, pcm16ToFloat32 } from "./audio-frames.ts";
 
 export interface StreamFormat {
   codec: "pcm16" | "opus" | string;
@@ -55,7 +55,7 @@ export class LiveListener {
   /** One `learner-audio` message. */
   push(bytes: Uint8Array): void {
     if (!this.enabled || !this.context) return;
-    const frame = parseLearnerAudio(bytes);
+    const frame = decodeRelayFrame(bytes);
     const format = this.formats.get(frame.attemptId) ?? { codec: "pcm16", sampleRate: 16000 };
     if (format.codec === "pcm16") {
       this.schedule(pcm16ToFloat32(frame.payload), format.sampleRate);

@@ -4,6 +4,9 @@
  * relays server messages. Dropped sockets are retried by the SDK; the server keeps the seat.
  */
 import { Client, type Room } from "@colyseus/sdk";
+import { fromMatchmakingError } from "../../../protocol/matchmaking.ts";
+import { SERVER_MESSAGE_TYPES } from "../../../protocol/server-messages.ts";
+import { BYTES_MESSAGES } from "../../../protocol/audio-frames.ts";
 import { normalizeSnapshot, type LessonSnapshot } from "./snapshot.ts";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "reconnected" | "ended" | "lost" | "failed";
@@ -11,11 +14,7 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "rec
 /** Close codes after which the session is over for good, rather than the connection lost. */
 const ENDED_CODES = new Set([1000, 4000, 4001]);
 
-export interface ServerError {
-  code: string;
-  message: string;
-  type?: string | null;
-}
+export type { ServerErrorMessage as ServerError } from "../../../protocol/error-codes.ts";
 
 type Listener<T> = (value: T) => void;
 
@@ -66,8 +65,11 @@ export class RoomSession {
         this.setConnection("lost");
       }
     });
-    room.onError((code, message) => this.emit("error", { code: `ROOM_${code}`, message: message ?? "connection problem" }));
-    for (const type of ["error", "attempt-accepted", "utterance-opened", "session-ended", "tutor-hint", "utterance-started", "learner-audio"]) {
+    room.onError((code, message) => {
+      const refusal = fromMatchmakingError({ code, message });
+      this.emit("error", { code: refusal.code === "MATCHMAKING_FAILED" ? "CONNECTION_PROBLEM" : refusal.code, message: refusal.sentence, type: null });
+    });
+    for (const type of [...SERVER_MESSAGE_TYPES, BYTES_MESSAGES.learnerAudio]) {
       room.onMessage(type, (payload: unknown) => this.emit(type, payload));
     }
     this.on("session-ended", (payload: { completed?: boolean }) => {

@@ -1,90 +1,34 @@
 /**
- * Plain-data copies of the synchronized lesson state (schema/index.ts), as `state.toJSON()` gives
- * them: maps become objects keyed by id. Views render from these, never from live schema objects.
- * Fields marked tutor-only are absent for learners.
+ * Plain-data copies of the synchronized lesson state, as `state.toJSON()` gives them: maps become
+ * objects keyed by id. The shapes are derived from the schema itself (schema/index.ts, the one
+ * source for every client), so a field added there reaches these types without a hand-kept copy.
+ * Views render from these, never from live schema objects. Tutor-only (`.view()`) fields are
+ * absent for learners, hence optional here.
  */
+import type { ToJSON } from "@colyseus/schema";
+import type {
+  Attempt, DialogueStep, LearnerProgress, LessonState, Participant, SyllableResult, TutorNote,
+} from "../../../schema/index.ts";
 
-export interface StepSnapshot {
-  index: number;
-  speaker: string;
-  korean: string;
-  romanization: string;
-  translation: string;
-  audioUrl: string;
-  accepted: string[];
-  playedByServer: boolean;
-}
-
-export interface ParticipantSnapshot {
-  id: string;
-  displayName: string;
-  role: "learner" | "tutor" | string;
-  platform: string;
-  dialogueRole: string;
-  connected: boolean;
-  speaking: boolean;
-  account?: { userId: string; email: string; kind: string; createdAt: string };
-}
-
-export interface TutorNoteSnapshot {
-  tutorId: string;
-  tutorName: string;
-  text: string;
-  at: number;
-}
-
-export interface ProgressSnapshot {
-  learnerId: string;
-  currentStep: number;
-  completedSteps: number[];
-  attemptsCount: number;
-  bestScore: number;
-  hintsUsed: number;
-  lastHint: string;
-  notes?: TutorNoteSnapshot[];
-}
-
-export interface SyllableSnapshot {
-  index: number;
-  target: string;
-  heard: string;
-  verdict: string;
-  jamo: string;
-}
-
+/** `failureCode` (why an attempt failed, a protocol error code) is optional until every server sends it. */
+export type AttemptSnapshot = Omit<ToJSON<Attempt>, "evaluation" | "syllables"> & {
+  syllables: SyllableSnapshot[];
+  failureCode?: string;
+  evaluation?: string;
+};
+export type StepSnapshot = ToJSON<DialogueStep>;
+export type ParticipantSnapshot = Omit<ToJSON<Participant>, "account"> & { account?: ToJSON<Participant>["account"] };
+export type TutorNoteSnapshot = ToJSON<TutorNote>;
+export type ProgressSnapshot = Omit<ToJSON<LearnerProgress>, "notes"> & { notes?: TutorNoteSnapshot[] };
+export type SyllableSnapshot = ToJSON<SyllableResult>;
 export type AttemptStatus = "recording" | "evaluating" | "scored" | "failed" | "awaiting-tutor";
 
-export interface AttemptSnapshot {
-  id: string;
-  learnerId: string;
-  step: number;
-  kind: "typed" | "spoken" | string;
-  status: AttemptStatus | string;
-  text: string;
-  correct: boolean;
-  overall: number;
-  accuracy: number;
-  completeness: number;
-  fluency: number;
-  syllables: SyllableSnapshot[];
-  feedback: string;
-  failureReason: string;
-  tutorScore: number;
-  tutorComment: string;
-  createdAt: number;
-  evaluation?: string;
-}
-
-export interface LessonSnapshot {
-  lesson: { id: string; pack: string; title: string; level: string; learnerLanguage: string };
-  phase: "lobby" | "running" | "finished" | string;
-  currentStep: number;
-  steps: StepSnapshot[];
+type StateJson = ToJSON<LessonState>;
+export type LessonSnapshot = Omit<StateJson, "participants" | "progress" | "attempts"> & {
   participants: Record<string, ParticipantSnapshot>;
   progress: Record<string, ProgressSnapshot>;
   attempts: AttemptSnapshot[];
-  maxLearners: number;
-}
+};
 
 /** Fills what a partial first patch may still lack, so views can read without guards. */
 export function normalizeSnapshot(raw: Partial<LessonSnapshot> | undefined): LessonSnapshot {

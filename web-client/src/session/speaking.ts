@@ -5,6 +5,7 @@
  * wrong answer stops hands-free so the learner can look at the result first.
  */
 import { Microphone, MicrophoneError, type MicrophoneProblem } from "../audio/microphone.ts";
+import type { ServerMessages } from "../../../protocol/server-messages.ts";
 import { isMyTurn } from "./conversation.ts";
 import { isSettled, type LessonSnapshot } from "./snapshot.ts";
 import { Utterance, type UtteranceMode, type UtteranceTransport } from "./utterance.ts";
@@ -36,8 +37,6 @@ export interface SpeakingOptions {
   playbackBusy?: () => boolean;
 }
 
-const STRAY_FRAME_WINDOW_MS = 3000;
-
 export class SpeakingController {
   state: SpeakingState = { mode: "hands-free", mic: "off", problem: null, problemDetail: "", armed: false, phase: "idle", level: 0 };
   private microphone: Microphone | null = null;
@@ -46,7 +45,6 @@ export class SpeakingController {
   private readonly levelListeners = new Set<(level: number) => void>();
   private readonly unsubscribe: (() => void)[] = [];
   private pressed = false;
-  private lastEndedAt = 0;
   private disposed = false;
 
   constructor(private readonly session: SpeakingSession, private readonly options: SpeakingOptions = {}) {
@@ -54,6 +52,13 @@ export class SpeakingController {
       session.on<{ attemptId: string }>("utterance-opened", ({ attemptId }) => {
         if (this.utterance?.attemptId !== attemptId) return;
         this.utterance.confirmOpened();
+        this.refresh();
+      }),
+      // The server ended the utterance (silence, length limit, release): capture stops at once,
+      // so no frame is sent for an utterance the server has closed.
+      session.on<ServerMessages["utterance-ended"]>("utterance-ended", ({ attemptId }) => {
+        if (this.utterance?.attemptId !== attemptId) return;
+        this.utterance.finish();
         this.refresh();
       }),
       session.on<{ type?: string | null }>("error", (error) => {
@@ -123,7 +128,6 @@ export class SpeakingController {
     if (current) {
       const attempt = snapshot.attempts.find((candidate) => candidate.id === current.attemptId);
       if (!current.done && attempt && attempt.status !== "recording") current.finish();
-      if (current.endedAt) this.lastEndedAt = current.endedAt;
       if (current.done && (!current.opened || (attempt && isSettled(attempt.status)) || !this.session.isOpen)) {
         this.utterance = null;
         if (attempt && isSettled(attempt.status) && !attempt.correct && this.state.armed) this.set({ armed: false });
@@ -140,17 +144,6 @@ export class SpeakingController {
       this.openUtterance("hands-free");
     }
     this.set({ phase: this.phase(snapshot) });
-  }
-
-  /**
-   * The server ends a hands-free utterance on silence and learns of it before this page does (a
-   * patch later), so a frame or two sent in between are refused with AUDIO_WITHOUT_UTTERANCE.
-   * That refusal is expected and not worth showing.
-   */
-  isStrayAudioError(error: { code?: string; type?: string | null }): boolean {
-    if (error.type !== "audio" || error.code !== "AUDIO_WITHOUT_UTTERANCE") return false;
-    const live = !!this.utterance?.opened && !this.utterance.done;
-    return live || Date.now() - Math.max(this.lastEndedAt, this.utterance?.endedAt ?? 0) < STRAY_FRAME_WINDOW_MS;
   }
 
   get currentAttemptId(): string | null {

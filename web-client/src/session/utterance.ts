@@ -4,6 +4,8 @@
  * before the server has opened the attempt are held, so the start of the answer is not lost.
  */
 import { encodeAudioFrame } from "../audio/audio-frames.ts";
+import type { MessagePayload } from "../../../protocol/client-messages.ts";
+import { BYTES_MESSAGES } from "../../../protocol/audio-frames.ts";
 
 export type UtteranceMode = "hands-free" | "push-to-talk";
 
@@ -21,8 +23,6 @@ export class Utterance {
   /** No more frames go out: released and flushed, ended by the server, or cancelled. */
   done = false;
   framesSent = 0;
-  /** When it stopped sending (Date.now()), 0 while live. */
-  endedAt = 0;
   private sequence = 0;
   private released = false;
   private held: Int16Array[] = [];
@@ -35,9 +35,10 @@ export class Utterance {
   ) {}
 
   open(): void {
-    this.transport.send("utterance-open", {
+    const open: MessagePayload<"utterance-open"> = {
       codec: "pcm16", sampleRate: this.sampleRate, step: this.step, attemptId: this.attemptId, mode: this.mode,
-    });
+    };
+    this.transport.send("utterance-open", open);
   }
 
   /** The server committed the attempt: send what was held, and close at once if already released. */
@@ -66,7 +67,6 @@ export class Utterance {
 
   /** The server ended it (silence, limit, error): stop sending. */
   finish(): void {
-    if (!this.done) this.endedAt = Date.now();
     this.done = true;
     this.held = [];
   }
@@ -77,7 +77,7 @@ export class Utterance {
   }
 
   private sendFrame(samples: Int16Array): void {
-    this.transport.sendBytes("audio", encodeAudioFrame(this.sequence++, samples));
+    this.transport.sendBytes(BYTES_MESSAGES.audio, encodeAudioFrame(this.sequence++, samples));
     this.framesSent++;
   }
 }

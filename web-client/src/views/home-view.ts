@@ -1,8 +1,9 @@
 /** The learner's front door: choose a course (which also sets the UI language), a name and a lesson. */
-import { ApiError, type LessonSummary, type PackSummary } from "../api.ts";
+import type { LessonSummary, PackSummary } from "../api.ts";
 import type { AppContext, Unmount } from "../app-context.ts";
 import { languageForPack, setLanguage, t } from "../i18n.ts";
 import { remembered } from "../storage.ts";
+import { errorCodeOf, errorText } from "../error-text.ts";
 import { h, setChildren } from "./dom.ts";
 
 const PACK_LABEL: Record<string, "packKoEn" | "packKoId"> = { "ko-en": "packKoEn", "ko-id": "packKoId" };
@@ -69,7 +70,7 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
   async function openLesson(lesson: LessonSummary): Promise<void> {
     const name = nameInput.value.trim();
     if (!name) {
-      app.toasts.error(t("nameRequired"), "NAME_REQUIRED");
+      app.toasts.error(errorText("NAME_REQUIRED"), "NAME_REQUIRED");
       nameInput.focus();
       return;
     }
@@ -102,9 +103,6 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
 }
 
 export function showApiError(app: AppContext, error: unknown): void {
-  if (error instanceof ApiError) {
-    app.toasts.error(error.code === "NETWORK" ? t("networkError") : error.message, error.code);
-    return;
-  }
-  app.toasts.error(error instanceof Error ? error.message : String(error));
+  const code = errorCodeOf(error);
+  app.toasts.error(errorText(code), code);
 }

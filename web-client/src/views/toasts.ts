@@ -35,8 +35,8 @@ export class Toasts {
     const item = h("div", { class: `toast toast--${toast.kind}`, dataset: { code: toast.code ?? "" } },
       h("div", { class: "toast__body" },
         toast.title ? h("strong", { class: "toast__title", text: toast.title }) : null,
-        h("span", { class: "toast__message", text: toast.message }),
-        toast.code ? h("span", { class: "toast__code", text: toast.code }) : null),
+        // The code stays out of sight (a data attribute for support and tests): people read the sentence.
+        h("span", { class: "toast__message", text: toast.message })),
       h("button", { class: "toast__close", type: "button", attrs: { "aria-label": t("dismiss") }, text: "×", on: { click: close } }));
     (toast.kind === "error" ? this.assertive : this.polite).appendChild(item);
     const timer = setTimeout(close, toast.timeoutMs ?? (toast.kind === "error" ? 9000 : 5000));

@@ -3,18 +3,19 @@
  * result and the turn panel in step with the synchronized state, reads partner lines aloud, and
  * tells the learner how the connection is doing.
  */
-import { ApiError, type LessonDetails } from "../../api.ts";
+import type { LessonDetails } from "../../api.ts";
 import type { AppContext, Unmount } from "../../app-context.ts";
 import { LinePlayer } from "../../audio/line-player.ts";
 import { language, languageForPack, setLanguage, t, type MessageKey } from "../../i18n.ts";
 import { conversationFor, latestAttemptOf, serverLinesSaid } from "../../session/conversation.ts";
-import { RoomSession, type ConnectionState, type ServerError } from "../../session/room-session.ts";
+import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
 import { SpeakingController } from "../../session/speaking.ts";
 import { newAttemptId } from "../../session/utterance.ts";
 import { remembered } from "../../storage.ts";
 import { h, setChildren } from "../dom.ts";
 import { icon } from "../icons.ts";
+import { errorCodeOf, errorText } from "../../error-text.ts";
 import { ChatView } from "./chat-view.ts";
 import { ResultCard } from "./result-card.ts";
 import { TurnPanel } from "./turn-panel.ts";
@@ -41,7 +42,7 @@ const CONNECTION_TEXT: Record<ConnectionState, MessageKey> = {
 export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string): Unmount {
   const learner = remembered.learner();
   if (!learner) {
-    app.toasts.error(t("nameRequired"), "NAME_REQUIRED");
+    app.toasts.error(errorText("NAME_REQUIRED"), "NAME_REQUIRED");
     app.navigate("#/");
     return () => {};
   }
@@ -103,10 +104,10 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     } catch (error) {
       if (disposed) return;
       setConnection("failed");
-      const message = error instanceof Error ? error.message : String(error);
-      // Matchmaking refusals start with their code: "AUTH_TOKEN_EXPIRED: …".
-      const code = /^([A-Z_]+):/.exec(message)?.[1] ?? (error instanceof ApiError ? error.code : undefined);
-      if (code?.startsWith("AUTH_")) remembered.setLearner(null);
+      // Matchmaking refusals carry their code as protocol/matchmaking.ts documents.
+      const code = errorCodeOf(error);
+      const message = errorText(code);
+      if (code.startsWith("AUTH_")) remembered.setLearner(null);
       app.toasts.error(message, code);
       setChildren(stage, h("div", { class: "card" }, h("p", { text: message }), h("a", { class: "button button--primary", href: "#/", text: t("backToLessons") })));
       return;
@@ -127,7 +128,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
           const blob = await app.api.attemptAudio(learner!.token, attempt.id);
           return h("audio", { controls: true, src: URL.createObjectURL(blob), class: "replay-audio", dataset: { attemptId: attempt.id } });
         } catch (error) {
-          app.toasts.error(error instanceof Error ? error.message : String(error), error instanceof ApiError ? error.code : undefined);
+          app.toasts.error(errorText(errorCodeOf(error)), errorCodeOf(error));
           return null;
         }
       },
@@ -155,9 +156,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
         render(room.snapshot);
       }),
       room.onSnapshot((snapshot) => render(snapshot)),
-      room.on<ServerError>("error", (error) => {
-        if (!speaking?.isStrayAudioError(error)) app.toasts.error(error.message, error.code);
-      }),
+      room.on<ServerErrorMessage>("error", (error) => app.toasts.error(errorText(error.code, error), error.code)),
       room.on("attempt-accepted", () => turn.answerAccepted()),
       room.on<{ from: string; text: string }>("tutor-hint", (hint) => app.toasts.info(hint.text, t("hintFromTutor", { name: hint.from }))),
       room.on("session-ended", () => render(room.snapshot)),

@@ -8,6 +8,7 @@ import { scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
 import { h, setChildren } from "../dom.ts";
 import { icon } from "../icons.ts";
 import { resultLook, verdictDetails } from "./result-rule.ts";
+import { failureText } from "../../error-text.ts";
 
 export interface ResultActions {
   replay(attempt: AttemptSnapshot): Promise<HTMLAudioElement | null>;
@@ -54,7 +55,7 @@ export class ResultCard {
         attempt.kind === "typed" ? t("youTyped", { text: attempt.text }) : t("youSaid", { text: attempt.text })) : null,
       scoreList(attempt),
       attempt.feedback ? h("p", { class: "result-card__tip" }, icon("bulb", "icon tip-icon"), attempt.feedback) : null,
-      attempt.status === "failed" && attempt.failureReason ? h("p", { class: "result-card__failure", text: attempt.failureReason }) : null,
+      attempt.status === "failed" && failureText(attempt) ? h("p", { class: "result-card__failure", text: failureText(attempt) }) : null,
       attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
         h("strong", { text: t("tutorGrade", { score: attempt.tutorScore }) }),
         attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null,

@@ -3,16 +3,16 @@
  * the attempt timeline with recordings and grading by hand, live listening, and the controls that
  * steer the lesson (hint, note, advance, back, end).
  */
-import { ApiError } from "../../api.ts";
 import type { AppContext, Unmount } from "../../app-context.ts";
 import { LiveListener } from "../../audio/live-listener.ts";
 import { t } from "../../i18n.ts";
-import { RoomSession, type ConnectionState, type ServerError } from "../../session/room-session.ts";
+import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { AttemptSnapshot, LessonSnapshot, ParticipantSnapshot, ProgressSnapshot } from "../../session/snapshot.ts";
 import { remembered } from "../../storage.ts";
 import { scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
 import { formatTime, h, reconcile, setChildren } from "../dom.ts";
 import { icon } from "../icons.ts";
+import { errorCodeOf, errorText, failureText } from "../../error-text.ts";
 
 export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: string): Unmount {
   const tutor = remembered.tutor();
@@ -80,7 +80,7 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
     } catch (error) {
       if (disposed) return;
       setConnection("failed");
-      app.toasts.error(error instanceof Error ? error.message : String(error));
+      app.toasts.error(errorText(errorCodeOf(error)), errorCodeOf(error));
       return;
     }
     if (disposed) {
@@ -91,7 +91,7 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
     cleanups.push(
       room.onSnapshot(render),
       room.onConnection(setConnection),
-      room.on<ServerError>("error", (error) => app.toasts.error(error.message, error.code)),
+      room.on<ServerErrorMessage>("error", (error) => app.toasts.error(errorText(error.code, error), error.code)),
       room.on<{ attemptId: string; codec: string; sampleRate: number }>("utterance-started", (format) => listener.utteranceStarted(format)),
       room.on<Uint8Array>("learner-audio", (bytes) => listener.push(bytes)),
     );
@@ -278,7 +278,7 @@ class AttemptItem {
       attempt.text ? h("p", { class: "attempt__heard", attrs: { lang: "ko" }, text: `“${attempt.text}”` }) : null,
       scoreList(attempt),
       attempt.feedback ? h("p", { class: "result-card__tip", text: attempt.feedback }) : null,
-      attempt.failureReason ? h("p", { class: "result-card__failure", text: attempt.failureReason }) : null,
+      failureText(attempt) ? h("p", { class: "result-card__failure", text: failureText(attempt) }) : null,
       attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
         h("strong", { text: t("graded", { score: attempt.tutorScore }) }), attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null,
       attempt.evaluation ? h("details", { class: "attempt__evaluation", dataset: { tutorOnly: "evaluation" } },
@@ -293,7 +293,7 @@ class AttemptItem {
         this.audio = h("audio", { controls: true, src: URL.createObjectURL(blob), class: "replay-audio", dataset: { attemptId: this.attemptId } });
         this.audioSlot.append(this.audio);
       } catch (error) {
-        this.app.toasts.error(error instanceof Error ? error.message : String(error), error instanceof ApiError ? error.code : undefined);
+        this.app.toasts.error(errorText(errorCodeOf(error)), errorCodeOf(error));
         return;
       } finally {
         this.playButton.disabled = false;

@@ -1,0 +1,69 @@
+/**
+ * Every client message the lesson room accepts: its payload schema and who may send it
+ * (docs/protocol.md). Colyseus' built-in validator closes the socket on a bad payload; the room
+ * validates with these instead, so a bad payload only earns that client an error message and the
+ * session carries on. Clients import the payload types (`import type`), which costs them no zod.
+ */
+import { z } from "zod";
+
+const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only");
+const empty = z.union([z.undefined(), z.null(), z.strictObject({})]);
+const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+export const learnerMessages = {
+  start: empty,
+  answer: z.strictObject({
+    text: text(200),
+    /** The step the learner is answering; a stale step is refused rather than scored against the wrong line. */
+    step: z.number().int().min(0).optional(),
+    /** Client-chosen id so a resent answer is recognised and not counted twice. */
+    attemptId: id.optional(),
+  }),
+  next: empty,
+  hint: empty,
+  "utterance-open": z.strictObject({
+    codec: z.enum(["pcm16", "opus"]),
+    sampleRate: z.number().int().positive(),
+    step: z.number().int().min(0).optional(),
+    attemptId: id.optional(),
+    /** hands-free: the server ends the utterance on silence; push-to-talk: the client's release does. */
+    mode: z.enum(["hands-free", "push-to-talk"]).default("hands-free"),
+  }),
+  "utterance-close": empty,
+} as const;
+
+export const tutorMessages = {
+  advance: empty,
+  back: empty,
+  "tutor-hint": z.strictObject({ learnerId: id, text: text(300) }),
+  note: z.strictObject({ learnerId: id, text: text(1000) }),
+  grade: z.strictObject({ attemptId: id, score: z.number().int().min(0).max(100), comment: z.string().trim().max(500).default("") }),
+  end: empty,
+  /** Run a spoken attempt's stored recording through the pipeline again (after a provider outage). */
+  reevaluate: z.strictObject({ attemptId: id }),
+} as const;
+
+export type LearnerMessageType = keyof typeof learnerMessages;
+export type TutorMessageType = keyof typeof tutorMessages;
+
+export type MessagePayload<T extends LearnerMessageType | TutorMessageType> = T extends LearnerMessageType
+  ? z.infer<(typeof learnerMessages)[T]>
+  : T extends TutorMessageType
+    ? z.infer<(typeof tutorMessages)[T]>
+    : never;
+
+export const joinOptionsSchema = z.object({
+  token: z.string().optional(),
+  platform: z.enum(["web", "unity", "other"]).default("other"),
+});
+
+export const createOptionsSchema = joinOptionsSchema.extend({
+  lessonId: z.string().trim().min(1, "lessonId is required").max(100),
+});
+
+/** One line per problem: `text: must not be empty`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "payload"}: ${issue.message}`)
+    .join("; ");
+}

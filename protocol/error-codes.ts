@@ -1,0 +1,122 @@
+/**
+ * Every error code the server sends to a client, with the default English sentence a client shows
+ * when it has no better words for it (docs/protocol.md). The server's own `message` says more (which
+ * step, which limit); clients translate by code, never by message (web-client/src/error-text.ts).
+ * Attempt failures (`Attempt.failureCode`) use the same codes.
+ */
+export const ERROR_SENTENCES = {
+  // sign-in and joining
+  AUTH_TOKEN_MISSING: "Please sign in first.",
+  AUTH_TOKEN_INVALID: "Your sign-in could not be checked. Please sign in again.",
+  AUTH_TOKEN_EXPIRED: "Your session has expired. Please sign in again.",
+  AUTH_UNKNOWN_USER: "This account no longer exists. Please sign in again.",
+  LOGIN_FAILED: "The email or password is not right.",
+  ROLE_FORBIDDEN: "You are not allowed to do that in this session.",
+  ROOM_OPTIONS_INVALID: "The lesson could not be opened with these settings.",
+  JOIN_OPTIONS_INVALID: "The session could not be joined with these settings.",
+  ROOM_FULL: "This session is full.",
+  ALREADY_IN_ROOM: "You are already in this session (another tab or device?).",
+  LESSON_NOT_FOUND: "This lesson does not exist.",
+  PACK_NOT_FOUND: "This course does not exist.",
+  // HTTP requests
+  BODY_MALFORMED: "The request could not be read.",
+  BODY_NOT_JSON: "The request must be sent as JSON.",
+  BODY_TOO_LARGE: "The request is too large.",
+  BODY_INVALID: "Some of the details sent are not valid.",
+  QUERY_INVALID: "Some of the details sent are not valid.",
+  NOT_FOUND: "That page or item does not exist.",
+  ATTEMPT_NOT_FOUND: "That answer could not be found.",
+  RECORDING_NOT_FOUND: "There is no recording for this answer.",
+  WEB_CLIENT_NOT_BUILT: "The app is not installed on this server yet.",
+  INTERNAL: "Something went wrong on the server. Please try again.",
+  // the conversation
+  MESSAGE_INVALID: "The app sent something the server did not understand. Please reload the page.",
+  MESSAGE_UNKNOWN: "The app sent something the server did not understand. Please reload the page.",
+  SESSION_ENDED: "This session has ended. Open the lesson again to practise more.",
+  SESSION_NOT_RUNNING: "The conversation has not started yet.",
+  STEP_MISMATCH: "The conversation has moved on; answer the current line.",
+  NOT_YOUR_TURN: "It is your partner's turn to speak.",
+  LEARNER_NOT_FOUND: "That learner is not in this session.",
+  NO_ACCEPTED_ANSWERS: "This line cannot be checked.",
+  STEP_HAS_NO_ANSWER: "This line cannot be checked.",
+  EMPTY_TARGET: "This line cannot be checked.",
+  INVALID_TIMING: "This answer could not be measured.",
+  ATTEMPT_ID_TAKEN: "That answer was already sent.",
+  ATTEMPT_NOT_SPOKEN: "Only spoken answers can be checked again.",
+  ATTEMPT_BUSY: "This answer is still being checked.",
+  // speaking
+  UTTERANCE_ALREADY_OPEN: "You are already speaking; finish that answer first.",
+  NO_OPEN_UTTERANCE: "No answer is being recorded.",
+  UTTERANCE_CLOSED: "This answer has ended; start a new one to speak again.",
+  UTTERANCE_TOO_LONG: "Your answer was too long, so it was stopped there.",
+  AUDIO_WITHOUT_UTTERANCE: "Audio arrived without an open answer.",
+  AUDIO_TOO_EARLY: "Audio arrived before recording had started.",
+  AUDIO_FORMAT_UNSUPPORTED: "This microphone format is not supported.",
+  AUDIO_FRAME_TOO_LARGE: "The audio came in pieces that were too large.",
+  AUDIO_FRAME_TOO_SHORT: "Some audio could not be read.",
+  AUDIO_FRAME_ODD_LENGTH: "Some audio could not be read.",
+  AUDIO_FRAME_CORRUPT: "Some audio could not be read.",
+  AUDIO_SEQUENCE_GAP: "Too much audio went missing on the way.",
+  AUDIO_DECODER_CLOSED: "This answer has ended; start a new one to speak again.",
+  AUDIO_VAD_CLOSED: "This answer has ended; start a new one to speak again.",
+  AUDIO_VAD_UNAVAILABLE: "The server cannot listen right now. Please try again.",
+  AUDIO_WAV_INVALID: "The recording could not be read.",
+  AUDIO_RATE_EXCEEDED: "Too much audio is arriving at once.",
+  SPEECH_BUSY: "Many people are speaking right now. Please try again in a moment.",
+  SPEECH_RATE_LIMITED: "You have answered many times in a short while. Please wait a moment.",
+  SPEECH_DAILY_LIMIT: "You have reached today's speaking limit. Please type your answers or come back tomorrow.",
+  SPEECH_BUDGET_EXHAUSTED: "Speaking practice is paused for today. Please type your answers.",
+  // why an attempt was not scored (Attempt.failureCode)
+  NO_SPEECH: "We did not hear any speech. Check your microphone and try again.",
+  DISCONNECTED: "The connection was lost before we heard you speak.",
+  RECORDING_STORAGE_UNAVAILABLE: "We could not keep your recording, so it was not scored. Please try again.",
+  STT_DISABLED: "Automatic scoring is off; your tutor will grade this answer.",
+  STT_FAILED: "Speech recognition failed; your recording is kept for your tutor.",
+  STT_TIMEOUT: "Speech recognition took too long; your recording is kept for your tutor.",
+  STT_UNAVAILABLE: "Speech recognition is unavailable right now; your recording is kept for your tutor.",
+  STT_REJECTED: "Speech recognition could not process this answer.",
+  STT_BAD_RESPONSE: "Speech recognition sent back an answer we could not read; your recording is kept for your tutor.",
+  STT_CANCELLED: "Checking this answer was cancelled.",
+  PROVIDER_BUSY: "Speech recognition is busy right now; your recording is kept for your tutor.",
+  PROVIDER_CIRCUIT_OPEN: "Speech recognition is unavailable right now; your recording is kept for your tutor.",
+  PROVIDER_FAILED: "Speech recognition failed; your recording is kept for your tutor.",
+  PROVIDER_TIMEOUT: "Speech recognition took too long; your recording is kept for your tutor.",
+  PROVIDER_UNAVAILABLE: "Speech recognition is unavailable right now; your recording is kept for your tutor.",
+  PROVIDER_REJECTED: "Speech recognition could not process this answer.",
+  PROVIDER_BAD_RESPONSE: "Speech recognition sent back an answer we could not read; your recording is kept for your tutor.",
+  PROVIDER_CANCELLED: "Checking this answer was cancelled.",
+  FEEDBACK_TIMEOUT: "The tip for this answer took too long.",
+  FEEDBACK_UNAVAILABLE: "Tips are unavailable right now.",
+  FEEDBACK_REJECTED: "No tip could be written for this answer.",
+  FEEDBACK_BAD_RESPONSE: "No tip could be written for this answer.",
+  FEEDBACK_CANCELLED: "No tip could be written for this answer.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_SENTENCES;
+
+export const ERROR_CODES = Object.keys(ERROR_SENTENCES) as ErrorCode[];
+
+/**
+ * Codes that stop the server or a command-line tool and never reach a client (start-up, migrations,
+ * content, CLI input). Listed so that a test can prove every code in the source is accounted for.
+ */
+export const OPERATOR_ERROR_CODES = [
+  "CONFIG_INVALID", "MIGRATION_INVALID", "LISTEN_FAILED", "TRANSPORT_UNAVAILABLE", "CONTENT_INVALID", "USAGE",
+  "TUTOR_EXISTS", "PASSWORD_MISSING", "PASSWORD_TOO_SHORT", "PASSWORD_TOO_LONG", "RECORDING_KEY_INVALID",
+  "RECORDING_CONTENT_TYPE_INVALID",
+] as const;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(ERROR_SENTENCES, value);
+}
+
+/** The `error` message the lesson room sends to the one client at fault. */
+export interface ServerErrorMessage {
+  code: ErrorCode | string;
+  /** The server's sentence in English, with details (which step, which limit). */
+  message: string;
+  /** The message type that caused it (`audio` for binary frames), or null. */
+  type: string | null;
+  /** For limits: when trying again can succeed. */
+  retryAfterMs?: number;
+}
