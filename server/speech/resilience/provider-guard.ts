@@ -57,6 +57,8 @@ export interface ProviderGuardStats {
   timeouts: number;
   busyRejections: number;
   circuitRejections: number;
+  /** The back-off chosen before each of the latest retries (up to 16), oldest first: what was planned, not measured. */
+  recentRetryDelaysMs: number[];
 }
 
 export interface ProviderGuard {
@@ -120,7 +122,12 @@ export function createProviderGuard(options: ProviderGuardOptions): ProviderGuar
       generator: halfJitterGenerator,
     }),
   });
-  retryPolicy.onRetry(() => counters.retries++);
+  const recentRetryDelaysMs: number[] = [];
+  retryPolicy.onRetry(({ delay }) => {
+    counters.retries++;
+    recentRetryDelaysMs.push(delay);
+    if (recentRetryDelaysMs.length > 16) recentRetryDelaysMs.shift();
+  });
   const breakerPolicy = circuitBreaker(handleWhen(isOutage), {
     breaker: new ConsecutiveBreaker(options.breaker.failureThreshold),
     halfOpenAfter: options.breaker.halfOpenAfterMs,
@@ -207,6 +214,7 @@ export function createProviderGuard(options: ProviderGuardOptions): ProviderGuar
         queued: options.queueLimit - bulkheadPolicy.queueSlots,
         breakerState: BREAKER_STATE[breakerPolicy.state],
         ...counters,
+        recentRetryDelaysMs: [...recentRetryDelaysMs],
       };
     },
   };

