@@ -28,7 +28,7 @@ function run(args: string[], env: Record<string, string>, options: { until?: (ou
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`timed out: ${args.join(" ")}\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 20000);
+    }, options.timeoutMs ?? 120_000);
     const check = () => {
       if (options.until?.(stdout + stderr)) {
         clearTimeout(timer);
@@ -46,7 +46,7 @@ function run(args: string[], env: Record<string, string>, options: { until?: (ou
 }
 
 describe("Server start-up", function () {
-  this.timeout(40000);
+  this.timeout(180_000);
 
   for (const transport of ["uws", "ws"] as const) {
     it(`fails loudly when the port is taken (${transport})`, async () => {
@@ -120,7 +120,7 @@ describe("ecosystem.config.js", () => {
 });
 
 describe("koto CLI", function () {
-  this.timeout(40000);
+  this.timeout(180_000);
 
   it("creates a tutor who can then sign in", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "koto-cli-"));

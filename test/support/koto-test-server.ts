@@ -65,8 +65,15 @@ export function sdk(server: KotoServer): Client {
   return new Client(baseUrl(server));
 }
 
+/**
+ * How long a test waits for an event before calling it lost. Generous on purpose: the suite must hold
+ * on a machine whose cores are busy with other work (scripts/cpu-load.mjs), where a patch or a reply
+ * can take seconds; a passing test never waits this long, it only bounds a failing one.
+ */
+export const EVENT_TIMEOUT_MS = 15_000;
+
 /** Resolves when `predicate(room.state)` holds after a patch, or fails with `what` after the timeout. */
-export function waitForState<S>(room: Room<any, S>, condition: (state: S) => boolean, what: string, timeoutMs = 4000): Promise<S> {
+export function waitForState<S>(room: Room<any, S>, condition: (state: S) => boolean, what: string, timeoutMs = EVENT_TIMEOUT_MS): Promise<S> {
   // Before the first full state arrives, collections are not there yet: that is "not yet", not an error.
   const predicate = (state: S) => {
     try {
@@ -91,7 +98,7 @@ export function waitForState<S>(room: Room<any, S>, condition: (state: S) => boo
   });
 }
 
-export function nextMessage<T = any>(room: Room, type: string, timeoutMs = 4000): Promise<T> {
+export function nextMessage<T = any>(room: Room, type: string, timeoutMs = EVENT_TIMEOUT_MS): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();

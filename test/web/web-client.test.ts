@@ -101,7 +101,7 @@ async function typeAnswer(page: Page, text: string): Promise<void> {
 }
 
 describe("Web client in Chromium (learner app and tutor console)", function () {
-  this.timeout(60000);
+  this.timeout(180_000);
   let server: KotoServer;
   let stt: FakeOpenAiStt;
   let browser: Browser;
@@ -112,7 +112,7 @@ describe("Web client in Chromium (learner app and tutor console)", function () {
   let problems: string[] = [];
 
   before(async function () {
-    this.timeout(60000);
+    this.timeout(180_000);
     // Always build: it takes about two seconds and the server serves web-client/dist.
     execFileSync(process.execPath, [join(repository, "node_modules/vite/bin/vite.js"), "build", "--config", "web-client/vite.config.ts", "--logLevel", "error"], { cwd: repository, stdio: "pipe" });
     workDir = mkdtempSync(join(tmpdir(), "koto-web-"));
