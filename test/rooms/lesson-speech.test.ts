@@ -327,7 +327,7 @@ describe("Spoken answers with speech-to-text off (the embedded default)", functi
     assert.match(waiting.attempts.find((a) => a.id === attemptId)!.failureReason, /Automatic scoring is off/);
     assert.ok(await server.store.getRecording(attemptId), "the audio is stored");
     tutorRoom.send("grade", { attemptId, score: 72, comment: "Clear 안녕하세요" });
-    const graded = await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "scored", "graded", 5000);
+    const graded = await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "scored", "graded", 30_000);
     assert.equal(graded.attempts.find((a) => a.id === attemptId)!.tutorScore, 72);
     await Promise.all([room.leave(), tutorRoom.leave()]);
   });
@@ -386,7 +386,7 @@ describe("Spoken answers with recordings in S3 and tight limits", function () {
     for (let i = 0; i < 2; i++) {
       await speak(room, [], { mode: "push-to-talk" });
       room.send("utterance-close");
-      await waitForState(room, (s) => s.attempts.length === i + 1 && s.attempts[i].status === "failed", `attempt ${i + 1} closed`, 5000);
+      await waitForState(room, (s) => s.attempts.length === i + 1 && s.attempts[i].status === "failed", `attempt ${i + 1} closed`, 30_000);
     }
     const error = nextMessage(room, "error");
     room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
