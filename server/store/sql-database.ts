@@ -3,6 +3,7 @@
  * (`pg`) and on the embedded PGlite default.
  */
 import { mkdirSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
 
@@ -47,6 +48,70 @@ export async function openPostgres(url: string): Promise<SqlDatabase> {
     },
     async close() {
       await pool.end();
+    },
+  };
+}
+
+/**
+ * PGlite on its own worker thread (server/store/pglite-worker.mjs), so its synchronous WASM work and
+ * file writes do not hold up the event loop that relays audio. `dataDir` undefined: in memory.
+ */
+export async function openPgliteWorker(dataDir: string | undefined): Promise<SqlDatabase> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), { workerData: { dataDir } });
+  const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let nextTransaction = 1;
+  let failure: Error | null = null;
+  const ready = new Promise<void>((resolve, reject) => pending.set(0, { resolve: () => resolve(), reject }));
+  worker.on("message", (message: { id: number; result?: unknown; error?: Record<string, unknown> }) => {
+    const waiter = pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id);
+    if (message.error) waiter.reject(Object.assign(new Error(String(message.error.message)), message.error));
+    else waiter.resolve(message.result);
+  });
+  const fail = (error: Error) => {
+    failure = error;
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  };
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`the database thread stopped (exit code ${code})`)));
+  const call = <T>(op: string, fields: Record<string, unknown> = {}): Promise<T> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, op, ...fields });
+    });
+  };
+  try {
+    await ready;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  return {
+    kind: "pglite",
+    query: (sql, params) => call("query", { sql, params }),
+    exec: (sql) => call("exec", { sql }),
+    async transaction(work) {
+      const tx = nextTransaction++;
+      await call("begin", { tx });
+      try {
+        const result = await work({ query: (sql, params) => call("query", { sql, params, tx }) });
+        await call("commit", { tx });
+        return result;
+      } catch (error) {
+        await call("rollback", { tx }).catch(() => {});
+        throw error;
+      }
+    },
+    async close() {
+      if (failure) return;
+      await call("close");
+      await new Promise<void>((resolve) => worker.once("exit", () => resolve()));
     },
   };
 }

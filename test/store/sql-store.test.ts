@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../../server/store/open-store.ts";
 import { migrate, readMigrations, splitStatements } from "../../server/store/migrate.ts";
-import { openPglite } from "../../server/store/sql-database.ts";
+import { openPglite, openPgliteWorker } from "../../server/store/sql-database.ts";
 import type { NewAttempt, Store } from "../../server/store/store.ts";
 import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
 
@@ -198,5 +198,60 @@ describe("migrate", () => {
     assert.deepEqual(splitStatements("-- c\nCREATE TABLE a (x int);\nINSERT INTO a VALUES (1);\n"), [
       "CREATE TABLE a (x int)", "INSERT INTO a VALUES (1)",
     ]);
+  });
+});
+
+describe("PGlite on a worker thread", () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "koto-pglite-worker-"));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("answers queries with dates, JSON and bytes intact, and keeps Postgres' error fields", async () => {
+    const db = await openPgliteWorker(dataDir);
+    try {
+      await db.exec("CREATE TABLE sample (id INT PRIMARY KEY, at TIMESTAMPTZ, body JSONB, raw BYTEA)");
+      await db.query("INSERT INTO sample VALUES ($1, $2, $3, $4)", [1, new Date("2026-12-02T05:00:00Z"), { ok: [1, "둘"] }, Uint8Array.from([0, 255])]);
+      const [row] = await db.query<{ at: Date; body: unknown; raw: Uint8Array }>("SELECT at, body, raw FROM sample");
+      assert.ok(row.at instanceof Date);
+      assert.equal(row.at.toISOString(), "2026-12-02T05:00:00.000Z");
+      assert.deepEqual(row.body, { ok: [1, "둘"] });
+      assert.deepEqual([...row.raw], [0, 255]);
+      await assert.rejects(db.query("INSERT INTO sample (id) VALUES (1)"), (error: Error & { code?: string }) => error.code === "23505");
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("commits a transaction's work, rolls back a failed one, and keeps the data across a reopen", async () => {
+    const db = await openPgliteWorker(dataDir);
+    await db.exec("CREATE TABLE counter (n INT)");
+    await db.transaction(async (tx) => {
+      await tx.query("INSERT INTO counter VALUES (1)");
+      await tx.query("INSERT INTO counter VALUES (2)");
+    });
+    await assert.rejects(db.transaction(async (tx) => {
+      await tx.query("INSERT INTO counter VALUES (3)");
+      throw new Error("changed my mind");
+    }), /changed my mind/);
+    // A query sent while a transaction is open waits for it rather than seeing half of it.
+    let release!: () => void;
+    const held = db.transaction(async (tx) => {
+      await tx.query("INSERT INTO counter VALUES (10)");
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const during = db.query<{ total: number }>("SELECT sum(n)::int AS total FROM counter");
+    release();
+    await held;
+    assert.equal((await during)[0].total, 13);
+    await db.close();
+    const again = await openPgliteWorker(dataDir);
+    try {
+      assert.deepEqual((await again.query<{ n: number }>("SELECT n FROM counter ORDER BY n")).map((row) => row.n), [1, 2, 10]);
+    } finally {
+      await again.close();
+    }
   });
 });

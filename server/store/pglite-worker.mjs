@@ -1,0 +1,87 @@
+/**
+ * PGlite in a worker thread. PGlite is Postgres compiled to WASM: every query runs synchronously
+ * on the thread that owns it (1–3 ms each under load, plus its synchronous file writes), which on
+ * the main thread delays every audio frame and patch behind it. Here the database lives on its own
+ * thread; the main thread sends SQL and gets rows back (structured clone keeps Dates, JSON, bytes).
+ *
+ * Messages in: { id, op, sql?, params?, tx? }; out: { id, result } or { id, error }.
+ * A transaction is `begin` (answers once PGlite's transaction callback runs), any number of
+ * `query` with its `tx`, then `commit` or `rollback`. PGlite queues other queries behind it.
+ * Plain JavaScript on purpose: a worker thread does not inherit every TypeScript loader (tsx on
+ * Node 20 registers its hooks on the main thread only), and this file must start under any of them.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { PGlite } from "@electric-sql/pglite";
+
+const port = parentPort;
+/** @type {string | undefined} */
+const dataDir = workerData.dataDir;
+const ROLLBACK = Symbol("rollback");
+
+function serializeError(error) {
+  if (!(error instanceof Error)) return { message: String(error) };
+  // Postgres' fields (code, detail, constraint, …) travel with the message.
+  const fields = { name: error.name, message: error.message };
+  for (const [key, value] of Object.entries(error)) {
+    if (typeof value === "string" || typeof value === "number") fields[key] = value;
+  }
+  return fields;
+}
+
+try {
+  const db = await PGlite.create(dataDir);
+  /** @type {Map<number, { tx: any, finish: (commit: boolean) => void, done: Promise<unknown> }>} */
+  const transactions = new Map();
+
+  const begin = (txId) =>
+    new Promise((begun, failedToBegin) => {
+      let finish;
+      const decided = new Promise((resolve) => (finish = resolve));
+      const done = db.transaction(async (tx) => {
+        transactions.set(txId, { tx, finish, done });
+        begun();
+        if (!(await decided)) throw ROLLBACK;
+      }).catch((error) => {
+        if (error !== ROLLBACK) throw error;
+      }).finally(() => transactions.delete(txId));
+      done.catch(failedToBegin);
+    });
+
+  const handle = async (request) => {
+    switch (request.op) {
+      case "query": {
+        const target = request.tx === undefined ? db : transactions.get(request.tx)?.tx;
+        if (!target) throw new Error(`transaction ${request.tx} is not open`);
+        return (await target.query(request.sql, request.params)).rows;
+      }
+      case "exec":
+        await db.exec(request.sql);
+        return null;
+      case "begin":
+        await begin(request.tx);
+        return null;
+      case "commit":
+      case "rollback": {
+        const open = transactions.get(request.tx);
+        if (!open) throw new Error(`transaction ${request.tx} is not open`);
+        open.finish(request.op === "commit");
+        await open.done;
+        return null;
+      }
+      case "close":
+        await db.close();
+        setImmediate(() => port.close());
+        return null;
+    }
+  };
+
+  port.on("message", (request) => {
+    handle(request).then(
+      (result) => port.postMessage({ id: request.id, result }),
+      (error) => port.postMessage({ id: request.id, error: serializeError(error) }),
+    );
+  });
+  port.postMessage({ id: 0, result: "ready" });
+} catch (error) {
+  port.postMessage({ id: 0, error: serializeError(error) });
+}
