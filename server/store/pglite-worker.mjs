@@ -68,15 +68,25 @@ try {
         await open.done;
         return null;
       }
-      case "close":
-        await db.close();
-        setImmediate(() => port.close());
-        return null;
     }
+    throw new Error(`unknown database request ${request.op}`);
   };
 
+  /** Everything asked for before the close is finished first: nothing accepted is dropped. */
+  const close = async (earlier) => {
+    await Promise.allSettled(earlier);
+    await db.close();
+    setImmediate(() => port.close());
+    return null;
+  };
+
+  /** Requests being handled, so a close can wait for them. */
+  const inFlight = new Set();
   port.on("message", (request) => {
-    handle(request).then(
+    const work = request.op === "close" ? close([...inFlight]) : handle(request);
+    inFlight.add(work);
+    work.finally(() => inFlight.delete(work)).catch(() => {});
+    work.then(
       (result) => port.postMessage({ id: request.id, result }),
       (error) => port.postMessage({ id: request.id, error: serializeError(error) }),
     );
