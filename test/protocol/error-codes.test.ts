@@ -61,6 +61,12 @@ describe("protocol error codes", () => {
     for (const code of OPERATOR_ERROR_CODES) assert.equal(isErrorCode(code), false, code);
   });
 
+  it("is written out exactly in docs/protocol.md, which other clients mirror", () => {
+    const doc = readFileSync(join(repository, "docs/protocol.md"), "utf8");
+    const missing = ERROR_CODES.filter((code) => !doc.includes(`| \`${code}\` | ${ERROR_SENTENCES[code]} |`));
+    assert.deepEqual(missing, [], "docs/protocol.md's error table is out of step with protocol/error-codes.ts");
+  });
+
   it("recognises only codes of the table", () => {
     assert.equal(isErrorCode("ROOM_FULL"), true);
     assert.equal(isErrorCode("toString"), false);
