@@ -67,6 +67,13 @@ export class FrameSequencer<Frame = Uint8Array> {
         `audio frame ${sequence} arrived while frame ${this.nextSequence} was expected; sequence numbers must start at 0 for each utterance and count up by one`,
       );
     }
+    // The usual case, a frame in order with nothing waiting: no buffering needed.
+    if (sequence === this.nextSequence && this.pending.size === 0) {
+      this.highestSeen = Math.max(this.highestSeen, sequence);
+      if (samples.length > 0) this.silenceSamples = samples.length;
+      this.nextSequence++;
+      return [samples];
+    }
     if (sequence < this.highestSeen) this.counts.reordered++;
     this.highestSeen = Math.max(this.highestSeen, sequence);
     this.pending.set(sequence, frame);
