@@ -22,11 +22,17 @@ function freePort(): Promise<number> {
 /** Runs a project script to completion (or until `until` says so) and returns its output. */
 function run(args: string[], env: Record<string, string>, options: { until?: (output: string) => boolean; input?: string; timeoutMs?: number } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string; kill: () => void }>((resolve, reject) => {
-    const child = spawn(tsx, args, { cwd: root, env: { ...process.env, LOG_LEVEL: "info", ...env } });
+    // Its own process group: on a timeout the whole group is killed, not only the tsx wrapper (a
+    // SIGKILL cannot be passed on, and the server underneath would live on as an orphan).
+    const child = spawn(tsx, args, { cwd: root, env: { ...process.env, LOG_LEVEL: "info", ...env }, detached: true });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
       reject(new Error(`timed out: ${args.join(" ")}\n${stdout}\n${stderr}`));
     }, options.timeoutMs ?? 120_000);
     const check = () => {
