@@ -44,6 +44,9 @@ export const ERROR_SENTENCES = {
   ATTEMPT_ID_TAKEN: "That answer was already sent.",
   ATTEMPT_NOT_SPOKEN: "Only spoken answers can be checked again.",
   ATTEMPT_BUSY: "This answer is still being checked.",
+  ATTEMPT_STATE_INVALID: "This answer cannot be changed now.",
+  ANSWER_TOO_LONG: "Your answer is too long; say or type only the line.",
+  TARGET_TOO_LONG: "This line is too long to be checked.",
   // speaking
   UTTERANCE_ALREADY_OPEN: "You are already speaking; finish that answer first.",
   NO_OPEN_UTTERANCE: "No answer is being recorded.",
@@ -56,6 +59,7 @@ export const ERROR_SENTENCES = {
   AUDIO_FRAME_TOO_SHORT: "Some audio could not be read.",
   AUDIO_FRAME_ODD_LENGTH: "Some audio could not be read.",
   AUDIO_FRAME_CORRUPT: "Some audio could not be read.",
+  AUDIO_FRAME_INVALID: "The app sent audio the server could not read. Please reload the page.",
   AUDIO_SEQUENCE_GAP: "Too much audio went missing on the way.",
   AUDIO_DECODER_CLOSED: "This answer has ended; start a new one to speak again.",
   AUDIO_VAD_CLOSED: "This answer has ended; start a new one to speak again.",
@@ -69,6 +73,9 @@ export const ERROR_SENTENCES = {
   // why an attempt was not scored (Attempt.failureCode)
   NO_SPEECH: "We did not hear any speech. Check your microphone and try again.",
   DISCONNECTED: "The connection was lost before we heard you speak.",
+  EVALUATION_FAILED: "Your answer could not be checked; your recording is kept for your tutor.",
+  SERVER_RESTARTED: "The server restarted while your answer was being checked; your recording is kept.",
+  SERVER_RESTARTED_NO_AUDIO: "The server restarted before your recording could be kept; please say this line again.",
   RECORDING_STORAGE_UNAVAILABLE: "We could not keep your recording, so it was not scored. Please try again.",
   STT_DISABLED: "Automatic scoring is off; your tutor will grade this answer.",
   STT_FAILED: "Speech recognition failed; your recording is kept for your tutor.",

@@ -21,6 +21,7 @@ function codesInSource(): Map<string, string> {
   const found = new Map<string, string>();
   const patterns = [
     /new (?:KotoError|UsageLimitError|ProviderError)\(\s*"([A-Z][A-Z0-9_]+)"/g,
+    /new (?:KotoError|UsageLimitError|ProviderError)\(\s*[^;]*?\?\s*"([A-Z][A-Z0-9_]+)"\s*:\s*"([A-Z][A-Z0-9_]+)"/g,
     /\bfail\(\s*\w+,\s*(?:[^,]*\?\s*)?"([A-Z][A-Z0-9_]+)"(?:\s*:\s*"([A-Z][A-Z0-9_]+)")?/g,
     /\bcode:\s*"([A-Z][A-Z0-9_]+)"/g,
     /failureCode:\s*"([A-Z][A-Z0-9_]+)"/g,

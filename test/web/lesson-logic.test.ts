@@ -83,7 +83,7 @@ function lesson(overrides: Partial<LessonSnapshot> = {}): LessonSnapshot {
 function attempt(id: string, step: number, correct: boolean): AttemptSnapshot {
   return {
     id, learnerId: "mina", step, kind: "spoken", status: "scored", text: "", correct, overall: 90, accuracy: 90, completeness: 100, fluency: 80,
-    syllables: [], feedback: "", failureReason: "", tutorScore: -1, tutorComment: "", createdAt: 0,
+    syllables: [], feedback: "", failureCode: "", failureReason: "", passed: correct, tutorScore: -1, tutorComment: "", createdAt: 0,
   };
 }
 

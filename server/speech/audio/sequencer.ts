@@ -70,9 +70,8 @@ export class FrameSequencer<Frame = Uint8Array> {
     // The usual case, a frame in order with nothing waiting: no buffering needed.
     if (sequence === this.nextSequence && this.pending.size === 0) {
       this.highestSeen = Math.max(this.highestSeen, sequence);
-      if (samples.length > 0) this.silenceSamples = samples.length;
       this.nextSequence++;
-      return [samples];
+      return [frame];
     }
     if (sequence < this.highestSeen) this.counts.reordered++;
     this.highestSeen = Math.max(this.highestSeen, sequence);

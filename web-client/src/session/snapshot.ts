@@ -10,10 +10,8 @@ import type {
   Attempt, DialogueStep, LearnerProgress, LessonState, Participant, SyllableResult, TutorNote,
 } from "../../../schema/index.ts";
 
-/** `failureCode` (why an attempt failed, a protocol error code) is optional until every server sends it. */
 export type AttemptSnapshot = Omit<ToJSON<Attempt>, "evaluation" | "syllables"> & {
   syllables: SyllableSnapshot[];
-  failureCode?: string;
   evaluation?: string;
 };
 export type StepSnapshot = ToJSON<DialogueStep>;

@@ -2,6 +2,7 @@
 import type { AppContext } from "../../app-context.ts";
 import type { FailedAttempt } from "../../api.ts";
 import { t } from "../../i18n.ts";
+import { failureText } from "../../error-text.ts";
 import { h, reconcile } from "../dom.ts";
 import { showApiError } from "../home-view.ts";
 
@@ -38,7 +39,7 @@ export function failedAttemptsPanel(app: AppContext, token: string): { element: 
     return h("li", { class: "card session-card", dataset: { attemptId: attempt.id } },
       h("div", { class: "session-card__text" },
         h("p", { class: "session-card__lesson", text: `${attempt.lessonId} · ${t("step")} ${attempt.step + 1}` }),
-        h("p", { class: "hint-text", text: attempt.failureReason ?? attempt.failureCode ?? "" })),
+        h("p", { class: "hint-text", text: failureText({ failureCode: attempt.failureCode ?? undefined, failureReason: attempt.failureReason ?? "" }) })),
       button);
   };
   return { element, refresh };
