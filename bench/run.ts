@@ -3,6 +3,9 @@
  *
  * Measures, on this machine, with the load generator in this process and each server in its own
  * child process (CPU and RSS read from /proc/<pid>):
+ *   0. capacity: for the bare Colyseus room and the lesson room in the same run, a ramp of continuously
+ *      speaking sessions (16 kHz PCM, tutor listening) up to the last level whose relay p99 is within
+ *      50 ms (BENCH_RELAY_BUDGET_MS), then lesson ÷ bare; idle RSS of both;
  *   1. relay: a bare Colyseus room (ws and uWS) vs the lesson room (uWS), N sessions of one learner
  *      streaming real-time PCM16 + one tutor receiving the relay: latency, CPU, RSS, ratios;
  *   2. pipeline overhead: release of a push-to-talk utterance → attempt `scored` in the learner's
@@ -14,7 +17,7 @@
  *
  * Environment: BENCH_QUICK=1, BENCH_DATABASE_URL (Postgres instead of PGlite in a temp DATA_DIR),
  * BENCH_CLIENT_WS=ws|undici (the load generator's WebSocket), BENCH_STT_DELAY_MS (default 300),
- * BENCH_PARTS=relay,pipeline,concurrency (a subset), BENCH_OVERHEAD_BUDGET_MS (default 50),
+ * BENCH_PARTS=capacity,relay,pipeline,concurrency (a subset), BENCH_OVERHEAD_BUDGET_MS (default 50),
  * BENCH_CPU_PROF=<dir> (V8 CPU profiles of the server children), BENCH_RECORDINGS=discard (ablation:
  * the lesson server does not write recordings, to see what that write costs).
  */
@@ -41,12 +44,16 @@ const BENCH_TUTOR = { email: "bench-tutor@koto.test", password: "bench tutor pas
 /** The overhead budget of part 3 (BENCH_OVERHEAD_BUDGET_MS to explore past it). */
 const OVERHEAD_BUDGET_MS = Number(process.env.BENCH_OVERHEAD_BUDGET_MS ?? 50);
 /** BENCH_PARTS=relay,pipeline,concurrency (default: all three; the audio stages always run). */
-const PARTS = new Set((process.env.BENCH_PARTS ?? "relay,pipeline,concurrency").split(",").map((part) => part.trim()));
+const PARTS = new Set((process.env.BENCH_PARTS ?? "capacity,relay,pipeline,concurrency").split(",").map((part) => part.trim()));
+/** Part 0's budget: relay p99 (learner's frame sent → tutor has it) at which a level still counts. */
+const RELAY_BUDGET_MS = Number(process.env.BENCH_RELAY_BUDGET_MS ?? 50);
 
 const plan = QUICK
   ? {
       relayVariants: ["bare-uws", "lesson-uws"] as Variant[],
       relayLadder: [25, 100],
+      capacityLadder: [25, 50, 100, 150, 200, 300, 400, 600],
+      capacityMeasureMs: 3000,
       relayWarmMs: 1200,
       relayMeasureMs: 3000,
       relayUtteranceMs: 6000,
@@ -62,6 +69,8 @@ const plan = QUICK
   : {
       relayVariants: ["bare-ws", "bare-uws", "lesson-uws"] as Variant[],
       relayLadder: [25, 50, 100, 200, 300],
+      capacityLadder: [25, 50, 75, 100, 150, 200, 250, 300, 400, 500, 600, 700, 800],
+      capacityMeasureMs: 6000,
       relayWarmMs: 2500,
       relayMeasureMs: 8000,
       relayUtteranceMs: 6000,
@@ -241,7 +250,12 @@ interface RelayRow {
   verdict: string;
 }
 
-async function relayLadder(variant: Variant): Promise<{ idleRssMb: number | null; rows: RelayRow[] }> {
+/**
+ * Adds sessions level by level and measures each level. `budgetMs` set (part 0): a level whose relay
+ * p99 exceeds it, or that delivers under 99 % of frames, ends the ramp; unset (part 1): only a broken
+ * level (p99 > 250 ms or under 95 % delivered) does.
+ */
+async function relayLadder(variant: Variant, ladder = plan.relayLadder, budgetMs?: number, measureMs = plan.relayMeasureMs): Promise<{ idleRssMb: number | null; rows: RelayRow[] }> {
   const lesson = variant === "lesson-uws";
   const server = lesson
     ? await startLessonServer(50)
@@ -255,7 +269,7 @@ async function relayLadder(variant: Variant): Promise<{ idleRssMb: number | null
   const rows: RelayRow[] = [];
   log(`relay ${variant}: server idle RSS ${idleRssMb?.toFixed(1)} MB`);
   try {
-    for (const target of plan.relayLadder) {
+    for (const target of ladder) {
       const added = await mapLimit(range(sessions.length, target), 8, async (index) => {
         if (!lesson) return BareSession.open(load);
         const session = await LessonSession.open(load, token, `bench learner ${index}`);
@@ -272,7 +286,7 @@ async function relayLadder(variant: Variant): Promise<{ idleRssMb: number | null
         loopMs();
         const cpu = cpuWindow(watched(server));
         load.window.open();
-        await sleep(plan.relayMeasureMs);
+        await sleep(measureMs);
         load.window.close();
         const usage = cpu.stop();
         const loadgenLoop = loopMs();
@@ -283,7 +297,9 @@ async function relayLadder(variant: Variant): Promise<{ idleRssMb: number | null
         const relayMs = summarize(load.window.relayMs.values());
         const delivered = load.window.sent ? load.window.delivered / load.window.sent : 0;
         const rssGrowthMb = usage.rssMb.server !== null && idleRssMb !== null ? usage.rssMb.server - idleRssMb : null;
-        const broken = (relayMs.p99 ?? Infinity) > 250 || delivered < 0.95;
+        const broken = budgetMs === undefined
+          ? (relayMs.p99 ?? Infinity) > 250 || delivered < 0.95
+          : (relayMs.p99 ?? Infinity) > budgetMs || delivered < 0.99;
         const row: RelayRow = {
           variant, sessions: target, connections: target * 2, relayMs, delivered: Math.round(delivered * 10000) / 100,
           serverCpuPercent: usage.cpuPercent.server, loadgenCpuPercent: usage.cpuPercent.loadgen, sttCpuPercent: lesson ? usage.cpuPercent.stt : null,
@@ -322,6 +338,44 @@ async function relayLadder(variant: Variant): Promise<{ idleRssMb: number | null
   }
   return { idleRssMb, rows };
 }
+
+// ---- 0. capacity: bare vs lesson, continuously speaking sessions within the relay budget ----------------
+
+interface CapacityResult {
+  variant: Variant;
+  idleRssMb: number | null;
+  /** The most sessions measured with relay p99 <= budget and >= 99 % delivered; null when even the first level failed. */
+  sessions: number | null;
+  /** The first level over budget (null: the ladder ended first). */
+  overAt: number | null;
+  noisy: boolean;
+  rows: RelayRow[];
+}
+
+async function capacityOf(variant: Variant): Promise<CapacityResult> {
+  const { idleRssMb, rows } = await relayLadder(variant, plan.capacityLadder, RELAY_BUDGET_MS, plan.capacityMeasureMs);
+  const within = rows.filter((row) => row.verdict === "ok");
+  const over = rows.find((row) => row.verdict !== "ok");
+  return {
+    variant, idleRssMb, sessions: within.length ? Math.max(...within.map((row) => row.sessions)) : null,
+    overAt: over?.sessions ?? null, noisy: rows.some((row) => (row.othersPercent ?? 0) >= OTHERS_LIMIT_PERCENT), rows,
+  };
+}
+
+const capacity: CapacityResult[] = [];
+if (PARTS.has("capacity")) {
+  log(`capacity: continuously speaking sessions (16 kHz PCM, one tutor listening each) within relay p99 <= ${RELAY_BUDGET_MS} ms`);
+  for (const variant of ["bare-uws", "lesson-uws"] as Variant[]) {
+    const result = await capacityOf(variant);
+    capacity.push(result);
+    log(`  ${variant}: ${result.sessions ?? "none"} sessions (over budget at ${result.overAt ?? "– (ladder ended)"}), idle RSS ${result.idleRssMb?.toFixed(1)} MB (${elapsed()})`);
+  }
+  log();
+}
+const capacityRatio = (() => {
+  const [bare, lesson] = [capacity.find((c) => c.variant === "bare-uws"), capacity.find((c) => c.variant === "lesson-uws")];
+  return bare?.sessions && lesson?.sessions != null ? Math.round((lesson.sessions / bare.sessions) * 100) / 100 : null;
+})();
 
 const relay: Record<string, { idleRssMb: number | null; rows: RelayRow[] }> = {};
 if (PARTS.has("relay")) for (const variant of plan.relayVariants) relay[variant] = await relayLadder(variant);
@@ -534,6 +588,18 @@ log();
 log(`"others %": CPU of processes outside the bench during the window, % of the machine; "!" marks >= ${OTHERS_LIMIT_PERCENT} % (a noisy window).`);
 log("\"loop p99\": the server's event-loop lag p99 in ms. CPU %: 100 = one core; machine %: 100 = all cores.");
 log();
+if (capacity.length) {
+  log(`0. Capacity: continuously speaking sessions (learner streams 16 kHz PCM16 non-stop, a tutor listens) with relay p99 <= ${RELAY_BUDGET_MS} ms and >= 99 % delivered`);
+  table(["variant", "sessions", "over budget at", "idle RSS MB", "ladder (N: relay p99 ms / server CPU % / others %)", "noisy"],
+    capacity.map((c) => [c.variant, c.sessions, c.overAt, c.idleRssMb?.toFixed(1),
+      c.rows.map((row) => `${row.sessions}: ${row.relayMs.p99}/${row.serverCpuPercent}/${row.othersPercent}`).join(", "), c.noisy ? "yes" : "no"]));
+  const [bare, lesson] = [capacity.find((c) => c.variant === "bare-uws"), capacity.find((c) => c.variant === "lesson-uws")];
+  log(`   lesson ÷ bare capacity: ${capacityRatio ?? "–"} (goal >= 0.75); idle RSS lesson ÷ bare: ${
+    bare?.idleRssMb && lesson?.idleRssMb ? (lesson.idleRssMb / bare.idleRssMb).toFixed(2) : "–"} (goal <= 2)`);
+  log("   the ladder's steps bound the precision: a capacity of N means N passed and the next step did not;");
+  log("   \"noisy\": other processes used >= 10 % of the machine in some window, so the figure is a lower bound");
+  log();
+}
 log("1. Relay: 1 learner streaming 640-byte PCM16 frames every 20 ms + 1 tutor/spectator receiving the relay, per session");
 log("   (lesson: push-to-talk utterances of 6 s back to back through decode + VAD + relay, each then scored; patchRate 50)");
 const baseline = (variant: Variant, sessions: number) => relay[variant]?.rows.find((row) => row.sessions === sessions);
@@ -596,6 +662,7 @@ const output = {
     parts: [...PARTS], sttDelayMs: STT_DELAY_MS, store: process.env.BENCH_DATABASE_URL ? "postgres" : "pglite",
     recordings: process.env.BENCH_RECORDINGS === "discard" ? "discarded" : "files", plan, overheadBudgetMs: OVERHEAD_BUDGET_MS },
   audioStagesUs: stages,
+  capacity: { relayBudgetMs: RELAY_BUDGET_MS, lessonOverBare: capacityRatio, variants: capacity },
   relay,
   pipelineOverhead: overhead,
   concurrency: { patchRateMs: RAMP_PATCH_RATE_MS, ...ramp },
