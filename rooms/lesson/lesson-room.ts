@@ -12,6 +12,8 @@ import {
 } from "../../schema/index.ts";
 import type { Lesson, Role } from "../../server/content/lesson.ts";
 import { KotoError } from "../../server/errors.ts";
+import { toMatchmakingError } from "../../protocol/matchmaking.ts";
+import type { ErrorCode } from "../../protocol/error-codes.ts";
 import type { TokenClaims } from "../../server/auth/token-service.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
 import type { UserRecord } from "../../server/store/store.ts";
@@ -589,7 +591,8 @@ function sendError(client: Client, error: KotoError, type?: string): void {
 /** Colyseus passes a ServerError's code and message to the joining client. */
 function toServerError(error: unknown): ServerError {
   if (error instanceof ServerError) return error;
-  // The code doubles as the HTTP status of the matchmaking response, so it must be a valid one.
-  if (error instanceof KotoError) return new ServerError(error.status, error.message);
-  return new ServerError(500, "INTERNAL: the server could not complete the request");
+  const refusal = error instanceof KotoError
+    ? toMatchmakingError(error.code as ErrorCode, error.detail, error.status)
+    : toMatchmakingError("INTERNAL", "the server could not complete the request", 500);
+  return new ServerError(refusal.code, refusal.message);
 }
