@@ -21,6 +21,9 @@ import { defineLessonRoom } from "../rooms/lesson/lesson-room.ts";
 import { createSpeechService, type SpeechService } from "./speech/speech-service.ts";
 import { AttemptService, type AttemptOwner } from "./attempts/attempt-service.ts";
 import { DEFAULT_PASS_MARK } from "./attempts/attempt.ts";
+import { createCoordination, type Coordination } from "./cluster/coordination.ts";
+import { installMatchmakingGate } from "./cluster/matchmaking-gate.ts";
+import { KotoError } from "./errors.ts";
 
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
 const webClientDist = fileURLToPath(new URL("../web-client/dist", import.meta.url));
@@ -37,6 +40,7 @@ export interface KotoServer {
   liveRooms: Map<string, Room>;
   speech: SpeechService;
   attempts: AttemptService;
+  coordination: Coordination;
   /** Stops accepting, disposes rooms, closes the store. */
   close(): Promise<void>;
 }
@@ -71,8 +75,28 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   });
   const interrupted = await attempts.recoverInterrupted();
   if (interrupted.kept + interrupted.lost > 0) logger.warn(interrupted, "attempts interrupted by a restart were marked failed");
+  let coordination: Coordination;
+  try {
+    coordination = await createCoordination(config, logger);
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+  installMatchmakingGate({
+    maxConcurrentJoins: config.maxConcurrentJoins,
+    refusal: (method) => {
+      // Reconnecting to a room that still lives here needs no new listing.
+      if (method !== "reconnect" && !coordination.isAvailable()) {
+        return new KotoError("REDIS_UNAVAILABLE", "new lessons cannot start while the coordination service is down; lessons in progress continue. Try again in a moment", 503);
+      }
+      return null;
+    },
+  });
   const transport = await createTransport({ kind: config.transport, maxMessageBytes: config.maxMessageBytes });
-  const colyseus = new Server({ transport, gracefullyShutdown: options.handleSignals ?? false, greet: false, logger });
+  const colyseus = new Server({
+    transport, gracefullyShutdown: options.handleSignals ?? false, greet: false, logger,
+    presence: coordination.presence, driver: coordination.driver, publicAddress: config.publicAddress,
+  });
   colyseus.define("lesson", defineLessonRoom({
     config, store, content, tokens, logger, speech,
     onRoomCreated: (room) => liveRooms.set(room.roomId, room),
@@ -89,6 +113,9 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
       colyseus: colyseusVersion,
       transport: config.transport,
       store: store.kind,
+      coordination: coordination.kind,
+      redis: coordination.kind === "redis" ? (coordination.isAvailable() ? "up" : "down") : undefined,
+      processId: matchMaker.processId,
       rooms: liveRooms.size,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     }),
@@ -104,12 +131,12 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     throw error;
   }
   const port = await listeningPort(transport);
-  logger.info({ host: config.host, port, transport: config.transport, store: store.kind }, "KOTO Live is listening");
+  logger.info({ host: config.host, port, transport: config.transport, store: store.kind, coordination: coordination.kind, processId: matchMaker.processId, publicAddress: config.publicAddress }, "KOTO Live is listening");
   attempts.start();
 
   let closing: Promise<void> | undefined;
   return {
-    config, port, store, content, tokens, logger, colyseus, liveRooms, speech, attempts,
+    config, port, store, content, tokens, logger, colyseus, liveRooms, speech, attempts, coordination,
     close() {
       closing ??= (async () => {
         await attempts.stop();

@@ -30,6 +30,16 @@ export const configSchema = z.object({
   PUBLIC_BASE_PATH: z.string().regex(/^\/[a-z0-9/_-]*$/i, "must be a URL path starting with /").default("/koto"),
   SERVE_WEB_CLIENT: bool.default(true),
 
+  REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+  REDIS_PASSWORD: optionalText,
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,32}$/, "must be 1-32 letters, digits or : _ . -").default("koto:"),
+  PUBLIC_ADDRESS: z.string().trim().regex(/^[^\s/]+(\/[^\s]*)?$/, "must be host[:port][/path]")
+    .refine((value) => !value.includes("://"), "must not include a scheme (the client picks ws or wss)").optional(),
+  NODE_APP_INSTANCE: integer(0, 1000).default(0),
+  DRAIN_DEADLINE_SECONDS: integer(1, 600).default(20),
+  RESUME_WINDOW_SECONDS: integer(0, 86_400).default(900),
+  MAX_CONCURRENT_JOINS: integer(1, 10_000).default(64),
+
   STT_PROVIDER: z.enum(["none", "gemini", "openai"]).default("none"),
   GEMINI_API_KEY: optionalText,
   GEMINI_MODEL: z.string().trim().min(1).default("gemini-2.5-flash"),
@@ -69,6 +79,9 @@ export const configSchema = z.object({
   if (env.FEEDBACK_PROVIDER === "gemini" && !env.GEMINI_API_KEY) require("GEMINI_API_KEY", "FEEDBACK_PROVIDER=gemini");
   if (env.S3_ENDPOINT && !env.S3_ACCESS_KEY) require("S3_ACCESS_KEY", "S3_ENDPOINT is set");
   if (env.S3_ENDPOINT && !env.S3_SECRET_KEY) require("S3_SECRET_KEY", "S3_ENDPOINT is set");
+  if (env.PORT !== 0 && env.PORT + env.NODE_APP_INSTANCE > 65535) {
+    context.addIssue({ code: "custom", path: ["NODE_APP_INSTANCE"], message: "PORT + NODE_APP_INSTANCE must be a valid port" });
+  }
   if (env.MAX_AUDIO_FRAME_BYTES + 64 > env.MAX_MESSAGE_BYTES) {
     context.addIssue({ code: "custom", path: ["MAX_AUDIO_FRAME_BYTES"], message: "must be at least 64 bytes below MAX_MESSAGE_BYTES" });
   }
@@ -95,6 +108,18 @@ export interface Config {
   maxMessageBytes: number;
   publicBasePath: string;
   serveWebClient: boolean;
+  /** Set when several processes share rooms through Redis; unset = one process, local presence. */
+  redis: { url: string; password: string | undefined; keyPrefix: string } | undefined;
+  /** How clients reach this very process (`host[:port][/path]`), written into seat reservations. */
+  publicAddress: string | undefined;
+  /** PM2's instance number; the port is PORT + instance. */
+  instance: number;
+  /** On SIGTERM: how long utterances in flight may take to be evaluated and stored. */
+  drainDeadlineMs: number;
+  /** How long after an interruption a session may be resumed on any process. */
+  resumeWindowSeconds: number;
+  /** Matchmaking requests handled at once by this process; more wait in line (reconnect storms). */
+  maxConcurrentJoins: number;
   speech: SpeechConfig;
   recordings: { kind: "file"; directory: string } | {
     kind: "s3"; endPoint: string; port: number | undefined; useSSL: boolean; accessKey: string; secretKey: string; bucket: string; region: string;
@@ -129,8 +154,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new KotoError("CONFIG_INVALID", `invalid configuration: ${problems.join("; ")}`);
   }
   const raw = parsed.data;
+  const port = raw.PORT === 0 ? 0 : raw.PORT + raw.NODE_APP_INSTANCE;
   return {
-    port: raw.PORT,
+    port,
     host: raw.HOST,
     dataDir: raw.DATA_DIR,
     contentDir: raw.CONTENT_DIR,
@@ -147,6 +173,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxMessageBytes: raw.MAX_MESSAGE_BYTES,
     publicBasePath: raw.PUBLIC_BASE_PATH.replace(/\/+$/, "") || "/",
     serveWebClient: raw.SERVE_WEB_CLIENT,
+    redis: raw.REDIS_URL ? { url: raw.REDIS_URL, password: raw.REDIS_PASSWORD, keyPrefix: raw.REDIS_KEY_PREFIX } : undefined,
+    publicAddress: raw.PUBLIC_ADDRESS?.replaceAll("{port}", String(port)).replaceAll("{instance}", String(raw.NODE_APP_INSTANCE)).replace(/\/+$/, ""),
+    instance: raw.NODE_APP_INSTANCE,
+    drainDeadlineMs: raw.DRAIN_DEADLINE_SECONDS * 1000,
+    resumeWindowSeconds: raw.RESUME_WINDOW_SECONDS,
+    maxConcurrentJoins: raw.MAX_CONCURRENT_JOINS,
     speech: speechConfig(raw),
     recordings: raw.S3_ENDPOINT
       ? {

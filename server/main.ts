@@ -11,6 +11,9 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 try {
   const config = loadConfig(process.env);
   await startKotoServer(config, { handleSignals: true });
+  // PM2 (`wait_ready`) counts this process as started only now, so a reload replaces one process
+  // at a time and never leaves none listening.
+  process.send?.("ready");
 } catch (error) {
   const message = error instanceof KotoError ? error.message : (error as Error)?.stack ?? String(error);
   console.error(`KOTO Live could not start: ${message}`);

@@ -42,6 +42,24 @@ describe("loadConfig", () => {
     assert.equal(loadConfig({ PORT: "", DATABASE_URL: " " }).port, 5000);
   });
 
+  it("runs one process with local presence unless REDIS_URL is set", () => {
+    assert.equal(loadConfig({}).redis, undefined);
+    assert.deepEqual(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379/2", REDIS_PASSWORD: "s3cret" }).redis, {
+      url: "redis://127.0.0.1:6379/2", password: "s3cret", keyPrefix: "koto:",
+    });
+    assert.throws(() => loadConfig({ REDIS_URL: "http://127.0.0.1:6379" }), /REDIS_URL/);
+  });
+
+  it("gives each PM2 instance its own port and public address", () => {
+    const config = loadConfig({ PORT: "5000", NODE_APP_INSTANCE: "3", PUBLIC_ADDRESS: "koto.example/koto-api/p/{port}/" });
+    assert.equal(config.port, 5003);
+    assert.equal(config.instance, 3);
+    assert.equal(config.publicAddress, "koto.example/koto-api/p/5003");
+    assert.equal(loadConfig({ PUBLIC_ADDRESS: "host:81/i{instance}", NODE_APP_INSTANCE: "2" }).publicAddress, "host:81/i2");
+    assert.throws(() => loadConfig({ PUBLIC_ADDRESS: "https://koto.example" }), /PUBLIC_ADDRESS/);
+    assert.throws(() => loadConfig({ PORT: "65535", NODE_APP_INSTANCE: "1" }), /NODE_APP_INSTANCE/);
+  });
+
   it("configures Gemini speech-to-text, Gemini feedback and S3 together", () => {
     const config = loadConfig({
       STT_PROVIDER: "gemini", GEMINI_API_KEY: "k", S3_ENDPOINT: "127.0.0.1", S3_PORT: "9000", S3_ACCESS_KEY: "a", S3_SECRET_KEY: "s",

@@ -1,0 +1,51 @@
+/**
+ * The door of matchmaking (`POST /matchmake/...`). It turns "this process cannot seat anyone now"
+ * into a clear refusal instead of a hang or an obscure failure deep in Colyseus, and bounds how many
+ * joins a process handles at once so a reconnect storm after a restart waits in line.
+ *
+ * Colyseus documents `matchMaker.controller` as the place to customise the HTTP side of
+ * matchmaking; we wrap its `invokeMethod` once and consult whichever gate the running server set.
+ */
+import { matchMaker, ServerError } from "@colyseus/core";
+import { bulkhead, BulkheadRejectedError } from "cockatiel";
+import { KotoError } from "../errors.ts";
+
+export interface MatchmakingGate {
+  /** Why new seats cannot be handed out right now, or null. */
+  refusal(method: string): KotoError | null;
+  readonly maxConcurrentJoins: number;
+}
+
+/** Joins beyond the limit wait in line, up to this many times the limit, then are told to retry. */
+const QUEUE_FACTOR = 8;
+
+type InvokeMethod = typeof matchMaker.controller.invokeMethod;
+
+let active: { gate: MatchmakingGate; line: ReturnType<typeof bulkhead> } | undefined;
+let original: InvokeMethod | undefined;
+
+export function installMatchmakingGate(gate: MatchmakingGate): void {
+  active = { gate, line: bulkhead(gate.maxConcurrentJoins, gate.maxConcurrentJoins * QUEUE_FACTOR) };
+  if (original) return;
+  original = matchMaker.controller.invokeMethod;
+  const invoke = original;
+  matchMaker.controller.invokeMethod = async function gated(this: typeof matchMaker.controller, method, roomName, clientOptions, authOptions) {
+    const current = active;
+    if (!current) return invoke.call(this, method, roomName, clientOptions, authOptions);
+    const refusal = current.gate.refusal(method);
+    if (refusal) throw toServerError(refusal);
+    try {
+      return await current.line.execute(() => invoke.call(this, method, roomName, clientOptions, authOptions));
+    } catch (error) {
+      if (error instanceof BulkheadRejectedError) {
+        throw toServerError(new KotoError("SERVER_BUSY", "too many people are joining at once; try again in a few seconds", 503));
+      }
+      throw error;
+    }
+  } as InvokeMethod;
+}
+
+/** The HTTP status travels as the error code; the body says `CODE: sentence`. */
+function toServerError(error: KotoError): ServerError {
+  return new ServerError(error.status, error.message);
+}
