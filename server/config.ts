@@ -79,6 +79,9 @@ export const configSchema = z.object({
   if (env.FEEDBACK_PROVIDER === "gemini" && !env.GEMINI_API_KEY) require("GEMINI_API_KEY", "FEEDBACK_PROVIDER=gemini");
   if (env.S3_ENDPOINT && !env.S3_ACCESS_KEY) require("S3_ACCESS_KEY", "S3_ENDPOINT is set");
   if (env.S3_ENDPOINT && !env.S3_SECRET_KEY) require("S3_SECRET_KEY", "S3_ENDPOINT is set");
+  if (env.REDIS_URL && !env.DATABASE_URL) {
+    context.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required when REDIS_URL is set: processes that share rooms share one Postgres (the embedded PGlite belongs to one process)" });
+  }
   if (env.PORT !== 0 && env.PORT + env.NODE_APP_INSTANCE > 65535) {
     context.addIssue({ code: "custom", path: ["NODE_APP_INSTANCE"], message: "PORT + NODE_APP_INSTANCE must be a valid port" });
   }

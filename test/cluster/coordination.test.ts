@@ -22,7 +22,7 @@ describe("Coordination (presence and driver)", function () {
   });
 
   it("writes every key under the koto: prefix; channels stay global", async () => {
-    const coordination = await createCoordination(loadConfig({ REDIS_URL: redis.url }), logger);
+    const coordination = await createCoordination(loadConfig({ REDIS_URL: redis.url, DATABASE_URL: "postgres://unused/koto" }), logger);
     const probe = new Redis(redis.url);
     try {
       await coordination.presence.hset("roomcount", "process-a", "1,2");
@@ -40,7 +40,7 @@ describe("Coordination (presence and driver)", function () {
   });
 
   it("says when Redis is down and when it is back, retrying with bounded back-off", async () => {
-    const coordination = await createCoordination(loadConfig({ REDIS_URL: redis.url }), logger);
+    const coordination = await createCoordination(loadConfig({ REDIS_URL: redis.url, DATABASE_URL: "postgres://unused/koto" }), logger);
     try {
       assert.equal(coordination.isAvailable(), true);
       await redis.stop();
@@ -54,7 +54,7 @@ describe("Coordination (presence and driver)", function () {
   });
 
   it("refuses to start when Redis cannot be reached", async () => {
-    await assert.rejects(createCoordination(loadConfig({ REDIS_URL: "redis://127.0.0.1:1" }), logger), /REDIS_UNAVAILABLE/);
+    await assert.rejects(createCoordination(loadConfig({ REDIS_URL: "redis://127.0.0.1:1", DATABASE_URL: "postgres://unused/koto" }), logger), /REDIS_UNAVAILABLE/);
   });
 
   it("backs off from 125-250 ms up to 2.5-5 s, never faster", () => {

@@ -44,10 +44,11 @@ describe("loadConfig", () => {
 
   it("runs one process with local presence unless REDIS_URL is set", () => {
     assert.equal(loadConfig({}).redis, undefined);
-    assert.deepEqual(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379/2", REDIS_PASSWORD: "s3cret" }).redis, {
+    assert.deepEqual(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379/2", REDIS_PASSWORD: "s3cret", DATABASE_URL: "postgres://db/koto" }).redis, {
       url: "redis://127.0.0.1:6379/2", password: "s3cret", keyPrefix: "koto:",
     });
-    assert.throws(() => loadConfig({ REDIS_URL: "http://127.0.0.1:6379" }), /REDIS_URL/);
+    assert.throws(() => loadConfig({ REDIS_URL: "http://127.0.0.1:6379", DATABASE_URL: "postgres://db/koto" }), /REDIS_URL/);
+    assert.throws(() => loadConfig({ REDIS_URL: "redis://127.0.0.1:6379" }), /DATABASE_URL.*PGlite/);
   });
 
   it("gives each PM2 instance its own port and public address", () => {

@@ -113,18 +113,6 @@ describe("Server start-up", function () {
   });
 });
 
-describe("ecosystem.config.js", () => {
-  it("is readable by PM2's require() and runs one `npm start` process", async () => {
-    const { execFileSync } = await import("node:child_process");
-    const printed = execFileSync(process.execPath, ["-e", "const c = require('./ecosystem.config.js'); console.log(JSON.stringify(c.apps))"], { cwd: root, encoding: "utf8" });
-    const [app] = JSON.parse(printed);
-    assert.equal(app.script, "npm");
-    assert.equal(app.args, "start");
-    assert.equal(app.instances, 1);
-    assert.equal(app.env.PORT, "5000");
-  });
-});
-
 describe("koto CLI", function () {
   this.timeout(180_000);
 
