@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
-const tsx = join(root, "node_modules/.bin/tsx");
+// Node itself with tsx as a loader (as PM2 runs it): the `tsx` command would put a process of its own
+// between the test and the server, and killing it would orphan the server.
+const node = join(root, "node_modules/node/bin/node");
 
 const running = new Set<ChildProcess>();
 
@@ -48,7 +50,8 @@ export interface Started {
   exited: Promise<number | string>;
 }
 
-function track(child: ChildProcess): Started {
+/** Registers a child so `stopAll()` kills it, and collects its output. */
+export function track(child: ChildProcess): Started {
   running.add(child);
   let output = "";
   child.stdout?.on("data", (chunk) => { output += chunk; });
@@ -108,7 +111,7 @@ export interface KotoProcess extends Started {
 /** Starts `server/main.ts` (what PM2 runs) as its own process and waits until it is ready. */
 export async function startKotoProcess(env: Record<string, string>, port?: number): Promise<KotoProcess> {
   const chosen = port ?? await freePort();
-  const started = track(spawn(tsx, ["server/main.ts"], {
+  const started = track(spawn(node, ["--import", "tsx", "server/main.ts"], {
     cwd: root,
     env: {
       ...process.env, LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: String(chosen), NODE_APP_INSTANCE: "0",
