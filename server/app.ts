@@ -131,6 +131,15 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     throw error;
   }
   const port = await listeningPort(transport);
+  coordination.onRecovered(() => {
+    // A Redis that restarted empty has lost this process's room listings and counts: put them back
+    // so rooms in progress can be joined through any process again.
+    void (async () => {
+      await matchMaker.restoreMissingRoomCaches();
+      await matchMaker.stats.persist(true);
+      logger.info({ rooms: liveRooms.size }, "room listings restored in Redis");
+    })().catch((error) => logger.warn({ err: error }, "could not restore room listings in Redis yet"));
+  });
   logger.info({ host: config.host, port, transport: config.transport, store: store.kind, coordination: coordination.kind, processId: matchMaker.processId, publicAddress: config.publicAddress }, "KOTO Live is listening");
   attempts.start();
 

@@ -5,8 +5,20 @@ import { existsSync } from "node:fs";
 import { loadConfig } from "./config.ts";
 import { startKotoServer } from "./app.ts";
 import { KotoError } from "./errors.ts";
+import { isRedisConnectionError } from "./cluster/coordination.ts";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
+
+// A Redis outage must not end the lessons running here (see isRedisConnectionError); anything else
+// unhandled still stops the process, and PM2 starts a fresh one.
+process.on("unhandledRejection", (reason) => {
+  if (isRedisConnectionError(reason)) {
+    console.warn(`KOTO Live: a Redis call failed during an outage (${(reason as Error)?.message ?? reason}); carrying on`);
+    return;
+  }
+  console.error("KOTO Live: unhandled rejection", reason);
+  process.exit(1);
+});
 
 try {
   const config = loadConfig(process.env);

@@ -23,6 +23,18 @@ export interface Coordination {
   readonly driver: MatchMakerDriver;
   /** False while Redis is unreachable: new rooms are refused, rooms in progress go on. */
   isAvailable(): boolean;
+  /** Called each time Redis is reachable again after an outage (it may have lost every key). */
+  onRecovered(callback: () => void): void;
+}
+
+/**
+ * Colyseus calls Redis without awaiting in places (room counts on join and leave, listing removal on
+ * dispose); while Redis is down those promises reject with nobody listening. Such a rejection is
+ * an expected consequence of the outage, not a bug to crash on.
+ */
+export function isRedisConnectionError(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+  return /MaxRetriesPerRequest|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|EPIPE|Reached the max retries/i.test(text);
 }
 
 /** Reconnection back-off: doubling from 250 ms, capped at 5 s, with jitter so processes spread out. */
@@ -35,7 +47,7 @@ const STARTUP_WAIT_MS = 10_000;
 
 export async function createCoordination(config: Config, logger: Logger): Promise<Coordination> {
   if (!config.redis) {
-    return { kind: "local", presence: new LocalPresence(), driver: new LocalDriver(), isAvailable: () => true };
+    return { kind: "local", presence: new LocalPresence(), driver: new LocalDriver(), isAvailable: () => true, onRecovered: () => {} };
   }
   const { url, password, keyPrefix } = config.redis;
   const options: RedisOptions = {
@@ -55,7 +67,9 @@ export async function createCoordination(config: Config, logger: Logger): Promis
 
   const where = redactedUrl(url);
   let available = false;
+  let started = false;
   let lastError = "";
+  const recovered: (() => void)[] = [];
   const refresh = () => {
     const now = clients.every((client) => client.status === "ready");
     if (now === available) return;
@@ -63,6 +77,7 @@ export async function createCoordination(config: Config, logger: Logger): Promis
     // One line per change of state, not one per reconnection attempt.
     if (now) logger.info({ redis: where }, "Redis is reachable: new lessons can start");
     else logger.warn({ redis: where, error: lastError }, "Redis is unreachable: new lessons are refused, lessons in progress continue");
+    if (now && started) for (const callback of recovered) callback();
   };
   for (const client of clients) {
     client.on("ready", refresh);
@@ -77,7 +92,12 @@ export async function createCoordination(config: Config, logger: Logger): Promis
     throw new KotoError("REDIS_UNAVAILABLE", `could not reach Redis at ${where} within ${STARTUP_WAIT_MS / 1000} s (${lastError || "no answer"})`);
   }
   refresh();
-  return { kind: "redis", presence, driver, isAvailable: () => available };
+  started = true;
+  return {
+    kind: "redis", presence, driver,
+    isAvailable: () => available,
+    onRecovered: (callback) => { recovered.push(callback); },
+  };
 }
 
 function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { Client } from "@colyseus/sdk";
+import type { LessonState } from "../../schema/index.ts";
+import { nextMessage, waitForState } from "../support/koto-test-server.ts";
+import { waitFor } from "../support/processes.ts";
+import {
+  greeting, LESSON, openUtterance, ownerOf, pcmFrames, signInGuest, signInTutor, startCluster, startLesson, stream, type Cluster,
+} from "../support/cluster.ts";
+
+describe("Redis outage with two processes", function () {
+  this.timeout(180_000);
+  let cluster: Cluster;
+
+  before(async () => {
+    cluster = await startCluster({ processes: 2 });
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  const redisState = async (baseUrl: string) => ((await (await fetch(`${baseUrl}/healthz`)).json()) as { redis: string }).redis;
+
+  it("refuses new rooms with REDIS_UNAVAILABLE, keeps lessons in progress going, retries calmly and recovers", async () => {
+    const [first, second] = cluster.processes;
+    const learner = await signInGuest(first.baseUrl, "Mina");
+    const kim = await signInTutor(cluster, first.baseUrl);
+    const room = await startLesson(new Client(first.baseUrl), learner.token);
+    const owner = await ownerOf(cluster, room.roomId);
+    const other = cluster.processes.find((process) => process !== owner)!;
+    const tutorRoom = await new Client(other.baseUrl).joinById<LessonState>(room.roomId, { token: kim.token, platform: "web" });
+    await waitForState(tutorRoom, (state) => state.participants.has(learner.userId), "the tutor to join", 15_000);
+
+    const logged = cluster.processes.map((process) => process.output().length);
+    await cluster.redis.stop();
+    await waitFor(async () => (await redisState(first.baseUrl)) === "down" && (await redisState(second.baseUrl)) === "down", "both processes to see Redis down");
+
+    // New lessons are refused with a reason, on every process.
+    const newcomer = await signInGuest(first.baseUrl, "Joon");
+    for (const process of cluster.processes) {
+      await assert.rejects(
+        new Client(process.baseUrl).create("lesson", { lessonId: LESSON, token: newcomer.token, platform: "web" }),
+        (error: Error & { code?: number }) => /REDIS_UNAVAILABLE/.test(error.message) && error.code === 503,
+      );
+    }
+
+    // The lesson in progress goes on: a typed answer is checked and stored, live audio reaches the tutor.
+    const step = room.state.currentStep;
+    const accepted = nextMessage(room, "attempt-accepted", 15_000);
+    room.send("answer", { step, text: room.state.steps[step].accepted[0] });
+    await accepted;
+    await waitForState(tutorRoom, (state) => state.currentStep > step, "the tutor to see the lesson move on", 15_000);
+    const relayed: Uint8Array[] = [];
+    tutorRoom.onMessage("learner-audio", (bytes: Uint8Array) => relayed.push(bytes));
+    const attemptId = await openUtterance(room);
+    const frames = pcmFrames(greeting().samples);
+    await stream(room, frames);
+    await waitFor(() => relayed.length === frames.length, "the tutor to hear the learner during the outage", 30_000);
+    room.send("utterance-close");
+    await waitForState(room, (state) => state.attempts.find((attempt) => attempt.id === attemptId)?.status === "awaiting-tutor", "the spoken attempt to be stored", 30_000);
+
+    // While Redis is away, each process retries with back-off (every failed connection attempt is
+    // logged by the presence): a few attempts per second at most, not a loop.
+    const outageStarted = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const attempts = cluster.processes.map((process, index) => (process.output().slice(logged[index]).match(/connection error/g) ?? []).length);
+    const elapsedSeconds = (Date.now() - outageStarted) / 1000 + 1;
+    for (const count of attempts) {
+      assert.ok(count >= 1, "the process keeps trying to reconnect");
+      assert.ok(count < 30 * elapsedSeconds, `${count} failed connection attempts in about ${elapsedSeconds.toFixed(1)} s is a busy loop`);
+    }
+
+    await cluster.redis.start();
+    await waitFor(async () => (await redisState(first.baseUrl)) === "up" && (await redisState(second.baseUrl)) === "up", "both processes to see Redis back");
+    // Rooms can be created again, and the room that lived through the outage is listed again and
+    // joinable through the other process.
+    const fresh = await startLesson(new Client(other.baseUrl), newcomer.token);
+    const lee = await signInTutor(cluster, first.baseUrl, "lee@koto.test");
+    const lateTutor = await waitFor(
+      () => new Client(other.baseUrl).joinById<LessonState>(room.roomId, { token: lee.token, platform: "web" }),
+      "the surviving room to be joinable again",
+    );
+    await waitForState(lateTutor, (state) => state.attempts.some((attempt) => attempt.id === attemptId), "the late tutor to see the attempt", 15_000);
+    for (const joined of [lateTutor, fresh, tutorRoom, room]) await joined.leave();
+    assert.equal(room.state.currentStep > step, true);
+  });
+});
