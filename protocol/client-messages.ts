@@ -59,6 +59,8 @@ export const joinOptionsSchema = z.object({
 
 export const createOptionsSchema = joinOptionsSchema.extend({
   lessonId: z.string().trim().min(1, "lessonId is required").max(100),
+  /** Resume this interrupted session (its process stopped or crashed) instead of starting a new one. */
+  resume: id.optional(),
 });
 
 /** One line per problem: `text: must not be empty`. */

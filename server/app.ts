@@ -24,6 +24,7 @@ import { DEFAULT_PASS_MARK } from "./attempts/attempt.ts";
 import { createCoordination, type Coordination } from "./cluster/coordination.ts";
 import { installMatchmakingGate } from "./cluster/matchmaking-gate.ts";
 import { KotoError } from "./errors.ts";
+import { jsonResponse } from "./http/endpoint.ts";
 
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
 const webClientDist = fileURLToPath(new URL("../web-client/dist", import.meta.url));
@@ -63,9 +64,6 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   }
   const tokens = new TokenService(secret.secret, { learner: config.guestTokenTtlSeconds, tutor: config.tutorTokenTtlSeconds });
   const liveRooms = new Map<string, Room>();
-  // Sessions a crashed process left open are over: this process owns no rooms yet.
-  const orphans = await store.endOrphanSessions([]);
-  if (orphans > 0) logger.info({ orphans }, "closed sessions left open by a previous run");
   const speech = await createSpeechService(config, logger, store);
   const passMark = (config as { passMark?: number }).passMark ?? DEFAULT_PASS_MARK;
   const attempts = new AttemptService({
@@ -73,8 +71,8 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     liveOwner: (sessionId) => liveRooms.get(sessionId) as unknown as AttemptOwner | undefined,
     retry: { intervalMs: 30_000, maxRetries: 10, batch: 10 },
   });
-  const interrupted = await attempts.recoverInterrupted();
-  if (interrupted.kept + interrupted.lost > 0) logger.warn(interrupted, "attempts interrupted by a restart were marked failed");
+  // One process owns no rooms yet: whatever a previous run left open is over (and can be resumed).
+  if (!config.redis) await closeOrphans(store, attempts, logger, []);
   let coordination: Coordination;
   try {
     coordination = await createCoordination(config, logger);
@@ -82,9 +80,11 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     await store.close().catch(() => {});
     throw error;
   }
+  let draining = false;
   installMatchmakingGate({
     maxConcurrentJoins: config.maxConcurrentJoins,
     refusal: (method) => {
+      if (draining) return new KotoError("SERVER_DRAINING", "this server is restarting; try again (another one will answer)", 503);
       // Reconnecting to a room that still lives here needs no new listing.
       if (method !== "reconnect" && !coordination.isAvailable()) {
         return new KotoError("REDIS_UNAVAILABLE", "new lessons cannot start while the coordination service is down; lessons in progress continue. Try again in a moment", 503);
@@ -97,8 +97,14 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     transport, gracefullyShutdown: options.handleSignals ?? false, greet: false, logger,
     presence: coordination.presence, driver: coordination.driver, publicAddress: config.publicAddress,
   });
+  // SIGTERM: stop taking rooms and tell the proxy (health 503) before rooms drain one by one.
+  colyseus.onBeforeShutdown(async () => {
+    draining = true;
+    logger.info({ rooms: liveRooms.size, deadlineMs: config.drainDeadlineMs }, "draining: lessons move to other processes");
+  });
   colyseus.define("lesson", defineLessonRoom({
     config, store, content, tokens, logger, speech,
+    recoverInterrupted: (sessionId) => attempts.recoverInterrupted({ sessionId }),
     onRoomCreated: (room) => liveRooms.set(room.roomId, room),
     onRoomDisposed: (room) => liveRooms.delete(room.roomId),
   }));
@@ -106,7 +112,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const started = Date.now();
   const routes = apiRoutes({
     store, tokens, content, recordings: speech.recordings, attempts, passMark,
-    health: () => ({
+    health: () => draining ? jsonResponse(503, { status: "draining", processId: matchMaker.processId }) as never : ({
       status: "ok",
       version: packageJson.version,
       node: process.version,
@@ -131,6 +137,12 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     throw error;
   }
   const port = await listeningPort(transport);
+  // Several processes: only sessions no live process holds are orphans. Listening has health-checked
+  // the other processes, so rooms of a process that died are no longer listed.
+  if (config.redis) {
+    const live = (await matchMaker.query({ name: "lesson" })).map((listing) => listing.roomId);
+    await closeOrphans(store, attempts, logger, [...new Set([...live, ...liveRooms.keys()])]);
+  }
   coordination.onRecovered(() => {
     // A Redis that restarted empty has lost this process's room listings and counts: put them back
     // so rooms in progress can be joined through any process again.
@@ -155,6 +167,14 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
       return closing;
     },
   };
+}
+
+/** Ends sessions no process holds (they stay resumable) and settles their interrupted attempts. */
+async function closeOrphans(store: Store, attempts: AttemptService, logger: Logger, liveSessionIds: string[]): Promise<void> {
+  const orphans = await store.endOrphanSessions(liveSessionIds);
+  if (orphans > 0) logger.info({ orphans }, "closed sessions left open by a process that stopped");
+  const interrupted = await attempts.recoverInterrupted({ exceptSessionIds: liveSessionIds });
+  if (interrupted.kept + interrupted.lost > 0) logger.warn(interrupted, "attempts interrupted by a restart were marked failed");
 }
 
 export { matchMaker };

@@ -29,6 +29,8 @@ import { SpokenTurns, type SpokenTurnsRoom } from "./spoken-turns.ts";
 import { evaluationResult, failedEvaluation, fullSpan } from "../../server/attempts/evaluation-result.ts";
 import { LearnerQueue } from "./learner-queue.ts";
 import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
+import { resumeSession, type RestoredSession } from "./session-restore.ts";
+import { drainSession } from "./session-drain.ts";
 import { progressAfterResult, progressWrite, type ProgressFields } from "../../server/progress/progress.ts";
 
 export interface LessonClientAuth extends TokenClaims {
@@ -50,6 +52,10 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   private readonly writes = new LearnerQueue();
   /** Each learner's dialogue role, kept after they leave: completion is judged against that role's lines. */
   private readonly roles = new Map<string, Role>();
+  /** Set when this room resumed a session a stopped process held (session-restore.ts). */
+  private restored: RestoredSession | null = null;
+  /** The process is stopping: the session moves to another process (session-drain.ts). */
+  private draining = false;
 
   private get passMark(): number {
     return (this.services.config as { passMark?: number }).passMark ?? DEFAULT_PASS_MARK;
@@ -83,10 +89,15 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       throw toServerError(new KotoError("LESSON_NOT_FOUND", `no lesson "${parsed.data.lessonId}"; see GET /api/lessons`, 404));
     }
     this.lesson = lesson;
+    if (parsed.data.resume) {
+      this.restored = await resumeSession(this.services, this.presence, parsed.data.resume, lesson).catch((error) => { throw toServerError(error); });
+      this.roomId = this.restored.sessionId;
+    }
     const { config } = this.services;
     this.maxClients = config.maxLearnersPerRoom + MAX_TUTORS_PER_ROOM;
     this.patchRate = config.patchRateMs;
     this.state = buildState(lesson, config.maxLearnersPerRoom);
+    this.restored?.applyTo(this.state);
     this.setMetadata({ lessonId: lesson.id, title: lesson.title, pack: lesson.pack });
     await this.services.store.startSession({ id: this.roomId, lessonId: lesson.id, phase: "lobby" });
 
@@ -100,6 +111,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       store: this.services.store, attempts: this.state.attempts, passMark: this.passMark,
       reveal: (attempt) => { for (const tutor of this.tutorClients()) tutor.view!.add(attempt); },
     });
+    for (const record of this.restored?.attempts ?? []) this.attempts.show(record);
     this.spokenTurns = new SpokenTurns(this, this.attempts, this.services.speech, this.services.logger);
     this.onMessageBytes("audio", (client, bytes: unknown) => this.receiveAudio(client as LessonClient, bytes));
     // The type of an unknown message is whatever the client sent (a string, a number, or — for a
@@ -162,12 +174,28 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     if (role === "learner") this.refreshServerPlayedSteps();
   }
 
+  /** The process is stopping: the session moves to another process (see session-drain.ts). */
+  onBeforeShutdown(): void {
+    this.draining = true;
+    const { drainDeadlineMs, resumeWindowSeconds } = this.services.config;
+    drainSession({
+      roomId: this.roomId,
+      broadcast: (type, message) => this.broadcast(type, message),
+      openUtterances: () => this.spokenTurns.openCount,
+      settleSpeech: () => this.spokenTurns.settle(),
+      settleWrites: () => this.writes.settle(),
+      disconnect: (code) => this.disconnect(code),
+    }, { deadlineMs: drainDeadlineMs, resumeWithinMs: Math.min(resumeWindowSeconds * 1000, 30_000) }, this.services.logger)
+      .catch((error) => this.logFailure("drain", error));
+  }
+
   async onDispose(): Promise<void> {
     // Attempts being evaluated finish and are stored, and every accepted write lands, before the session closes.
     await this.spokenTurns?.settle();
     await this.writes.settle();
+    // A drained session stays open: it resumes on another process.
     await this.services.store.updateSession(this.roomId, {
-      phase: this.state.phase, currentStep: this.state.currentStep, ended: true,
+      phase: this.state.phase, currentStep: this.state.currentStep, ended: !this.draining,
     });
     this.services.onRoomDisposed?.(this);
   }
@@ -195,13 +223,14 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       hintsUsed: saved?.hintsUsed ?? 0,
     });
     progress.completedSteps.push(...(saved?.completedSteps ?? []));
+    this.restored?.addNotes(progress);
     this.state.progress.set(participant.id, progress);
     // A learner alone in the lobby picks up where they stopped last time.
     if (this.state.phase === "lobby" && this.learners().length === 1) {
       this.state.currentStep = resumeStep(saved, this.state.steps.length);
       progress.currentStep = this.state.currentStep;
     }
-    for (const tutor of this.tutorClients()) revealToTutor(tutor, participant, progress);
+    for (const tutor of this.tutorClients()) revealToTutor(tutor, participant, progress, ...progress.notes);
     this.refreshServerPlayedSteps();
     await this.services.store.addParticipant(this.roomId, participant.id, "learner");
   }
@@ -249,7 +278,9 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       case "note": return this.note(client, payload as MessagePayload<"note">);
       case "grade": return this.grade(client, payload as MessagePayload<"grade">);
       case "end": return this.finish(false);
-      case "utterance-open": return this.spokenTurns.openUtterance(client, payload as MessagePayload<"utterance-open">);
+      case "utterance-open":
+        if (this.draining) throw new KotoError("SERVER_DRAINING", "the server is moving this lesson; say it again in a moment", 503);
+        return this.spokenTurns.openUtterance(client, payload as MessagePayload<"utterance-open">);
       case "utterance-close": return this.spokenTurns.closeUtterance(client);
       case "reevaluate": return this.reevaluateAttempt(payload.attemptId);
     }

@@ -14,6 +14,8 @@ export interface LessonRoomServices {
   tokens: TokenService;
   logger: Logger;
   speech: SpeechService;
+  /** Settles attempts a stopped process left recording or evaluating (used when resuming its session). */
+  recoverInterrupted?: (sessionId: string) => Promise<unknown>;
   onRoomCreated?: (room: Room) => void;
   onRoomDisposed?: (room: Room) => void;
 }

@@ -156,6 +156,11 @@ export class SpokenTurns {
     if (turn) this.finish(turn, "disconnected");
   }
 
+  /** Utterances being spoken right now (a draining room lets them finish). */
+  get openCount(): number {
+    return this.open.size;
+  }
+
   /** Ends every open utterance and waits until each pipeline has emitted its last event. */
   async settle(): Promise<void> {
     for (const turn of [...this.open.values()]) this.finish(turn, "disconnected");

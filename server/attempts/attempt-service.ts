@@ -58,12 +58,13 @@ export class AttemptService {
    * becomes the recording (or the one already kept is used), and the attempt fails with a code
    * that the retry loop picks up; without any audio, the learner is told plainly to say it again.
    */
-  async recoverInterrupted(): Promise<{ kept: number; lost: number }> {
+  async recoverInterrupted(scope: { sessionId?: string; exceptSessionIds?: string[] } = {}): Promise<{ kept: number; lost: number }> {
     const { store, speech } = this.options;
     let kept = 0;
     let lost = 0;
     for (;;) {
-      const interrupted = await store.listAttemptsByStatus({ statuses: ["recording", "evaluating"], limit: 100 });
+      // Several processes share the store: attempts of sessions live on another process are theirs.
+      const interrupted = await store.listAttemptsByStatus({ statuses: ["recording", "evaluating"], limit: 100, ...scope });
       if (interrupted.length === 0) break;
       for (const attempt of interrupted) {
         const audio = await this.keepSpooled(attempt).catch((error) => {

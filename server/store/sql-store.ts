@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { SqlDatabase, SqlExecutor } from "./sql-database.ts";
 import type {
   AttemptRecord, NewAttempt, ParticipantRole, ProgressRecord, ProgressWrite, RecordingRecord,
-  SessionRecord, Store, TutorCredentials, UserRecord,
+  SessionRecord, Store, TutorCredentials, TutorNoteRecord, UserRecord,
 } from "./store.ts";
 import type { AttemptStatus } from "../attempts/attempt.ts";
 import { KotoError } from "../errors.ts";
@@ -132,15 +132,15 @@ export class SqlStore implements Store {
     );
   }
 
-  async listSessions(filter: { live?: boolean; limit: number }): Promise<SessionRecord[]> {
-    const where = filter.live === undefined ? "" : filter.live ? "WHERE s.ended_at IS NULL" : "WHERE s.ended_at IS NOT NULL";
+  async listSessions(filter: { live?: boolean; limit: number; ids?: string[] }): Promise<SessionRecord[]> {
+    const live = filter.live === undefined ? "" : filter.live ? "AND s.ended_at IS NULL" : "AND s.ended_at IS NOT NULL";
     const sessions = await this.db.query<Row>(
       `SELECT s.*,
          (SELECT count(*) FROM attempts a WHERE a.session_id = s.id)::int AS attempts_count,
          (SELECT coalesce(a.tutor_score, a.overall) FROM attempts a WHERE a.session_id = s.id
             AND (a.overall IS NOT NULL OR a.tutor_score IS NOT NULL) ORDER BY a.created_at DESC LIMIT 1) AS last_score
-       FROM lesson_sessions s ${where} ORDER BY s.started_at DESC LIMIT $1`,
-      [filter.limit],
+       FROM lesson_sessions s WHERE ($2::text[] IS NULL OR s.id = ANY($2::text[])) ${live} ORDER BY s.started_at DESC LIMIT $1`,
+      [filter.limit, filter.ids ?? null],
     );
     if (sessions.length === 0) return [];
     const people = await this.db.query<Row>(
@@ -164,6 +164,28 @@ export class SqlStore implements Store {
       [liveIds],
     );
     return rows.length;
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const rows = await this.db.query<Row>("SELECT id FROM lesson_sessions WHERE id = $1", [id]);
+    if (!rows[0]) return null;
+    return (await this.listSessions({ limit: 1, ids: [id] }))[0] ?? null;
+  }
+
+  async reopenSession(id: string): Promise<void> {
+    await this.db.query("UPDATE lesson_sessions SET ended_at = NULL WHERE id = $1 AND phase <> 'finished'", [id]);
+  }
+
+  async listTutorNotes(sessionId: string): Promise<TutorNoteRecord[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT n.*, u.display_name AS tutor_name FROM tutor_notes n JOIN users u ON u.id = n.tutor_id
+       WHERE n.session_id = $1 ORDER BY n.created_at, n.id`,
+      [sessionId],
+    );
+    return rows.map((row) => ({
+      sessionId: row.session_id, learnerId: row.learner_id, tutorId: row.tutor_id, tutorName: row.tutor_name,
+      text: row.text, createdAt: iso(row.created_at),
+    }));
   }
 
   async recordAttempt(attempt: NewAttempt, progress?: ProgressWrite): Promise<{ inserted: boolean; attempt: AttemptRecord }> {
@@ -209,13 +231,15 @@ export class SqlStore implements Store {
     });
   }
 
-  async listAttemptsByStatus(filter: { statuses: AttemptStatus[]; failureCodes?: string[]; maxRetries?: number; limit: number }): Promise<AttemptRecord[]> {
+  async listAttemptsByStatus(filter: { statuses: AttemptStatus[]; failureCodes?: string[]; maxRetries?: number; limit: number; sessionId?: string; exceptSessionIds?: string[] }): Promise<AttemptRecord[]> {
     const rows = await this.db.query(
       `SELECT * FROM attempts WHERE status = ANY($1::text[])
          AND ($2::text[] IS NULL OR failure_code = ANY($2::text[]))
          AND ($3::int IS NULL OR retries < $3)
+         AND ($5::text IS NULL OR session_id = $5)
+         AND ($6::text[] IS NULL OR NOT (session_id = ANY($6::text[])))
        ORDER BY created_at, id LIMIT $4`,
-      [filter.statuses, filter.failureCodes ?? null, filter.maxRetries ?? null, filter.limit],
+      [filter.statuses, filter.failureCodes ?? null, filter.maxRetries ?? null, filter.limit, filter.sessionId ?? null, filter.exceptSessionIds ?? null],
     );
     return rows.map(toAttempt);
   }

@@ -18,6 +18,15 @@ export interface TutorCredentials extends UserRecord {
   passwordHash: string;
 }
 
+export interface TutorNoteRecord {
+  sessionId: string;
+  learnerId: string;
+  tutorId: string;
+  tutorName: string;
+  text: string;
+  createdAt: string;
+}
+
 export interface SessionRecord {
   id: string;
   lessonId: string;
@@ -69,6 +78,12 @@ export interface Store {
   listSessions(filter: { live?: boolean; limit: number }): Promise<SessionRecord[]>;
   /** Marks sessions left open by a crash as ended (a fresh process owns no rooms). */
   endOrphanSessions(liveIds: string[]): Promise<number>;
+  /** One session as stored (for resuming it on any process), or null. */
+  getSession(id: string): Promise<SessionRecord | null>;
+  /** A resumed session is live again. */
+  reopenSession(id: string): Promise<void>;
+  /** Tutor notes of a session, oldest first, with the tutor's name. */
+  listTutorNotes(sessionId: string): Promise<TutorNoteRecord[]>;
   /**
    * Idempotent on `attempt.id`: a replay returns the stored row and `inserted: false`. With
    * `progress`, the progress row is written in the same transaction (only when inserted), so an
@@ -80,7 +95,8 @@ export interface Store {
   getAttempt(id: string): Promise<AttemptRecord | null>;
   listAttempts(filter: { sessionId?: string; learnerId?: string; lessonId?: string }): Promise<AttemptRecord[]>;
   /** Oldest first. */
-  listAttemptsByStatus(filter: { statuses: AttemptStatus[]; failureCodes?: string[]; maxRetries?: number; limit: number }): Promise<AttemptRecord[]>;
+  /** `sessionId` limits to one session; `exceptSessionIds` leaves out sessions live on some process. */
+  listAttemptsByStatus(filter: { statuses: AttemptStatus[]; failureCodes?: string[]; maxRetries?: number; limit: number; sessionId?: string; exceptSessionIds?: string[] }): Promise<AttemptRecord[]>;
 
   getProgress(userId: string, lessonId: string): Promise<ProgressRecord | null>;
   saveProgress(progress: ProgressWrite): Promise<void>;
