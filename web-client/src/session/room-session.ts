@@ -1,12 +1,16 @@
 /**
- * One connection to a lesson room, for a learner or a tutor. It turns the SDK's events into a
+ * One connection to a lesson session, for a learner or a tutor. It turns the SDK's events into a
  * connection state a person understands, keeps a plain snapshot of the synchronized state, and
  * relays server messages. Dropped sockets are retried by the SDK; the server keeps the seat.
+ * When the server process stops (it says `server-draining`, then closes with the "session moving"
+ * code) or dies, the session is resumed on another process (`create` with `resume`, or `joinById`
+ * for tutors) under the same id: one "reconnecting" notice, then back on the same line.
  */
 import { Client, type Room } from "@colyseus/sdk";
 import { fromMatchmakingError } from "../../../protocol/matchmaking.ts";
 import { SERVER_MESSAGE_TYPES } from "../../../protocol/server-messages.ts";
 import { BYTES_MESSAGES } from "../../../protocol/audio-frames.ts";
+import { SERVER_DRAINING, SESSION_MOVING_CLOSE_CODE, SESSION_OPEN_CODES } from "../../../rooms/lesson/resume-protocol.ts";
 import { normalizeSnapshot, type LessonSnapshot } from "./snapshot.ts";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "reconnected" | "ended" | "lost" | "failed";
@@ -26,6 +30,23 @@ const BACK_ONLINE_MS = 4000;
  */
 const MIN_UPTIME_FOR_RETRY_MS = 500;
 const RESUME_KEY = "koto.resume.";
+/** After a drop, how long the SDK's own reconnection gets before we check whether the process is gone. */
+const PROBE_AFTER_DROP_MS = 1500;
+/** Rejoin back-off: doubling from 250 ms to 5 s, with jitter so a whole process's clients spread out. */
+const REJOIN_FIRST_DELAY_MS = 250;
+const REJOIN_MAX_DELAY_MS = 5000;
+const REJOIN_GIVE_UP_MS = 120_000;
+
+/** How to come back into the same session after its process stopped. */
+interface Rejoin {
+  endpoint: string;
+  token: string;
+  /** Learners resume the session (create with `resume`); tutors join it again by id. */
+  lessonId?: string;
+}
+
+/** A refusal that means the session cannot be resumed at all. */
+const FINAL_REFUSALS = /^(SESSION_ENDED|SESSION_EXPIRED|SESSION_NOT_FOUND|SESSION_LESSON_MISMATCH|AUTH_[A-Z_]+|ROOM_FULL|ALREADY_IN_ROOM):/;
 
 export class RoomSession {
   snapshot: LessonSnapshot = normalizeSnapshot(undefined);
@@ -42,43 +63,149 @@ export class RoomSession {
   private resumable = false;
   private rememberedToken = "";
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while the session is being moved to another process. */
+  private moving: Promise<void> | null = null;
+  private room: Room;
 
-  private constructor(readonly room: Room, readonly userId: string) {
-    room.reconnection.minUptime = MIN_UPTIME_FOR_RETRY_MS;
-    room.onStateChange(() => this.queueSnapshot());
-    room.onDrop(() => this.setConnection("reconnecting"));
-    room.onReconnect(() => {
-      this.setConnection("reconnected");
-      clearTimeout(this.settleTimer);
-      this.settleTimer = setTimeout(() => {
-        if (this.connection === "reconnected") this.setConnection("connected");
-      }, BACK_ONLINE_MS);
-    });
-    room.onLeave((code) => {
-      this.closed = true;
-      // A lost connection (retries exhausted, or dropped too soon to retry) keeps the resume
-      // token: a reload may still get the seat back while the server holds it.
-      if (ENDED_CODES.has(code) || this.ended) {
-        this.forgetResume();
-        this.setConnection("ended");
-      } else {
-        this.setConnection("lost");
-      }
-    });
-    room.onError((code, message) => {
-      const refusal = fromMatchmakingError({ code, message });
-      this.emit("error", { code: refusal.code === "MATCHMAKING_FAILED" ? "CONNECTION_PROBLEM" : refusal.code, message: refusal.sentence, type: null });
-    });
-    for (const type of [...SERVER_MESSAGE_TYPES, BYTES_MESSAGES.learnerAudio]) {
-      room.onMessage(type, (payload: unknown) => this.emit(type, payload));
-    }
+  private constructor(room: Room, readonly userId: string, private readonly rejoin: Rejoin) {
+    this.room = room;
+    this.bind(room);
     this.on("session-ended", (payload: { completed?: boolean }) => {
       this.ended = { completed: !!payload?.completed };
       this.forgetResume();
       this.setConnection("ended");
     });
+    // The process is stopping: this is the one notice the learner sees until the session is back.
+    this.on(SERVER_DRAINING, () => this.setConnection("reconnecting"));
     this.connection = "connected";
     this.queueSnapshot();
+  }
+
+  /** Listens to one SDK room; a resumed session binds the new one the same way. */
+  private bind(room: Room): void {
+    room.reconnection.minUptime = MIN_UPTIME_FOR_RETRY_MS;
+    room.onStateChange(() => {
+      if (room === this.room) this.queueSnapshot();
+    });
+    room.onDrop(() => {
+      if (room !== this.room) return;
+      this.setConnection("reconnecting");
+      // The SDK retries the same process; if that process is gone, the session must move instead.
+      clearTimeout(this.probeTimer);
+      this.probeTimer = setTimeout(() => {
+        if (room === this.room && this.connection === "reconnecting") void this.moveSession(room, { probe: true });
+      }, PROBE_AFTER_DROP_MS);
+    });
+    room.onReconnect(() => {
+      if (room !== this.room) return;
+      clearTimeout(this.probeTimer);
+      this.backOnline();
+    });
+    room.onLeave((code) => {
+      if (room !== this.room) return;
+      clearTimeout(this.probeTimer);
+      if (ENDED_CODES.has(code) || this.ended) {
+        this.closed = true;
+        this.forgetResume();
+        this.setConnection("ended");
+        return;
+      }
+      // The session is moving (the process stopped), or the SDK could not get back to its process
+      // (it died): resume it on a live one. Only when that fails is the connection lost; the resume
+      // token is kept then, so a reload may still get the seat back while the server holds it.
+      void this.moveSession(room, { probe: false });
+    });
+    room.onError((code, message) => {
+      if (room !== this.room) return;
+      const refusal = fromMatchmakingError({ code, message });
+      this.emit("error", { code: refusal.code === "MATCHMAKING_FAILED" ? "CONNECTION_PROBLEM" : refusal.code, message: refusal.sentence, type: null });
+    });
+    for (const type of new Set([...SERVER_MESSAGE_TYPES, BYTES_MESSAGES.learnerAudio, SERVER_DRAINING])) {
+      room.onMessage(type, (payload: unknown) => {
+        if (room === this.room) this.emit(type, payload);
+      });
+    }
+  }
+
+  private backOnline(): void {
+    this.setConnection("reconnected");
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      if (this.connection === "reconnected") this.setConnection("connected");
+    }, BACK_ONLINE_MS);
+  }
+
+  /**
+   * Brings the session back on a live process. With `probe`, the old room may still be alive (a
+   * network drop the SDK is retrying): then the server answers "still open" and we leave it to the
+   * SDK, checking again later.
+   */
+  private moveSession(from: Room, { probe }: { probe: boolean }): Promise<void> {
+    this.moving ??= (async () => {
+      this.setConnection("reconnecting");
+      const sessionId = from.roomId;
+      const started = Date.now();
+      let delay = REJOIN_FIRST_DELAY_MS;
+      const sdkGotBack = () => probe && this.connection !== "reconnecting";
+      while (!this.closed && this.room === from && !sdkGotBack() && Date.now() - started < REJOIN_GIVE_UP_MS) {
+        // Jitter first, so the clients of a whole process do not all arrive at once.
+        await sleep(delay / 2 + Math.random() * (delay / 2));
+        if (this.closed || this.room !== from) return;
+        try {
+          const room = await this.rejoinRoom(sessionId);
+          this.adopt(from, room);
+          return;
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          const code = /^([A-Z_]+):/.exec(message)?.[1];
+          const stillOpen = code !== undefined && ((SESSION_OPEN_CODES as readonly string[]).includes(code) || code === "ALREADY_IN_ROOM");
+          if (probe && stillOpen) {
+            // Its process still holds our seat (a network drop): the SDK's retries will get us back.
+          } else if (FINAL_REFUSALS.test(message)) {
+            this.closed = true;
+            this.forgetResume();
+            this.setConnection("lost");
+            this.emit("error", { code: code ?? "RESUME_FAILED", message });
+            return;
+          }
+        }
+        delay = Math.min(delay * 2, REJOIN_MAX_DELAY_MS);
+      }
+      if (!this.closed && this.room === from && !sdkGotBack()) {
+        this.closed = true;
+        this.setConnection("lost");
+      }
+    })().finally(() => {
+      this.moving = null;
+    });
+    return this.moving;
+  }
+
+  private async rejoinRoom(sessionId: string): Promise<Room> {
+    const client = new Client(this.rejoin.endpoint);
+    const options = { token: this.rejoin.token, platform: "web" as const };
+    if (!this.rejoin.lessonId) return client.joinById(sessionId, options);
+    try {
+      return await client.create("lesson", { ...options, lessonId: this.rejoin.lessonId, resume: sessionId });
+    } catch (error) {
+      // Another participant resumed it first (or it is still open): take a seat in it.
+      const code = /^([A-Z_]+):/.exec(error instanceof Error ? error.message : "")?.[1];
+      if (code && (SESSION_OPEN_CODES as readonly string[]).includes(code)) return client.joinById(sessionId, options);
+      throw error;
+    }
+  }
+
+  /** Switches to the resumed room; the old one is left quietly (its socket is gone or going). */
+  private adopt(from: Room, room: Room): void {
+    this.room = room;
+    this.bind(room);
+    from.removeAllListeners();
+    from.reconnection.maxRetries = 0;
+    this.closed = false;
+    this.rememberedToken = "";
+    this.queueSnapshot();
+    this.backOnline();
   }
 
   /** Opens a lesson as a learner: back into the same room after a reload when the seat is still held. */
@@ -86,14 +213,15 @@ export class RoomSession {
     const client = new Client(endpoint);
     const resume = readResume(lessonId, userId);
     let session: RoomSession | undefined;
+    const rejoin = { endpoint, token, lessonId };
     if (resume) {
       try {
-        session = new RoomSession(await client.reconnect(resume), userId);
+        session = new RoomSession(await client.reconnect(resume), userId, rejoin);
       } catch {
         forget(lessonId, userId);
       }
     }
-    session ??= new RoomSession(await client.create("lesson", { lessonId, token, platform: "web" }), userId);
+    session ??= new RoomSession(await client.create("lesson", { lessonId, token, platform: "web" }), userId, rejoin);
     session.resumable = true;
     return session;
   }
@@ -101,7 +229,7 @@ export class RoomSession {
   /** Joins a running session (a tutor spectating, or a second learner). */
   static async join(endpoint: string, roomId: string, token: string, userId: string): Promise<RoomSession> {
     const client = new Client(endpoint);
-    return new RoomSession(await client.joinById(roomId, { token, platform: "web" }), userId);
+    return new RoomSession(await client.joinById(roomId, { token, platform: "web" }), userId, { endpoint, token });
   }
 
   get roomId(): string {
@@ -127,7 +255,7 @@ export class RoomSession {
 
   send(type: string, payload?: unknown): void {
     // A finished session still takes messages (a tutor grading, a learner's hint); a closed socket does not.
-    if (this.closed) return;
+    if (this.closed || this.moving) return;
     this.room.send(type as never, payload as never);
   }
 
@@ -147,6 +275,7 @@ export class RoomSession {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.settleTimer);
+    clearTimeout(this.probeTimer);
     this.setConnection("ended");
     await Promise.race([this.room.leave(true), new Promise((resolve) => setTimeout(resolve, 1500))]);
   }
@@ -193,6 +322,10 @@ export class RoomSession {
     this.resumable = false;
     if (this.snapshot.lesson.id) forget(this.snapshot.lesson.id, this.userId);
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function sessionStore(): Storage | null {
