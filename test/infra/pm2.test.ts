@@ -5,7 +5,12 @@ import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { Client } from "@colyseus/sdk";
+import type { LessonState } from "../../schema/index.ts";
+import { SESSION_MOVING_CLOSE_CODE } from "../../rooms/lesson/resume-protocol.ts";
 import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
+import { nextMessage, waitForState } from "../support/koto-test-server.ts";
+import { LESSON, signInGuest, type LessonRoom } from "../support/cluster.ts";
 import { freePort, root, startRedis, stopAll, waitFor, type TestRedis } from "../support/processes.ts";
 
 const run = promisify(execFile);
@@ -50,9 +55,9 @@ describe("ecosystem.config.js under PM2", function () {
     assert.ok(app.kill_timeout > 20_000, "kill_timeout must exceed DRAIN_DEADLINE_SECONDS (20 s)");
   });
 
-  it("starts N processes on PORT + instance sharing rooms through Redis, and reloads them one by one", async () => {
+  it("starts N processes on PORT + instance sharing rooms through Redis, and reloads them one by one while a learner goes on", async () => {
     const env = {
-      KOTO_INSTANCES: "2", PORT: String(basePort), REDIS_URL: redis.url, DATABASE_URL: database.url,
+      KOTO_INSTANCES: "2", PORT: String(basePort), REDIS_URL: redis.url, DATABASE_URL: database.url, PUBLIC_ADDRESS: "127.0.0.1:{port}",
       DATA_DIR: mkdtempSync(join(tmpdir(), "koto-pm2-data-")), JWT_SECRET: "pm2-test-secret-that-is-long-enough-1234",
     };
     // wait_ready: `pm2 start` returns once each process has said it is listening.
@@ -64,7 +69,41 @@ describe("ecosystem.config.js under PM2", function () {
     assert.equal(before[0]?.coordination, "redis");
     assert.notEqual(before[0]?.processId, before[1]?.processId);
 
+    // A learner mid-lesson, who follows the session wherever it moves (as the web client does).
+    const endpoints = [basePort, basePort + 1].map((port) => `http://127.0.0.1:${port}`);
+    const learner = await signInGuest(endpoints[0], "Mina");
+    let room: LessonRoom = await new Client(endpoints[0]).create<LessonState>("lesson", { lessonId: LESSON, token: learner.token, platform: "web" });
+    const sessionId = room.roomId;
+    room.send("start");
+    await waitForState(room, (state) => state.phase === "running", "the lesson to start", 15_000);
+    const step = room.state.currentStep;
+    const accepted = nextMessage(room, "attempt-accepted", 15_000);
+    room.send("answer", { step, text: room.state.steps[step].accepted[0] });
+    await accepted;
+    await waitForState(room, (state) => state.currentStep > step, "the lesson to move on", 15_000);
+    const reached = room.state.currentStep;
+    let moves = 0;
+    const follow = (current: LessonRoom) => current.onLeave(async (code) => {
+      if (code !== SESSION_MOVING_CLOSE_CODE) return;
+      moves += 1;
+      room = await waitFor(async () => {
+        for (const endpoint of endpoints) {
+          const resumed = await new Client(endpoint)
+            .create<LessonState>("lesson", { lessonId: LESSON, token: learner.token, platform: "web", resume: sessionId })
+            .catch(() => undefined);
+          if (resumed) return resumed;
+        }
+        return undefined;
+      }, "the session to resume on a live process", 60_000, 200);
+      follow(room);
+    });
+    follow(room);
+
     await pm2(["reload", "koto-live"], env);
+    await waitFor(() => moves > 0 && room.connection.isOpen && room.roomId === sessionId, "the learner to be back in the session");
+    const state = await waitForState(room, (s) => s.attempts.length === 1 && s.progress.size === 1, "the resumed session", 15_000);
+    assert.equal(state.currentStep, reached, "the same line after the reload");
+    await room.leave();
     const reloaded = await list();
     assert.deepEqual(reloaded.map((process) => process.pm2_env.status), ["online", "online"]);
     for (const [index, process] of reloaded.entries()) assert.notEqual(process.pid, started[index].pid, "each process was replaced");
