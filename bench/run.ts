@@ -17,7 +17,7 @@
  *
  * Environment: BENCH_QUICK=1, BENCH_DATABASE_URL (Postgres instead of PGlite in a temp DATA_DIR),
  * BENCH_CLIENT_WS=ws|undici (the load generator's WebSocket), BENCH_STT_DELAY_MS (default 300),
- * BENCH_PARTS=capacity,relay,pipeline,concurrency (a subset), BENCH_OVERHEAD_BUDGET_MS (default 50),
+ * BENCH_PARTS=capacity,relay,pipeline,concurrency,scaleout (a subset; scaleout = bench/scaleout.ts), BENCH_OVERHEAD_BUDGET_MS (default 50),
  * BENCH_CPU_PROF=<dir> (V8 CPU profiles of the server children), BENCH_RECORDINGS=discard (ablation:
  * the lesson server does not write recordings, to see what that write costs).
  */
@@ -29,6 +29,7 @@ import { fileURLToPath } from "node:url";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { configSchema } from "../server/config.ts";
 import { benchAudioStages } from "./audio-stages.ts";
+import { benchScaleOut } from "./scaleout.ts";
 import { startChild, type ChildHandle } from "./lib/children.ts";
 import {
   BareSession, FIXTURE_MS, LessonSession, MeasureWindow, Pacer, postJson, type LoadContext, type UtteranceResult,
@@ -44,7 +45,7 @@ const BENCH_TUTOR = { email: "bench-tutor@koto.test", password: "bench tutor pas
 /** The overhead budget of part 3 (BENCH_OVERHEAD_BUDGET_MS to explore past it). */
 const OVERHEAD_BUDGET_MS = Number(process.env.BENCH_OVERHEAD_BUDGET_MS ?? 50);
 /** BENCH_PARTS=relay,pipeline,concurrency (default: all three; the audio stages always run). */
-const PARTS = new Set((process.env.BENCH_PARTS ?? "capacity,relay,pipeline,concurrency").split(",").map((part) => part.trim()));
+const PARTS = new Set((process.env.BENCH_PARTS ?? "capacity,relay,pipeline,concurrency,scaleout").split(",").map((part) => part.trim()));
 /** Part 0's budget: relay p99 (learner's frame sent → tutor has it) at which a level still counts. */
 const RELAY_BUDGET_MS = Number(process.env.BENCH_RELAY_BUDGET_MS ?? 50);
 
@@ -578,6 +579,13 @@ if (PARTS.has("concurrency")) {
 }
 log();
 
+// ---- 5. scale-out: 1 vs 2 processes (bench/scaleout.ts) ------------------------------------------------
+
+const scaleOut = PARTS.has("scaleout")
+  ? await benchScaleOut({ sdk, quick: QUICK, sttBaseUrl: stt.info.baseUrl, log, table, bareCpuAt: (n) => relay["bare-uws"]?.rows.find((row) => row.sessions === n)?.serverCpuPercent })
+  : null;
+log();
+
 await stt.stop();
 
 // ---- summary ---------------------------------------------------------------------------------------------
@@ -649,6 +657,10 @@ table(["speakers", "utt/s", "overhead p50", "p95", "server p95", "relay p99", "s
   ]));
 log(`   max speakers at once with overhead p95 <= ${OVERHEAD_BUDGET_MS} ms: ${ramp.maxWithinBudget ?? "none"} (stopped: ${ramp.stoppedBy})`);
 log();
+if (scaleOut) {
+  log();
+  scaleOut.print();
+}
 log("4. Audio-in stages (µs per 20 ms frame, one core): " + Object.entries(stages).map(([name, value]) => `${name} ${value}`).join(", "));
 
 const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
@@ -666,6 +678,7 @@ const output = {
   relay,
   pipelineOverhead: overhead,
   concurrency: { patchRateMs: RAMP_PATCH_RATE_MS, ...ramp },
+  scaleOut,
   totalSeconds: Math.round((performance.now() - benchStarted) / 1000),
 };
 writeFileSync(join(resultsDir, "latest.json"), JSON.stringify(output, null, 2) + "\n");
