@@ -21,21 +21,22 @@ const QUEUE_FACTOR = 8;
 
 type InvokeMethod = typeof matchMaker.controller.invokeMethod;
 
-let active: { gate: MatchmakingGate; line: ReturnType<typeof bulkhead> } | undefined;
 let original: InvokeMethod | undefined;
 
+/** Puts the gate in front of Colyseus' own matchmaking (a later server replaces an earlier gate). */
 export function installMatchmakingGate(gate: MatchmakingGate): void {
-  active = { gate, line: bulkhead(gate.maxConcurrentJoins, gate.maxConcurrentJoins * QUEUE_FACTOR) };
-  if (original) return;
-  original = matchMaker.controller.invokeMethod;
-  const invoke = original;
-  matchMaker.controller.invokeMethod = async function gated(this: typeof matchMaker.controller, method, roomName, clientOptions, authOptions) {
-    const current = active;
-    if (!current) return invoke.call(this, method, roomName, clientOptions, authOptions);
-    const refusal = current.gate.refusal(method);
+  original ??= matchMaker.controller.invokeMethod;
+  matchMaker.controller.invokeMethod = gatedInvoke(gate, original);
+}
+
+/** `invoke` behind the gate: refused while the gate says so, at most `maxConcurrentJoins` at once, a bounded line behind. */
+export function gatedInvoke(gate: MatchmakingGate, invoke: InvokeMethod): InvokeMethod {
+  const line = bulkhead(gate.maxConcurrentJoins, gate.maxConcurrentJoins * QUEUE_FACTOR);
+  return async function gated(this: typeof matchMaker.controller, method, roomName, clientOptions, authOptions) {
+    const refusal = gate.refusal(method);
     if (refusal) throw toServerError(refusal);
     try {
-      return await current.line.execute(() => invoke.call(this, method, roomName, clientOptions, authOptions));
+      return await line.execute(() => invoke.call(this, method, roomName, clientOptions, authOptions));
     } catch (error) {
       if (error instanceof BulkheadRejectedError) {
         throw toServerError(new KotoError("SERVER_BUSY", "too many people are joining at once; try again in a few seconds", 503));
