@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { loadavg, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { configSchema } from "../server/config.ts";
@@ -26,6 +26,8 @@ import { mapLimit, sleep, summarize, withTimeout, type Summary } from "./lib/sta
 
 const BENCH_TUTOR = { email: "bench-tutor@koto.test", password: "bench tutor password" };
 const RELAY_BUDGET_MS = 50;
+/** Other processes above this share of the machine make a window noisy (the machine is shared). */
+const NOISY_PERCENT = 10;
 
 export interface ScaleOutOptions {
   sdk: typeof import("@colyseus/sdk");
@@ -45,6 +47,8 @@ interface LadderRow {
   perProcessCpuPercent: (number | null)[];
   serverRssMb: number;
   machineBusyPercent: number | null;
+  /** CPU of processes outside the bench (other sessions on this machine), % of the machine. */
+  othersPercent: number | null;
   loadAverage: number;
   withinBudget: boolean;
   errors: Record<string, number>;
@@ -102,7 +106,8 @@ async function layout(
     await sleep(1000);
     for (const server of servers) await server.call("gc");
     const idleRssMb = round1(servers.reduce((sum, server) => sum + (processRssMb(server.pid) ?? 0), 0));
-    const pids = Object.fromEntries(servers.map((server, index) => [`p${index}`, server.pid]));
+    const pids: Record<string, number> = Object.fromEntries(servers.map((server, index) => [`p${index}`, server.pid]));
+    pids.loadgen = process.pid;
 
     // Idle connections first, on a fresh layout: RSS per connection.
     let idle: LayoutResult["idle"] = null;
@@ -137,22 +142,29 @@ async function layout(
       await sleep(600);
       const relayMs = summarize(window.relayMs.values());
       const perProcess = servers.map((_, index) => usage.cpuPercent[`p${index}`]);
+      const ours = Object.values(usage.cpuPercent).reduce<number>((sum, value) => sum + (value ?? 0), 0) / cpus().length;
+      const othersPercent = usage.machineBusyPercent === null ? null : Math.max(0, round1(usage.machineBusyPercent - ours));
       const row: LadderRow = {
         sessions: target, relayMs,
         delivered: window.sent ? Math.round((window.delivered / window.sent) * 10000) / 100 : 0,
         serverCpuPercent: round1(perProcess.reduce<number>((sum, value) => sum + (value ?? 0), 0)),
         perProcessCpuPercent: perProcess,
         serverRssMb: round1(Object.values(usage.rssMb).reduce<number>((sum, value) => sum + (value ?? 0), 0)),
-        machineBusyPercent: usage.machineBusyPercent, loadAverage: round1(loadavg()[0]),
+        machineBusyPercent: usage.machineBusyPercent, othersPercent, loadAverage: round1(loadavg()[0]),
         withinBudget: (relayMs.p99 ?? Infinity) <= RELAY_BUDGET_MS && window.sent > 0 && window.delivered / window.sent >= 0.99,
         errors: Object.fromEntries(errors),
       };
       ladder.push(row);
       log(`  N=${target}: relay p50 ${row.relayMs.p50} ms p99 ${row.relayMs.p99} ms, delivered ${row.delivered} %, server CPU ${row.serverCpuPercent} % ` +
-        `(${perProcess.join(" + ")}), RSS ${row.serverRssMb} MB, machine ${row.machineBusyPercent} % busy, load average ${row.loadAverage}`);
-      if (!row.withinBudget) break;
+        `(${perProcess.join(" + ")}), RSS ${row.serverRssMb} MB, machine ${row.machineBusyPercent} % busy (others ${othersPercent} %), load average ${row.loadAverage}`);
+      // Past the budget on a quiet machine, the ladder ends; in a window other work disturbed, it goes on
+      // (the CPU and memory per session are still worth having) up to twice the budget.
+      const noisy = (othersPercent ?? 0) >= NOISY_PERCENT;
+      if (!row.withinBudget && (!noisy || (row.relayMs.p99 ?? Infinity) > RELAY_BUDGET_MS * 4)) break;
     }
-    const within = ladder.filter((row) => row.withinBudget).map((row) => row.sessions);
+    // The capacity figure: the largest N within budget below which every level was within budget too.
+    const firstOver = ladder.findIndex((row) => !row.withinBudget);
+    const within = (firstOver < 0 ? ladder : ladder.slice(0, firstOver)).map((row) => row.sessions);
     return {
       processes: count, coordination: redisUrl ? "redis" : "local", idleRssMb, ladder, idle,
       maxSessionsWithinBudget: within.length ? Math.max(...within) : null,
@@ -183,12 +195,14 @@ async function startServer(options: ScaleOutOptions, shared: { dataDir: string; 
 function report(options: ScaleOutOptions, layouts: LayoutResult[]): void {
   const { log, table } = options;
   log(`5. Scale-out: 1 process vs 2 processes sharing rooms through Redis (Postgres store, PATCH_RATE_MS 50); budget relay p99 <= ${RELAY_BUDGET_MS} ms`);
-  table(["processes", "N", "relay p50", "p99", "deliv %", "server CPU % (sum)", "per process", "RSS MB (sum)", "cpu x bare-uws", "machine %", "load avg", "ok"],
+  table(["processes", "N", "relay p50", "p99", "deliv %", "server CPU % (sum)", "per process", "RSS MB (sum)", "cpu x bare-uws", "machine %", "others %", "load avg", "ok"],
     layouts.flatMap((layout) => layout.ladder.map((row) => {
       const bare = options.bareCpuAt(row.sessions);
       return [
         layout.processes, row.sessions, row.relayMs.p50, row.relayMs.p99, row.delivered, row.serverCpuPercent, row.perProcessCpuPercent.join(" + "),
-        row.serverRssMb, bare ? (row.serverCpuPercent / bare).toFixed(2) : null, row.machineBusyPercent, row.loadAverage, row.withinBudget ? "yes" : "NO",
+        row.serverRssMb, bare ? (row.serverCpuPercent / bare).toFixed(2) : null, row.machineBusyPercent,
+        (row.othersPercent ?? 0) >= NOISY_PERCENT ? `${row.othersPercent}!` : row.othersPercent, row.loadAverage,
+        row.withinBudget ? "yes" : (row.othersPercent ?? 0) >= NOISY_PERCENT ? "NO (noisy)" : "NO",
       ];
     })));
   table(["processes", "idle RSS MB", "max N within budget", "idle connections", "KB per idle connection"],
