@@ -53,6 +53,7 @@ describe("ecosystem.config.js under PM2", function () {
     assert.deepEqual(app.node_args, ["--import", "tsx"]);
     assert.equal(app.wait_ready, true);
     assert.ok(app.kill_timeout > 20_000, "kill_timeout must exceed DRAIN_DEADLINE_SECONDS (20 s)");
+    assert.ok(app.exp_backoff_restart_delay > 0, "a process that cannot start is restarted with growing pauses, not in a loop");
   });
 
   it("starts N processes on PORT + instance sharing rooms through Redis, and reloads them one by one while a learner goes on", async () => {
