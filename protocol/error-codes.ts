@@ -18,6 +18,15 @@ export const ERROR_SENTENCES = {
   ALREADY_IN_ROOM: "You are already in this session (another tab or device?).",
   LESSON_NOT_FOUND: "This lesson does not exist.",
   PACK_NOT_FOUND: "This course does not exist.",
+  // several processes: a session moving between them, Redis down, too many joins
+  REDIS_UNAVAILABLE: "New lessons cannot start right now. Lessons in progress continue; please try again in a moment.",
+  SERVER_DRAINING: "The server is restarting; please try again in a moment.",
+  SERVER_BUSY: "Many people are joining at once. Please try again in a few seconds.",
+  SESSION_LIVE: "This session is still open; join it again.",
+  SESSION_RESUMING: "This session is being resumed right now; join it in a moment.",
+  SESSION_NOT_FOUND: "This session could not be found. Open the lesson again.",
+  SESSION_LESSON_MISMATCH: "This session belongs to another lesson. Open the lesson again.",
+  SESSION_EXPIRED: "This session stopped too long ago to continue. Open the lesson again.",
   // HTTP requests
   BODY_MALFORMED: "The request could not be read.",
   BODY_NOT_JSON: "The request must be sent as JSON.",

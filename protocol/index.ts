@@ -5,3 +5,4 @@ export * from "./server-messages.ts";
 export * from "./audio-frames.ts";
 export * from "./error-codes.ts";
 export * from "./matchmaking.ts";
+export * from "./session-moves.ts";

@@ -15,10 +15,19 @@ export interface ServerMessages {
   "utterance-started": { learnerId: string; attemptId: string; codec: "pcm16" | "opus"; sampleRate: number };
   "session-ended": { completed: boolean };
   "tutor-hint": { from: string; text: string };
+  /** The process is stopping: the session moves (protocol/session-moves.ts). */
+  "server-draining": ServerDrainingMessage;
+}
+
+export interface ServerDrainingMessage {
+  sessionId: string;
+  /** Clients should have resumed within this long; the session stays resumable much longer. */
+  resumeWithinMs: number;
 }
 
 export type ServerMessageType = keyof ServerMessages;
 
 export const SERVER_MESSAGE_TYPES: readonly ServerMessageType[] = [
   "error", "attempt-accepted", "utterance-opened", "utterance-ended", "utterance-started", "session-ended", "tutor-hint",
+  "server-draining",
 ];

@@ -5,7 +5,7 @@
  * every write the room accepted lands; then clients are closed with the code that means "resume".
  */
 import type { Logger } from "pino";
-import { SERVER_DRAINING, SESSION_MOVING_CLOSE_CODE, type ServerDrainingMessage } from "./resume-protocol.ts";
+import { SERVER_DRAINING, SESSION_MOVING_CLOSE_CODE, type ServerDrainingMessage } from "../../protocol/session-moves.ts";
 
 export interface DrainingRoom {
   readonly roomId: string;

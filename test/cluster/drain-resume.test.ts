@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
 import type { LessonState } from "../../schema/index.ts";
-import { SESSION_MOVING_CLOSE_CODE } from "../../rooms/lesson/resume-protocol.ts";
+import { SESSION_MOVING_CLOSE_CODE } from "../../protocol/session-moves.ts";
 import { openStore } from "../../server/store/open-store.ts";
 import { startFakeOpenAiStt, type FakeOpenAiStt } from "../fakes/fake-openai-stt.ts";
 import { nextMessage, waitForState } from "../support/koto-test-server.ts";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Client } from "@colyseus/sdk";
 import type { LessonState } from "../../schema/index.ts";
-import { SESSION_MOVING_CLOSE_CODE } from "../../rooms/lesson/resume-protocol.ts";
+import { SESSION_MOVING_CLOSE_CODE } from "../../protocol/session-moves.ts";
 import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
 import { nextMessage, waitForState } from "../support/koto-test-server.ts";
 import { LESSON, signInGuest, type LessonRoom } from "../support/cluster.ts";

@@ -10,7 +10,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { fromMatchmakingError } from "../../../protocol/matchmaking.ts";
 import { SERVER_MESSAGE_TYPES } from "../../../protocol/server-messages.ts";
 import { BYTES_MESSAGES } from "../../../protocol/audio-frames.ts";
-import { SERVER_DRAINING, SESSION_MOVING_CLOSE_CODE, SESSION_OPEN_CODES } from "../../../rooms/lesson/resume-protocol.ts";
+import { SERVER_DRAINING, SESSION_MOVING_CLOSE_CODE, SESSION_OPEN_CODES } from "../../../protocol/session-moves.ts";
 import { normalizeSnapshot, type LessonSnapshot } from "./snapshot.ts";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "reconnected" | "ended" | "lost" | "failed";
