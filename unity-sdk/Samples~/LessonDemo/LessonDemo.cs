@@ -192,7 +192,12 @@ namespace Koto.Live.Samples
             scaler.uiScaleMode = CanvasScaler.ScaleMode.ScaleWithScreenSize;
             scaler.referenceResolution = new Vector2(1280, 800);
             canvasObject.AddComponent<GraphicRaycaster>();
-            if (UnityEngine.Object.FindObjectOfType<EventSystem>() == null)
+#if UNITY_2023_1_OR_NEWER
+            bool hasEventSystem = UnityEngine.Object.FindFirstObjectByType<EventSystem>() != null;
+#else
+            bool hasEventSystem = UnityEngine.Object.FindObjectOfType<EventSystem>() != null;
+#endif
+            if (!hasEventSystem)
             {
                 var events = new GameObject("EventSystem");
                 events.AddComponent<EventSystem>();
