@@ -1,6 +1,6 @@
 /**
  * The C# state classes committed under unity-sdk/Runtime/Schema are what `npm run schema:csharp`
- * makes of schema/index.ts today, and every asset of the package has the .meta Unity needs to
+ * makes of schema/index.ts today, the Core's error table is protocol/error-codes.ts, and every asset of the package has the .meta Unity needs to
  * import it from an immutable (git URL) package.
  */
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_OUTPUT, generateCsharpSchema } from "../../scripts/schema-csharp.mjs";
+import { DEFAULT_OUTPUT, PROTOCOL_ERRORS_OUTPUT, generateCsharpSchema, generateProtocolErrors } from "../../scripts/schema-csharp.mjs";
 import { expectedMetas, missingMetas } from "../../scripts/unity-meta.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -25,6 +25,15 @@ describe("Unity SDK generated schema", function () {
     for (const name of csharpFiles(fresh)) {
       assert.equal(readFileSync(join(committedDir, name), "utf8"), readFileSync(join(fresh, name), "utf8"), `${name} differs from the generator's output`);
     }
+  });
+
+  it("carries protocol/error-codes.ts and the server's automatic-retry codes as generated C# (run `npm run schema:csharp`)", async () => {
+    const fresh = join(mkdtempSync(join(tmpdir(), "koto-protocol-cs-")), "ProtocolErrors.g.cs");
+    await generateProtocolErrors(fresh, { root, metas: false });
+    assert.equal(readFileSync(join(root, PROTOCOL_ERRORS_OUTPUT), "utf8"), readFileSync(fresh, "utf8"), "ProtocolErrors.g.cs differs from the generator's output");
+    const { ERROR_CODES } = await import("../../protocol/error-codes.ts");
+    const committed = readFileSync(join(root, PROTOCOL_ERRORS_OUTPUT), "utf8");
+    for (const code of ERROR_CODES) assert.ok(committed.includes(`{ "${code}", `), code);
   });
 
   it("carries a generated class for every schema in schema/index.ts", () => {
