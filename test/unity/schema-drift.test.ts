@@ -51,3 +51,23 @@ describe("Unity SDK generated schema", function () {
     assert.equal(new Set(guids).size, guids.length, "GUIDs are unique");
   });
 });
+
+describe("Unity SDK message names", () => {
+  it("names only messages protocol/ defines, and every message a learner sends or receives", async () => {
+    const { learnerMessages } = await import("../../protocol/client-messages.ts");
+    const { SERVER_MESSAGE_TYPES } = await import("../../protocol/server-messages.ts");
+    const { BYTES_MESSAGES } = await import("../../protocol/audio-frames.ts");
+    const source = readFileSync(join(root, "unity-sdk", "Runtime", "Core", "MessageTypes.cs"), "utf8");
+    const block = source.slice(source.indexOf("public static class MessageTypes"), source.indexOf("public static class AttemptStatuses"));
+    const named = new Map([...block.matchAll(/public const string (\w+) = "([^"]+)";/g)].map((match) => [match[1], match[2]]));
+    // Not message names: the room's name and the platform join option.
+    named.delete("RoomName");
+    named.delete("PlatformUnity");
+    const protocolNames = new Set<string>([...Object.keys(learnerMessages), ...SERVER_MESSAGE_TYPES, ...Object.values(BYTES_MESSAGES)]);
+    for (const [constant, name] of named) assert.ok(protocolNames.has(name), `MessageTypes.${constant} = "${name}" is not in protocol/`);
+    const sdkNames = new Set(named.values());
+    for (const name of [...Object.keys(learnerMessages), ...SERVER_MESSAGE_TYPES, ...Object.values(BYTES_MESSAGES)]) {
+      assert.ok(sdkNames.has(name), `protocol/ message "${name}" has no MessageTypes constant in the Unity SDK`);
+    }
+  });
+});
