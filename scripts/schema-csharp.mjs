@@ -1,17 +1,23 @@
 /**
- * Generates the Unity SDK's C# state classes from `schema/index.ts` with @colyseus/schema's own
- * `schema-codegen`, into `unity-sdk/Runtime/Schema/` (or the folder given). Classes that no longer
- * exist are removed first (only files carrying the generator's header), and new files get their
- * Unity `.meta`. The drift test runs this into a temporary folder and compares.
+ * Generates the Unity SDK's C# from the TypeScript sources it must agree with:
+ * - the state classes, from `schema/index.ts` with @colyseus/schema's own `schema-codegen`, into
+ *   `unity-sdk/Runtime/Schema/` (classes that no longer exist are removed first, only files carrying
+ *   the generator's header);
+ * - the error codes with their default sentences (`protocol/error-codes.ts`) and the failure codes
+ *   the server evaluates again by itself (`server/attempts/evaluation-result.ts`), into
+ *   `unity-sdk/Runtime/Core/ProtocolErrors.g.cs`.
+ * New files get their Unity `.meta`. Runs under tsx (`npm run schema:csharp`), which reads the .ts
+ * sources; the drift test runs it into a temporary folder and compares.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { writeMetas } from "./unity-meta.mjs";
 
 export const SCHEMA_SOURCE = "schema/index.ts";
 export const DEFAULT_OUTPUT = "unity-sdk/Runtime/Schema";
+export const PROTOCOL_ERRORS_OUTPUT = "unity-sdk/Runtime/Core/ProtocolErrors.g.cs";
 const GENERATED_MARK = "THIS FILE HAS BEEN GENERATED AUTOMATICALLY";
 
 export function generateCsharpSchema(outputDir, { root = process.cwd(), metas = true } = {}) {
@@ -32,7 +38,47 @@ export function generateCsharpSchema(outputDir, { root = process.cwd(), metas = 
   return readdirSync(output).filter((name) => name.endsWith(".cs")).sort();
 }
 
+const csharpString = (text) => JSON.stringify(text).replace(/\\u([0-9a-f]{4})/g, (_, hex) => `\\u${hex}`);
+
+/** The C# text of ProtocolErrors.g.cs for the given sentences table and retryable failure codes. */
+export function protocolErrorsCsharp(sentences, retryableFailures) {
+  const rows = Object.entries(sentences).map(([code, sentence]) => `            { ${csharpString(code)}, ${csharpString(sentence)} },`);
+  const retryable = retryableFailures.map((code) => `            ${csharpString(code)},`);
+  return `// ${GENERATED_MARK} by \`npm run schema:csharp\` from protocol/error-codes.ts
+// and server/attempts/evaluation-result.ts: do not edit (a test fails when it drifts).
+using System.Collections.Generic;
+
+namespace Koto.Live.Core
+{
+    /// <summary>Every error code the server sends to a client, with its default English sentence (docs/protocol.md).</summary>
+    public static partial class ProtocolErrors
+    {
+        public static readonly Dictionary<string, string> Sentences = new Dictionary<string, string>
+        {
+${rows.join("\n")}
+        };
+
+        /// <summary>Attempt failure codes the server evaluates again by itself once the provider answers.</summary>
+        public static readonly HashSet<string> RetriedAutomatically = new HashSet<string>
+        {
+${retryable.join("\n")}
+        };
+    }
+}
+`;
+}
+
+export async function generateProtocolErrors(outputFile, { root = process.cwd(), metas = true } = {}) {
+  const { ERROR_SENTENCES } = await import(pathToFileURL(join(root, "protocol", "error-codes.ts")).href);
+  const { RETRYABLE_FAILURES } = await import(pathToFileURL(join(root, "server", "attempts", "evaluation-result.ts")).href);
+  const output = resolve(root, outputFile);
+  writeFileSync(output, protocolErrorsCsharp(ERROR_SENTENCES, [...RETRYABLE_FAILURES]));
+  if (metas) writeMetas(resolve(root, "unity-sdk"));
+  return output;
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outputDir = process.argv[2] ?? DEFAULT_OUTPUT;
   for (const name of generateCsharpSchema(outputDir)) console.log(`generated ${join(outputDir, name)}`);
+  console.log(`generated ${await generateProtocolErrors(process.argv[3] ?? PROTOCOL_ERRORS_OUTPUT)}`);
 }

@@ -1,6 +1,6 @@
 /**
  * The C# state classes committed under unity-sdk/Runtime/Schema are what `npm run schema:csharp`
- * makes of schema/index.ts today, and every asset of the package has the .meta Unity needs to
+ * makes of schema/index.ts today, the Core's error table is protocol/error-codes.ts, and every asset of the package has the .meta Unity needs to
  * import it from an immutable (git URL) package.
  */
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_OUTPUT, generateCsharpSchema } from "../../scripts/schema-csharp.mjs";
+import { DEFAULT_OUTPUT, PROTOCOL_ERRORS_OUTPUT, generateCsharpSchema, generateProtocolErrors } from "../../scripts/schema-csharp.mjs";
 import { expectedMetas, missingMetas } from "../../scripts/unity-meta.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -27,6 +27,15 @@ describe("Unity SDK generated schema", function () {
     }
   });
 
+  it("carries protocol/error-codes.ts and the server's automatic-retry codes as generated C# (run `npm run schema:csharp`)", async () => {
+    const fresh = join(mkdtempSync(join(tmpdir(), "koto-protocol-cs-")), "ProtocolErrors.g.cs");
+    await generateProtocolErrors(fresh, { root, metas: false });
+    assert.equal(readFileSync(join(root, PROTOCOL_ERRORS_OUTPUT), "utf8"), readFileSync(fresh, "utf8"), "ProtocolErrors.g.cs differs from the generator's output");
+    const { ERROR_CODES } = await import("../../protocol/error-codes.ts");
+    const committed = readFileSync(join(root, PROTOCOL_ERRORS_OUTPUT), "utf8");
+    for (const code of ERROR_CODES) assert.ok(committed.includes(`{ "${code}", `), code);
+  });
+
   it("carries a generated class for every schema in schema/index.ts", () => {
     const declared = [...readFileSync(join(root, "schema", "index.ts"), "utf8").matchAll(/schema\(\{[\s\S]*?\}, "(\w+)"\)/g)].map((match) => `${match[1]}.cs`).sort();
     assert.ok(declared.length >= 9);
@@ -40,5 +49,25 @@ describe("Unity SDK generated schema", function () {
     assert.ok(metas.has("Runtime/Core/Koto.Live.Core.asmdef") && metas.has("package.json"));
     const guids = [...metas.keys()].map((path) => /guid: (\w+)/.exec(readFileSync(join(packageDir, `${path}.meta`), "utf8"))![1]);
     assert.equal(new Set(guids).size, guids.length, "GUIDs are unique");
+  });
+});
+
+describe("Unity SDK message names", () => {
+  it("names only messages protocol/ defines, and every message a learner sends or receives", async () => {
+    const { learnerMessages } = await import("../../protocol/client-messages.ts");
+    const { SERVER_MESSAGE_TYPES } = await import("../../protocol/server-messages.ts");
+    const { BYTES_MESSAGES } = await import("../../protocol/audio-frames.ts");
+    const source = readFileSync(join(root, "unity-sdk", "Runtime", "Core", "MessageTypes.cs"), "utf8");
+    const block = source.slice(source.indexOf("public static class MessageTypes"), source.indexOf("public static class AttemptStatuses"));
+    const named = new Map([...block.matchAll(/public const string (\w+) = "([^"]+)";/g)].map((match) => [match[1], match[2]]));
+    // Not message names: the room's name and the platform join option.
+    named.delete("RoomName");
+    named.delete("PlatformUnity");
+    const protocolNames = new Set<string>([...Object.keys(learnerMessages), ...SERVER_MESSAGE_TYPES, ...Object.values(BYTES_MESSAGES)]);
+    for (const [constant, name] of named) assert.ok(protocolNames.has(name), `MessageTypes.${constant} = "${name}" is not in protocol/`);
+    const sdkNames = new Set(named.values());
+    for (const name of [...Object.keys(learnerMessages), ...SERVER_MESSAGE_TYPES, ...Object.values(BYTES_MESSAGES)]) {
+      assert.ok(sdkNames.has(name), `protocol/ message "${name}" has no MessageTypes constant in the Unity SDK`);
+    }
   });
 });

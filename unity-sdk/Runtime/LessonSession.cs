@@ -230,7 +230,7 @@ namespace Koto.Live
             room.OnMessage<RoomErrorMessage>(MessageTypes.Error, message =>
             {
                 if (utterance != null) utterance.OnError(message.code, message.message, message.type);
-                RaiseError(new KotoError(message.code, message.message));
+                RaiseError(new KotoError(message.code, message.message, message.retryAfterMs));
             });
             room.OnMessage<AttemptAcceptedMessage>(MessageTypes.AttemptAccepted, message =>
             {
@@ -272,7 +272,7 @@ namespace Koto.Live
         private void GiveUp()
         {
             ended = true;
-            RaiseError(new KotoError(ErrorCodes.ConnectionLost, "The connection to the lesson was lost and could not be restored; open the lesson again to continue where you left off."));
+            RaiseError(new KotoError(ErrorCodes.ConnectionLost, "reconnection gave up"));
             var handler = Left;
             if (handler != null) handler(CloseFailedToReconnect);
         }

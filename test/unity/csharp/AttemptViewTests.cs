@@ -71,10 +71,10 @@ namespace Koto.Live.Tests
             var graded = AttemptView.Build("a", "scored", false, true, 70, 70, 100, 60, 85, "", "", "", null);
             Assert.AreEqual("Well said! 70/100", graded.StatusLine);
             var failed = AttemptView.Build("a", "failed", false, false, 0, 0, 0, -1, -1, "", "NO_SPEECH", "no speech (server sentence)", null);
-            Assert.AreEqual("We did not hear any speech. Check your microphone and try again.", failed.StatusLine);
+            Assert.AreEqual(ProtocolErrors.Sentences["NO_SPEECH"], failed.StatusLine);
             Assert.IsTrue(failed.IsFinished);
             var outage = AttemptView.Build("a", "failed", false, false, 0, 0, 0, -1, -1, "", "STT_UNAVAILABLE", "", null);
-            Assert.That(outage.StatusLine, Is.StringContaining("automatically"));
+            Assert.That(outage.StatusLine, Is.StringContaining("Speech recognition"));
             Assert.IsTrue(AttemptFailures.WillBeRetried("SERVER_RESTARTED"));
             Assert.IsFalse(AttemptFailures.WillBeRetried("NO_SPEECH"));
             var unknown = AttemptView.Build("a", "failed", false, false, 0, 0, 0, -1, -1, "", "SOMETHING_NEW", "The server's own words.", null);
@@ -107,15 +107,39 @@ namespace Koto.Live.Tests
         }
 
         [Test]
-        public void SplitsMatchmakingRefusalsIntoCodeAndSentence()
+        public void ReadsMatchmakingRefusalsAsTheProtocolSays()
         {
             var error = ErrorCodes.FromMatchmakeMessage("ROOM_FULL: this session already has 2 learner(s)");
             Assert.AreEqual("ROOM_FULL", error.Code);
             Assert.AreEqual("this session already has 2 learner(s)", error.Message);
-            Assert.AreEqual(ErrorCodes.Internal, ErrorCodes.FromMatchmakeMessage("seat reservation expired.").Code);
+            Assert.AreEqual("This session is full.", error.Sentence);
+            // Only the protocol's codes count: anything else is MATCHMAKING_FAILED.
+            Assert.AreEqual(ProtocolErrors.MatchmakingFailed, ErrorCodes.FromMatchmakeMessage("seat reservation expired.").Code);
+            Assert.AreEqual(ProtocolErrors.MatchmakingFailed, ErrorCodes.FromMatchmakeMessage("NOT_A_KOTO_CODE: something").Code);
+            Assert.AreEqual(ProtocolErrors.MatchmakingFailed, ErrorCodes.FromMatchmakeMessage(null).Code);
             Assert.IsTrue(ErrorCodes.NeedsSignIn("AUTH_TOKEN_EXPIRED"));
             Assert.IsTrue(ErrorCodes.IsRetryable("SPEECH_BUSY"));
             Assert.IsFalse(ErrorCodes.IsRetryable("LESSON_NOT_FOUND"));
+        }
+
+        [Test]
+        public void ShowsPlayersTheProtocolsSentenceNeverTheCodeOrRawMessage()
+        {
+            Assert.AreEqual("Please sign in first.", new KotoError("AUTH_TOKEN_MISSING", "no bearer token in the request").Sentence);
+            Assert.AreEqual(ProtocolErrors.Sentences["INTERNAL"], new KotoError("A_CODE_FROM_THE_FUTURE", "raw details").Sentence);
+            Assert.That(new KotoError(ErrorCodes.ConnectionLost, "").Sentence, Is.StringContaining("connection"));
+            Assert.AreEqual(1500, new KotoError("SPEECH_RATE_LIMITED", "wait", 1500).RetryAfterMs);
+        }
+
+        [Test]
+        public void KnowsEveryCodeTheServerSends()
+        {
+            // Generated from protocol/error-codes.ts: spot-check codes of each group.
+            foreach (var code in new[] { "LOGIN_FAILED", "STEP_MISMATCH", "AUDIO_FRAME_INVALID", "SPEECH_DAILY_LIMIT", "NO_SPEECH", "SERVER_RESTARTED_NO_AUDIO" })
+            {
+                Assert.IsTrue(ProtocolErrors.IsKnown(code), code);
+            }
+            Assert.That(ProtocolErrors.Sentences.Count, Is.GreaterThan(60));
         }
     }
 }

@@ -198,6 +198,9 @@ namespace Koto.Live.Core
         public string message;
         /// <summary>The message type that caused it ("audio" for frames).</summary>
         public string type;
+        /// <summary>For limits: when trying again can succeed (absent otherwise).</summary>
+        [OptionalField]
+        public int retryAfterMs;
     }
 
     [Serializable]

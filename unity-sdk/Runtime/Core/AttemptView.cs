@@ -238,60 +238,19 @@ namespace Koto.Live.Core
 
 namespace Koto.Live.Core
 {
-    /// <summary>
-    /// Failure codes of attempts (docs/protocol.md, <c>Attempt.failureCode</c>) in a learner's words.
-    /// Unknown codes fall back to the server's own sentence, so a newer server never shows a bare code.
-    /// </summary>
+    /// <summary>Failure codes of attempts (<c>Attempt.failureCode</c>), read through the protocol's table.</summary>
     public static class AttemptFailures
     {
-        private const string RetryingSoon = "Speech recognition is unavailable right now; your recording is kept and will be checked again automatically.";
-
-        private static readonly Dictionary<string, string> Sentences = new Dictionary<string, string>
-        {
-            { "NO_SPEECH", "We did not hear any speech. Check your microphone and try again." },
-            { "STT_DISABLED", "Automatic scoring is off; your tutor will grade this answer." },
-            { "STT_TIMEOUT", RetryingSoon },
-            { "STT_UNAVAILABLE", RetryingSoon },
-            { "STT_BAD_RESPONSE", RetryingSoon },
-            { "PROVIDER_TIMEOUT", RetryingSoon },
-            { "PROVIDER_UNAVAILABLE", RetryingSoon },
-            { "PROVIDER_BAD_RESPONSE", RetryingSoon },
-            { "PROVIDER_BUSY", RetryingSoon },
-            { "PROVIDER_CIRCUIT_OPEN", RetryingSoon },
-            { "EVALUATION_FAILED", "Your answer could not be checked; the recording is kept and will be checked again." },
-            { "SERVER_RESTARTED", "The server restarted while checking your answer; it will be checked again automatically." },
-            { "SERVER_RESTARTED_NO_AUDIO", "The server restarted before your recording was saved; please say it again." },
-            { "RECORDING_STORAGE_UNAVAILABLE", "Your recording could not be saved; please say it again." },
-            { "DISCONNECTED", "The connection dropped while you were speaking; please say it again." },
-        };
-
-        /// <summary>The sentence for a failure: ours for a known code, else the server's, else a generic one.</summary>
+        /// <summary>The sentence for a failure: the protocol's for a known code, else the server's own, else a generic one.</summary>
         public static string Describe(string failureCode, string serverSentence)
         {
-            string sentence;
-            if (!string.IsNullOrEmpty(failureCode) && Sentences.TryGetValue(failureCode, out sentence)) return sentence;
-            return string.IsNullOrEmpty(serverSentence) ? "This attempt could not be scored." : serverSentence;
+            return ProtocolErrors.SentenceFor(failureCode, string.IsNullOrEmpty(serverSentence) ? "This attempt could not be scored." : serverSentence);
         }
 
         /// <summary>True when the server evaluates the attempt again by itself (provider outage, restart).</summary>
         public static bool WillBeRetried(string failureCode)
         {
-            switch (failureCode)
-            {
-                case "STT_TIMEOUT":
-                case "STT_UNAVAILABLE":
-                case "STT_BAD_RESPONSE":
-                case "PROVIDER_TIMEOUT":
-                case "PROVIDER_UNAVAILABLE":
-                case "PROVIDER_BAD_RESPONSE":
-                case "PROVIDER_BUSY":
-                case "PROVIDER_CIRCUIT_OPEN":
-                case "EVALUATION_FAILED":
-                case "SERVER_RESTARTED":
-                    return true;
-                default:
-                    return false;
-            }
+            return failureCode != null && ProtocolErrors.RetriedAutomatically.Contains(failureCode);
         }
     }
 }

@@ -65,6 +65,17 @@ namespace Koto.Live.Core
         public const string ResponseInvalid = "RESPONSE_INVALID";
         public const string MicrophoneUnavailable = "MICROPHONE_UNAVAILABLE";
 
+        /// <summary>Sentences for the codes this SDK raises itself (the server's are in ProtocolErrors).</summary>
+        internal static readonly Dictionary<string, string> ClientSentences = new Dictionary<string, string>
+        {
+            { ConnectionLost, "The connection to the lesson was lost and could not be restored; open the lesson again to continue where you left off." },
+            { UtteranceOpenTimeout, "The server did not start listening in time; please try again." },
+            { NetworkError, "The server could not be reached; check the connection and the server address." },
+            { ResponseInvalid, "The server's answer could not be read; is the server address (and its path prefix) right?" },
+            { MicrophoneUnavailable, "The microphone cannot be used; you can type your answers." },
+            { ProtocolErrors.MatchmakingFailed, "The lesson could not be opened; please try again." },
+        };
+
         private static readonly HashSet<string> SignInAgain = new HashSet<string>
         {
             AuthTokenMissing, AuthTokenInvalid, AuthTokenExpired, AuthUnknownUser,
@@ -99,38 +110,43 @@ namespace Koto.Live.Core
         }
 
         /// <summary>
-        /// Splits a matchmaking refusal ("ROOM_FULL: this session already has 2 learner(s)") into code
-        /// and sentence; a message without a code prefix comes back with code <see cref="Internal"/>.
+        /// Reads a matchmaking refusal ("ROOM_FULL: this session already has 2 learner(s)", docs/protocol.md):
+        /// the text before the first ": " is the code only when it is one of the protocol's codes; anything
+        /// else (a network failure, Colyseus' own "seat reservation expired") is <see cref="ProtocolErrors.MatchmakingFailed"/>.
         /// </summary>
         public static KotoError FromMatchmakeMessage(string message)
         {
-            if (string.IsNullOrEmpty(message)) return new KotoError(Internal, "The server refused to open the lesson.");
+            message = message ?? "";
             int colon = message.IndexOf(": ", StringComparison.Ordinal);
-            if (colon > 0 && IsCode(message.Substring(0, colon))) return new KotoError(message.Substring(0, colon), message.Substring(colon + 2));
-            return new KotoError(Internal, message);
-        }
-
-        private static bool IsCode(string candidate)
-        {
-            foreach (char character in candidate)
-            {
-                if (!((character >= 'A' && character <= 'Z') || (character >= '0' && character <= '9') || character == '_')) return false;
-            }
-            return candidate.Length > 0;
+            if (colon > 0 && ProtocolErrors.IsKnown(message.Substring(0, colon))) return new KotoError(message.Substring(0, colon), message.Substring(colon + 2));
+            return new KotoError(ProtocolErrors.MatchmakingFailed, message);
         }
     }
 
-    /// <summary>An error with the server's stable code and a sentence a person can act on.</summary>
+    /// <summary>An error with the server's stable code, the server's detailed message, and the sentence to show.</summary>
     public class KotoError
     {
-        public KotoError(string code, string message)
+        public KotoError(string code, string message, int retryAfterMs = 0)
         {
             Code = code;
             Message = message;
+            RetryAfterMs = retryAfterMs;
         }
 
         public string Code { get; private set; }
+
+        /// <summary>The server's English message, with details (which step, which limit): for logs.</summary>
         public string Message { get; private set; }
+
+        /// <summary>For limits: when trying again can succeed; 0 when not given.</summary>
+        public int RetryAfterMs { get; private set; }
+
+        /// <summary>What to show a player: the protocol's sentence for the code (translate it by <see cref="Code"/> in a localized game).</summary>
+        public string Sentence
+        {
+            // A code newer than this SDK gets the generic sentence: the raw message is not for players.
+            get { return ProtocolErrors.SentenceFor(Code, ProtocolErrors.SentenceFor(ErrorCodes.Internal, "Something went wrong; please try again.")); }
+        }
 
         public override string ToString()
         {

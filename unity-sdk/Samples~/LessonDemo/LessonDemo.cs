@@ -42,7 +42,7 @@ namespace Koto.Live.Samples
         {
             font = Resources.GetBuiltinResource<Font>("LegacyRuntime.ttf");
             microphone = gameObject.AddComponent<MicrophoneStreamer>();
-            microphone.Failed += error => SetStatus(error.Message);
+            microphone.Failed += error => SetStatus(error.Message);  // MicrophoneStreamer's own sentence
             BuildCanvas();
             ShowSignIn();
         }
@@ -152,9 +152,9 @@ namespace Koto.Live.Samples
             {
                 handsFreeButton.interactable = utterance.IsFinished;
                 if (utterance.State == UtteranceState.Streaming) SetStatus("Listening… speak now");
-                else if (utterance.State == UtteranceState.Failed) SetStatus(utterance.FailureMessage ?? utterance.Reason);
+                else if (utterance.State == UtteranceState.Failed) SetStatus(ProtocolErrors.SentenceFor(utterance.Reason, utterance.FailureMessage));
             };
-            session.Error += error => SetStatus(error.Message);
+            session.Error += error => SetStatus(error.Sentence);
             session.Dropped += code => SetStatus("Connection lost, reconnecting…");
             session.Reconnected += () => SetStatus("Back online.");
             session.Resumed += () => SetStatus("Back online.");
@@ -177,8 +177,9 @@ namespace Koto.Live.Samples
 
         private static string Describe(Exception error)
         {
+            // Players see the protocol's sentence for the code, never a code or the server's raw message.
             var koto = error as KotoException;
-            return koto != null ? koto.Error.Message + " (" + koto.Code + ")" : error.Message;
+            return koto != null ? koto.Error.Sentence : "Something went wrong; please try again.";
         }
 
         // ---- a small uGUI kit ------------------------------------------------------------------
@@ -192,7 +193,12 @@ namespace Koto.Live.Samples
             scaler.uiScaleMode = CanvasScaler.ScaleMode.ScaleWithScreenSize;
             scaler.referenceResolution = new Vector2(1280, 800);
             canvasObject.AddComponent<GraphicRaycaster>();
-            if (UnityEngine.Object.FindObjectOfType<EventSystem>() == null)
+#if UNITY_2023_1_OR_NEWER
+            bool hasEventSystem = UnityEngine.Object.FindFirstObjectByType<EventSystem>() != null;
+#else
+            bool hasEventSystem = UnityEngine.Object.FindObjectOfType<EventSystem>() != null;
+#endif
+            if (!hasEventSystem)
             {
                 var events = new GameObject("EventSystem");
                 events.AddComponent<EventSystem>();
