@@ -99,7 +99,10 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     this.state = buildState(lesson, config.maxLearnersPerRoom);
     this.restored?.applyTo(this.state);
     this.setMetadata({ lessonId: lesson.id, title: lesson.title, pack: lesson.pack });
-    await this.services.store.startSession({ id: this.roomId, lessonId: lesson.id, phase: "lobby" });
+    // A store outage refuses the room with its code (STORE_UNAVAILABLE), not a seat reservation that expires.
+    await this.services.store.startSession({ id: this.roomId, lessonId: lesson.id, phase: "lobby" }).catch((error) => {
+      throw toServerError(error);
+    });
 
     for (const type of Object.keys(learnerMessages) as LearnerMessageType[]) {
       this.onMessage(type, (client, payload) => this.dispatch(client as LessonClient, "learner", type, payload));
