@@ -13,6 +13,7 @@ import { resolveJwtSecret } from "./auth/jwt-secret.ts";
 import { TokenService } from "./auth/token-service.ts";
 import { apiRoutes } from "./http/api-routes.ts";
 import { webClientRoutes } from "./http/web-client-routes.ts";
+import { guardRouter } from "./http/http-edge.ts";
 import { createLogger } from "./logger.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Store } from "./store/store.ts";
@@ -128,7 +129,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   });
   const webRoutes = config.serveWebClient ? webClientRoutes(webClientDist, config.publicBasePath) : {};
   // "/koto/" and "/koto" are the same page (the seed's Caddy path is linked both ways).
-  colyseus.router = createRouter({ ...routes, ...webRoutes }, { skipTrailingSlashes: true }) as never;
+  colyseus.router = guardRouter(createRouter({ ...routes, ...webRoutes }, { skipTrailingSlashes: true }) as never);
 
   try {
     await colyseus.listen(config.port, config.host);
