@@ -5,6 +5,7 @@
 import { createEndpoint } from "@colyseus/core";
 import type { z } from "zod";
 import { KotoError } from "../errors.ts";
+import { RateLimitedError } from "../auth/sign-in-limits.ts";
 import { MAX_REQUEST_BODY_BYTES, bodyTooLarge } from "./http-edge.ts";
 
 export interface HttpRequest {
@@ -42,7 +43,10 @@ export function errorResponse(error: unknown): Response {
   const known = error instanceof KotoError ? error : new KotoError("INTERNAL", "the server could not complete the request", 500);
   if (!(error instanceof KotoError)) console.error(error);
   // An unread remainder of an oversized body must not be parsed as the next request.
-  return jsonResponse(known.status, { error: known.toWire() }, known.status === 413 ? { connection: "close" } : {});
+  const headers: Record<string, string> = {};
+  if (known.status === 413) headers.connection = "close";
+  if (known instanceof RateLimitedError) headers["retry-after"] = String(known.retryAfterSeconds);
+  return jsonResponse(known.status, { error: known.toWire() }, headers);
 }
 
 /** Parses and validates a JSON body against `schema`, naming each bad field. */
