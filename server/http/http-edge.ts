@@ -64,6 +64,12 @@ export function guardRouter<R extends BetterCallRouter>(router: R): R {
     if (method !== "GET" && method !== "HEAD" && declaresOversizedBody(request.headers.get("content-length"))) {
       return bodyTooLargeResponse();
     }
+    // Every body this server reads is JSON (ours and Colyseus' matchmaking alike); another declared
+    // type would reach a body parser that fails with a 500 (multipart with no body, for one).
+    const contentType = request.headers.get("content-type");
+    if (method !== "GET" && method !== "HEAD" && contentType !== null && !/^application\/json\s*(;|$)/i.test(contentType.trim())) {
+      return errorResponse(new KotoError("BODY_NOT_JSON", "send the body as JSON with content-type: application/json", 415));
+    }
     const routeMethod = method === "HEAD" ? "GET" : method;
     if (!router.findRoute(routeMethod, url.pathname)) {
       const allowed = ROUTE_METHODS.filter((candidate) => {
