@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,7 +50,11 @@ for (const transport of TRANSPORTS) {
         env: { ...process.env, FUZZ_TRANSPORT: transport, FUZZ_JWT_SECRET: JWT_SECRET },
         stdio: ["ignore", "ignore", "pipe", "ipc"],
       });
-      child.stderr!.on("data", (chunk) => (stderr = (stderr + chunk).slice(-20_000)));
+      child.stderr!.on("data", (chunk) => {
+        stderr = (stderr + chunk).slice(-20_000);
+        // FUZZ_SERVER_LOG=<file> keeps everything the server printed, for reading findings afterwards.
+        if (process.env.FUZZ_SERVER_LOG) appendFileSync(process.env.FUZZ_SERVER_LOG, chunk);
+      });
       child.on("exit", (code, signal) => (exited = `exited with ${code ?? signal}`));
       port = await new Promise<number>((resolve, reject) => {
         // tsx's loader may use the same IPC channel: only our own messages count.
