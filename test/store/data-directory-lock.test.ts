@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,12 +41,14 @@ describe("One process per embedded database directory", function () {
   it("takes over the lock of a process killed with -9", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "koto-lock-"));
     // A holder that refreshes its lock every second and counts it stale after 3 s.
-    const holder = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `
-      import { openStore } from "./server/store/open-store.ts";
+    const script = join(dataDir, "holder.mts");
+    writeFileSync(script, `
+      import { openStore } from ${JSON.stringify(join(root, "server/store/open-store.ts"))};
       await openStore({ dataDir: ${JSON.stringify(dataDir)}, lock: { staleMs: 3000 } });
       console.log("holding");
       setInterval(() => {}, 1000);
-    `], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    `);
+    const holder = spawn(process.execPath, ["--import", "tsx", script], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
     const holderExited = new Promise((resolve) => holder.once("exit", resolve));
     try {
       await new Promise<void>((resolve, reject) => {
