@@ -11,6 +11,10 @@ export const ERROR_SENTENCES = {
   AUTH_TOKEN_EXPIRED: "Your session has expired. Please sign in again.",
   AUTH_UNKNOWN_USER: "This account no longer exists. Please sign in again.",
   LOGIN_FAILED: "The email or password is not right.",
+  ACCOUNT_DISABLED: "This account is disabled. Please ask an administrator.",
+  RATE_LIMITED: "Too many tries in a short while. Please wait a moment and try again.",
+  SIGN_IN_BUSY: "Many people are signing in right now. Please try again in a few seconds.",
+  STORE_UNAVAILABLE: "The server cannot reach its database right now. Please try again in a moment.",
   ROLE_FORBIDDEN: "You are not allowed to do that in this session.",
   ROOM_OPTIONS_INVALID: "The lesson could not be opened with these settings.",
   JOIN_OPTIONS_INVALID: "The session could not be joined with these settings.",
@@ -31,6 +35,9 @@ export const ERROR_SENTENCES = {
   BODY_MALFORMED: "The request could not be read.",
   BODY_NOT_JSON: "The request must be sent as JSON.",
   BODY_TOO_LARGE: "The request is too large.",
+  PATH_MALFORMED: "That address is not valid.",
+  METHOD_NOT_ALLOWED: "That address cannot be used this way.",
+  BODY_TIMEOUT: "The request took too long to arrive. Please try again.",
   BODY_INVALID: "Some of the details sent are not valid.",
   QUERY_INVALID: "Some of the details sent are not valid.",
   NOT_FOUND: "That page or item does not exist.",
@@ -119,7 +126,7 @@ export const ERROR_CODES = Object.keys(ERROR_SENTENCES) as ErrorCode[];
 export const OPERATOR_ERROR_CODES = [
   "CONFIG_INVALID", "MIGRATION_INVALID", "LISTEN_FAILED", "TRANSPORT_UNAVAILABLE", "CONTENT_INVALID", "USAGE",
   "TUTOR_EXISTS", "PASSWORD_MISSING", "PASSWORD_TOO_SHORT", "PASSWORD_TOO_LONG", "RECORDING_KEY_INVALID",
-  "RECORDING_CONTENT_TYPE_INVALID",
+  "RECORDING_CONTENT_TYPE_INVALID", "DATA_DIRECTORY_IN_USE", "TUTOR_NOT_FOUND",
 ] as const;
 
 export function isErrorCode(value: unknown): value is ErrorCode {

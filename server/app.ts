@@ -13,8 +13,11 @@ import { resolveJwtSecret } from "./auth/jwt-secret.ts";
 import { TokenService } from "./auth/token-service.ts";
 import { apiRoutes } from "./http/api-routes.ts";
 import { webClientRoutes } from "./http/web-client-routes.ts";
+import { guardRouter } from "./http/http-edge.ts";
 import { createLogger } from "./logger.ts";
-import { openStore } from "./store/open-store.ts";
+import { DEFAULT_LOCK_STALE_MS, openStore } from "./store/open-store.ts";
+import { SignInGate } from "./auth/sign-in-limits.ts";
+import { isKotoError } from "./errors.ts";
 import type { Store } from "./store/store.ts";
 import { createTransport, listeningPort } from "./transport/create-transport.ts";
 import { defineLessonRoom } from "../rooms/lesson/lesson-room.ts";
@@ -57,7 +60,14 @@ export interface StartOptions {
 export async function startKotoServer(config: Config, options: StartOptions = {}): Promise<KotoServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const content = loadContent(config.contentDir);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: options.inMemoryStore });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: options.inMemoryStore, timeouts: config.databaseTimeouts,
+    // A restart after a crash waits out the dead process's lock instead of failing.
+    lock: {
+      waitMs: DEFAULT_LOCK_STALE_MS + 5000,
+      onLost: (error) => logger.error({ err: error }, "lost the lock on the embedded database directory; another process may have opened it"),
+    },
+  });
   const secret = resolveJwtSecret(config.jwtSecret, config.dataDir);
   if (secret.generated) {
     logger.warn(`JWT_SECRET is not set: using a generated secret kept in ${config.dataDir}/jwt-secret (set JWT_SECRET in production)`);
@@ -112,23 +122,32 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const started = Date.now();
   const routes = apiRoutes({
     store, tokens, content, recordings: speech.recordings, attempts, passMark,
-    health: () => draining ? jsonResponse(503, { status: "draining", processId: matchMaker.processId }) as never : ({
-      status: "ok",
-      version: packageJson.version,
-      node: process.version,
-      colyseus: colyseusVersion,
-      transport: config.transport,
-      store: store.kind,
-      coordination: coordination.kind,
-      redis: coordination.kind === "redis" ? (coordination.isAvailable() ? "up" : "down") : undefined,
-      processId: matchMaker.processId,
-      rooms: liveRooms.size,
-      uptimeSeconds: Math.round((Date.now() - started) / 1000),
-    }),
+    signIn: new SignInGate(config.signInLimits),
+    health: async () => {
+      if (draining) return { ok: false, report: { status: "draining", processId: matchMaker.processId } };
+      // The store is the part that can be down; everything else here is this process itself.
+      const storeProblem = await store.ping().then(() => undefined, (error) =>
+        isKotoError(error) ? error.toWire() : { code: "STORE_UNAVAILABLE", message: String(error) });
+      const report = {
+        status: storeProblem ? "unavailable" : "ok",
+        problems: storeProblem ? [{ part: "store", ...storeProblem }] : [],
+        version: packageJson.version,
+        node: process.version,
+        colyseus: colyseusVersion,
+        transport: config.transport,
+        store: store.kind,
+        coordination: coordination.kind,
+        redis: coordination.kind === "redis" ? (coordination.isAvailable() ? "up" : "down") : undefined,
+        processId: matchMaker.processId,
+        rooms: liveRooms.size,
+        uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      };
+      return { ok: !storeProblem, report };
+    },
   });
   const webRoutes = config.serveWebClient ? webClientRoutes(webClientDist, config.publicBasePath) : {};
   // "/koto/" and "/koto" are the same page (the seed's Caddy path is linked both ways).
-  colyseus.router = createRouter({ ...routes, ...webRoutes }, { skipTrailingSlashes: true }) as never;
+  colyseus.router = guardRouter(createRouter({ ...routes, ...webRoutes }, { skipTrailingSlashes: true }) as never);
 
   try {
     await colyseus.listen(config.port, config.host);

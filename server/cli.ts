@@ -1,12 +1,13 @@
 /**
  * `npm run koto -- <command>`: operator and author tools.
  *   create-tutor <email> [--name "Display Name"]   password read from KOTO_TUTOR_PASSWORD or stdin
+ *   disable-tutor <email> / enable-tutor <email>    a disabled tutor can neither sign in nor use a token
  *   score "<target>" "<heard>"                     one JSON object: the scorer's verdict
  */
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import { loadConfig } from "./config.ts";
+import { loadConfig, type Config } from "./config.ts";
 import { KotoError } from "./errors.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import { openStore } from "./store/open-store.ts";
@@ -14,6 +15,8 @@ import { scoreCommand } from "./speech/scoring/cli.ts";
 
 const USAGE = `usage:
   npm run koto -- create-tutor <email> [--name "Display Name"]   (password from KOTO_TUTOR_PASSWORD or stdin)
+  npm run koto -- disable-tutor <email>
+  npm run koto -- enable-tutor <email>
   npm run --silent koto -- score "<target>" "<heard>"`;
 
 async function readPassword(env: NodeJS.ProcessEnv): Promise<string> {
@@ -34,10 +37,9 @@ async function createTutor(args: string[]): Promise<string> {
   const nameFlag = rest.indexOf("--name");
   const displayName = nameFlag >= 0 ? rest[nameFlag + 1]?.trim() : parsedEmail.data.split("@")[0];
   if (!displayName) throw new KotoError("USAGE", `--name needs a value\n${USAGE}`);
-  if (existsSync(".env")) process.loadEnvFile(".env");
-  const config = loadConfig(process.env);
+  const config = loadCliConfig();
   const passwordHash = await hashPassword(await readPassword(process.env));
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openCliStore(config);
   try {
     const tutor = await store.createTutor(parsedEmail.data, displayName, passwordHash);
     return `created tutor ${tutor.email} (${tutor.displayName}, id ${tutor.id}) in ${store.kind}`;
@@ -46,11 +48,39 @@ async function createTutor(args: string[]): Promise<string> {
   }
 }
 
+async function setTutorDisabled(args: string[], disabled: boolean): Promise<string> {
+  const parsedEmail = z.string().trim().toLowerCase().email().safeParse(args[0]);
+  if (!parsedEmail.success) throw new KotoError("USAGE", `${disabled ? "disable" : "enable"}-tutor needs an email address\n${USAGE}`);
+  const store = await openCliStore(loadCliConfig());
+  try {
+    const tutor = await store.setTutorDisabled(parsedEmail.data, disabled);
+    if (!tutor) throw new KotoError("TUTOR_NOT_FOUND", `no tutor with the email ${parsedEmail.data}`, 404);
+    return `${disabled ? "disabled" : "enabled"} tutor ${tutor.email} (${tutor.displayName}) in ${store.kind}` +
+      (disabled ? "; their tokens stop working at once" : "");
+  } finally {
+    await store.close();
+  }
+}
+
+function loadCliConfig(): Config {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  return loadConfig(process.env);
+}
+
+/** Refuses at once (DATA_DIRECTORY_IN_USE) when a running server holds the embedded database. */
+function openCliStore(config: Config) {
+  return openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts });
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   switch (command) {
     case "create-tutor":
       console.log(await createTutor(args));
+      return;
+    case "disable-tutor":
+    case "enable-tutor":
+      console.log(await setTutorDisabled(args, command === "disable-tutor"));
       return;
     case "score":
       console.log(scoreCommand(args));

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { KotoError } from "./errors.ts";
 import type { SpeechLimits } from "./speech/limits/usage-limits.ts";
+import type { SignInLimits } from "./auth/sign-in-limits.ts";
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalText = z.string().trim().min(1).optional();
@@ -29,6 +30,11 @@ export const configSchema = z.object({
   MAX_MESSAGE_BYTES: integer(1024, 1024 * 1024).default(64 * 1024),
   PUBLIC_BASE_PATH: z.string().regex(/^\/[a-z0-9/_-]*$/i, "must be a URL path starting with /").default("/koto"),
   SERVE_WEB_CLIENT: bool.default(true),
+  LOGIN_ATTEMPTS_PER_ADDRESS: integer(1, 100_000).default(20),
+  LOGIN_FAILURES_PER_ACCOUNT: integer(1, 100_000).default(10),
+  GUESTS_PER_ADDRESS_PER_HOUR: integer(1, 1_000_000).default(100),
+  DATABASE_QUERY_TIMEOUT_MS: integer(100, 600_000).default(5000),
+  DATABASE_CONNECT_TIMEOUT_MS: integer(100, 600_000).default(3000),
 
   REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
   REDIS_PASSWORD: optionalText,
@@ -123,6 +129,9 @@ export interface Config {
   resumeWindowSeconds: number;
   /** Matchmaking requests handled at once by this process; more wait in line (reconnect storms). */
   maxConcurrentJoins: number;
+  signInLimits: SignInLimits;
+  /** Postgres only: how long a query or a new connection may take before STORE_UNAVAILABLE. */
+  databaseTimeouts: { queryMs: number; connectMs: number };
   speech: SpeechConfig;
   recordings: { kind: "file"; directory: string } | {
     kind: "s3"; endPoint: string; port: number | undefined; useSSL: boolean; accessKey: string; secretKey: string; bucket: string; region: string;
@@ -182,6 +191,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     drainDeadlineMs: raw.DRAIN_DEADLINE_SECONDS * 1000,
     resumeWindowSeconds: raw.RESUME_WINDOW_SECONDS,
     maxConcurrentJoins: raw.MAX_CONCURRENT_JOINS,
+    signInLimits: {
+      loginAttemptsPerAddress: raw.LOGIN_ATTEMPTS_PER_ADDRESS,
+      loginFailuresPerAccount: raw.LOGIN_FAILURES_PER_ACCOUNT,
+      guestsPerAddressPerHour: raw.GUESTS_PER_ADDRESS_PER_HOUR,
+    },
+    databaseTimeouts: { queryMs: raw.DATABASE_QUERY_TIMEOUT_MS, connectMs: raw.DATABASE_CONNECT_TIMEOUT_MS },
     speech: speechConfig(raw),
     recordings: raw.S3_ENDPOINT
       ? {

@@ -14,6 +14,7 @@ import type { Lesson, Role } from "../../server/content/lesson.ts";
 import { KotoError } from "../../server/errors.ts";
 import { toMatchmakingError } from "../../protocol/matchmaking.ts";
 import type { ErrorCode } from "../../protocol/error-codes.ts";
+import { authenticate } from "../../server/auth/authenticate.ts";
 import type { TokenClaims } from "../../server/auth/token-service.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
 import type { UserRecord } from "../../server/store/store.ts";
@@ -72,10 +73,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   async onAuth(_client: Client, options: unknown, context: AuthContext): Promise<LessonClientAuth> {
     const token = (options as { token?: unknown } | undefined)?.token ?? context.token;
     try {
-      const claims = await this.services.tokens.verify(token);
-      const user = await this.services.store.getUser(claims.userId);
-      if (!user) throw new KotoError("AUTH_UNKNOWN_USER", "this account no longer exists; sign in again", 401);
-      return { ...claims, user };
+      return await authenticate(this.services.tokens, this.services.store, token);
     } catch (error) {
       throw toServerError(error);
     }

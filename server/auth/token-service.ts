@@ -40,7 +40,7 @@ export class TokenService {
       throw new KotoError("AUTH_TOKEN_MISSING", "sign in first: no token was sent (get one from POST /api/auth/guest or /api/auth/login)", 401);
     }
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ["HS256"] });
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
       const role = payload.role;
       if (typeof payload.sub !== "string" || (role !== "learner" && role !== "tutor") || typeof payload.name !== "string") {
         throw new KotoError("AUTH_TOKEN_INVALID", "the token is not a KOTO token; sign in again", 401);

@@ -4,11 +4,14 @@
 import { z } from "zod";
 import { KotoError } from "../errors.ts";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
-import type { TokenClaims, TokenService } from "../auth/token-service.ts";
+import type { TokenService } from "../auth/token-service.ts";
+import { accountDisabled, authenticate as authenticateToken, type Authenticated } from "../auth/authenticate.ts";
+import type { SignInGate } from "../auth/sign-in-limits.ts";
 import { lessonSummary, type ContentCatalog } from "../content/lesson.ts";
 import type { Store } from "../store/store.ts";
 import type { RecordingStorage } from "../recordings/index.ts";
-import { bearerToken, endpoint, readJsonBody } from "./endpoint.ts";
+import { bearerToken, endpoint, jsonResponse, readJsonBody } from "./endpoint.ts";
+import { clientAddress } from "./http-edge.ts";
 import type { AttemptService } from "../attempts/attempt-service.ts";
 import { attemptToWire } from "../attempts/attempt-mappers.ts";
 import { ATTEMPT_STATUSES, type AttemptStatus } from "../attempts/attempt.ts";
@@ -20,7 +23,9 @@ export interface ApiServices {
   recordings: RecordingStorage;
   attempts: AttemptService;
   passMark: number;
-  health: () => Record<string, unknown>;
+  signIn: SignInGate;
+  /** `ok: false` answers 503, naming the part that is down. */
+  health: () => Promise<{ ok: boolean; report: Record<string, unknown> }>;
 }
 
 const displayName = z.string().trim().min(1, "must not be empty").max(40, "must be at most 40 characters")
@@ -33,19 +38,23 @@ const loginBody = z.strictObject({ email: z.string().trim().toLowerCase().email(
 let dummyHash: Promise<string> | undefined;
 
 export function apiRoutes(services: ApiServices) {
-  const { store, tokens, content } = services;
+  const { store, tokens, content, signIn } = services;
 
-  async function authenticate(request: Request, role?: "tutor"): Promise<TokenClaims> {
-    const claims = await tokens.verify(bearerToken(request));
+  async function authenticate(request: Request, role?: "tutor"): Promise<Authenticated> {
+    const claims = await authenticateToken(tokens, store, bearerToken(request));
     if (role && claims.role !== role) throw new KotoError("ROLE_FORBIDDEN", "only tutors may see this", 403);
     return claims;
   }
 
   return {
-    health: endpoint("GET", "/healthz", async () => services.health()),
+    health: endpoint("GET", "/healthz", async () => {
+      const { ok, report } = await services.health();
+      return ok ? report : jsonResponse(503, report);
+    }),
 
     guest: endpoint("POST", "/api/auth/guest", async ({ request }) => {
       const body = await readJsonBody(request, guestBody);
+      await signIn.admitGuest(clientAddress(request));
       const user = await store.createGuest(body.name);
       const issued = await tokens.issue({ userId: user.id, role: "learner", displayName: user.displayName });
       return { ...issued, user: { id: user.id, displayName: user.displayName, role: "learner" } };
@@ -53,10 +62,17 @@ export function apiRoutes(services: ApiServices) {
 
     login: endpoint("POST", "/api/auth/login", async ({ request }) => {
       const body = await readJsonBody(request, loginBody);
+      await signIn.admitLogin(clientAddress(request), body.email);
       const tutor = await store.findTutorByEmail(body.email);
       dummyHash ??= hashPassword(crypto.randomUUID(), 12);
+      // Unknown email and wrong password: the same hash work, the same count, the same answer.
       const valid = await verifyPassword(body.password, tutor?.passwordHash ?? (await dummyHash));
-      if (!tutor || !valid) throw new KotoError("LOGIN_FAILED", "the email or password is not right", 401);
+      if (!tutor || !valid) {
+        await signIn.loginFailed(body.email);
+        throw new KotoError("LOGIN_FAILED", "the email or password is not right", 401);
+      }
+      await signIn.loginSucceeded(body.email);
+      if (tutor.disabled) throw accountDisabled();
       const issued = await tokens.issue({ userId: tutor.id, role: "tutor", displayName: tutor.displayName });
       return { ...issued, user: { id: tutor.id, displayName: tutor.displayName, role: "tutor", email: tutor.email } };
     }),

@@ -5,6 +5,8 @@
 import { createEndpoint } from "@colyseus/core";
 import type { z } from "zod";
 import { KotoError } from "../errors.ts";
+import { RateLimitedError } from "../auth/sign-in-limits.ts";
+import { MAX_REQUEST_BODY_BYTES, bodyTooLarge } from "./http-edge.ts";
 
 export interface HttpRequest {
   request: Request;
@@ -13,8 +15,6 @@ export interface HttpRequest {
 }
 
 type Handler = (input: HttpRequest) => Promise<unknown | Response>;
-
-const MAX_JSON_BODY_BYTES = 16 * 1024;
 
 export function endpoint(method: "GET" | "POST", path: string, handler: Handler) {
   return createEndpoint(path, { method, disableBody: true } as never, async (ctx: any) => {
@@ -42,7 +42,11 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 export function errorResponse(error: unknown): Response {
   const known = error instanceof KotoError ? error : new KotoError("INTERNAL", "the server could not complete the request", 500);
   if (!(error instanceof KotoError)) console.error(error);
-  return jsonResponse(known.status, { error: known.toWire() });
+  // An unread remainder of an oversized body must not be parsed as the next request.
+  const headers: Record<string, string> = {};
+  if (known.status === 413) headers.connection = "close";
+  if (known instanceof RateLimitedError) headers["retry-after"] = String(known.retryAfterSeconds);
+  return jsonResponse(known.status, { error: known.toWire() }, headers);
 }
 
 /** Parses and validates a JSON body against `schema`, naming each bad field. */
@@ -51,10 +55,7 @@ export async function readJsonBody<T extends z.ZodType>(request: Request, schema
   if (!contentType.toLowerCase().startsWith("application/json")) {
     throw new KotoError("BODY_NOT_JSON", "send the body as JSON with content-type: application/json", 415);
   }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
-    throw new KotoError("BODY_TOO_LARGE", `the body must be at most ${MAX_JSON_BODY_BYTES} bytes`, 413);
-  }
+  const text = await readBodyText(request);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -67,6 +68,29 @@ export async function readJsonBody<T extends z.ZodType>(request: Request, schema
     throw new KotoError("BODY_INVALID", detail, 400);
   }
   return parsed.data;
+}
+
+/**
+ * Reads the body chunk by chunk and stops at the limit, so a huge or endless upload costs at most
+ * MAX_REQUEST_BODY_BYTES of memory whatever Content-Length claimed.
+ */
+async function readBodyText(request: Request): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_REQUEST_BODY_BYTES) {
+      // Not cancelled: cancelling destroys the socket before the 413 can be written.
+      reader.releaseLock();
+      throw bodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 export function bearerToken(request: Request): string | undefined {

@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
+import { KotoError } from "../errors.ts";
 
 export interface SqlExecutor {
   query<Row = Record<string, any>>(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -19,31 +20,54 @@ export interface SqlDatabase extends SqlExecutor {
   close(): Promise<void>;
 }
 
-export async function openPostgres(url: string): Promise<SqlDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+export interface PostgresTimeouts {
+  /** A query (client side, covers a frozen server) and a statement (server side) may take this long. */
+  queryMs: number;
+  /** Opening a connection may take this long. */
+  connectMs: number;
+}
+
+const DEFAULT_TIMEOUTS: PostgresTimeouts = { queryMs: 5000, connectMs: 3000 };
+
+export async function openPostgres(url: string, timeouts: PostgresTimeouts = DEFAULT_TIMEOUTS): Promise<SqlDatabase> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: timeouts.connectMs,
+    query_timeout: timeouts.queryMs,
+    statement_timeout: timeouts.queryMs,
+    // A transaction left open by a lost client must not hold locks forever.
+    idle_in_transaction_session_timeout: timeouts.queryMs * 2,
+    keepAlive: true,
+  });
   // A broken idle connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
-  await pool.query("select 1");
+  await unavailableAsKotoError(() => pool.query("select 1"));
   return {
     kind: "postgres",
     async query(sql, params) {
-      return (await pool.query(sql, params as unknown[])).rows;
+      return unavailableAsKotoError(async () => (await pool.query(sql, params as unknown[])).rows);
     },
     async exec(sql) {
-      await pool.query(sql);
+      await unavailableAsKotoError(() => pool.query(sql));
     },
     async transaction(work) {
-      const client = await pool.connect();
+      const client = await unavailableAsKotoError(() => pool.connect());
+      let broken: Error | undefined;
       try {
-        await client.query("BEGIN");
-        const result = await work({ query: async (sql, params) => (await client.query(sql, params as unknown[])).rows });
-        await client.query("COMMIT");
+        await unavailableAsKotoError(() => client.query("BEGIN"));
+        const result = await work({
+          query: async (sql, params) => unavailableAsKotoError(async () => (await client.query(sql, params as unknown[])).rows),
+        });
+        await unavailableAsKotoError(() => client.query("COMMIT"));
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
+        if (isStoreUnavailable(error)) broken = error as Error;
+        else await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
         throw error;
       } finally {
-        client.release();
+        // A connection that timed out or broke is thrown away, never reused mid-transaction.
+        client.release(broken);
       }
     },
     async close() {
@@ -128,6 +152,32 @@ async function takeInMemory(): Promise<PGlite> {
   if (!reused) return PGlite.create();
   await reused.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
   return reused;
+}
+
+/** Node socket errors and Postgres SQLSTATE classes that mean "the database is not there right now". */
+const UNREACHABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])|^57014$/;
+const UNAVAILABLE_MESSAGE = /timeout|Connection terminated|Client has encountered a connection error|not queryable|Connection ended/i;
+
+export function isStoreUnavailable(error: unknown): boolean {
+  if (error instanceof KotoError) return error.code === "STORE_UNAVAILABLE";
+  if (!(error instanceof Error)) return false;
+  const { code } = error as NodeJS.ErrnoException;
+  if (typeof code === "string" && (UNREACHABLE_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+  return UNAVAILABLE_MESSAGE.test(error.message);
+}
+
+export function storeUnavailable(): KotoError {
+  return new KotoError("STORE_UNAVAILABLE", "the lesson database is not answering right now; try again in a moment", 503);
+}
+
+/** The store layer's one translation: an outage becomes STORE_UNAVAILABLE, other errors pass unchanged. */
+async function unavailableAsKotoError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw isStoreUnavailable(error) ? storeUnavailable() : error;
+  }
 }
 
 /** `dataDir` undefined keeps the database in memory (tests). */

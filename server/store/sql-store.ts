@@ -14,7 +14,7 @@ const isoOrNull = (value: unknown): string | null => (value == null ? null : iso
 const json = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : value);
 
 function toUser(row: Row): UserRecord {
-  return { id: row.id, kind: row.kind, displayName: row.display_name, email: row.email ?? null, createdAt: iso(row.created_at) };
+  return { id: row.id, kind: row.kind, displayName: row.display_name, email: row.email ?? null, createdAt: iso(row.created_at), disabled: row.disabled === true };
 }
 
 function toAttempt(row: Row): AttemptRecord {
@@ -64,7 +64,7 @@ export class SqlStore implements Store {
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
 
-  constructor(database: SqlDatabase) {
+  constructor(database: SqlDatabase, private readonly releaseLock: () => Promise<void> = async () => {}) {
     this.kind = database.kind;
     const track = <T>(work: Promise<T>): Promise<T> => {
       this.inFlight.add(work);
@@ -79,6 +79,10 @@ export class SqlStore implements Store {
       transaction: (work) => track(database.transaction(work)),
       close: () => database.close(),
     };
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query("SELECT 1");
   }
 
   async createGuest(displayName: string): Promise<UserRecord> {
@@ -106,6 +110,11 @@ export class SqlStore implements Store {
 
   async getUser(id: string): Promise<UserRecord | null> {
     const rows = await this.db.query("SELECT * FROM users WHERE id = $1", [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async setTutorDisabled(email: string, disabled: boolean): Promise<UserRecord | null> {
+    const rows = await this.db.query("UPDATE users SET disabled = $2 WHERE email = $1 AND kind = 'tutor' RETURNING *", [email, disabled]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
@@ -299,8 +308,12 @@ export class SqlStore implements Store {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-      await this.db.close();
+      try {
+        while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+        await this.db.close();
+      } finally {
+        await this.releaseLock();
+      }
     })();
     return this.closing;
   }

@@ -12,6 +12,8 @@ export interface UserRecord {
   displayName: string;
   email: string | null;
   createdAt: string;
+  /** Set for tutors by `koto disable-tutor`; a disabled account can neither sign in nor use a token. */
+  disabled: boolean;
 }
 
 export interface TutorCredentials extends UserRecord {
@@ -67,10 +69,14 @@ export interface RecordingRecord {
 
 export interface Store {
   readonly kind: "postgres" | "pglite";
+  /** Throws STORE_UNAVAILABLE when the database does not answer (for /healthz). */
+  ping(): Promise<void>;
   createGuest(displayName: string): Promise<UserRecord>;
   createTutor(email: string, displayName: string, passwordHash: string): Promise<UserRecord>;
   findTutorByEmail(email: string): Promise<TutorCredentials | null>;
   getUser(id: string): Promise<UserRecord | null>;
+  /** Null when no tutor has this email. */
+  setTutorDisabled(email: string, disabled: boolean): Promise<UserRecord | null>;
 
   startSession(session: { id: string; lessonId: string; phase: string }): Promise<void>;
   updateSession(id: string, change: { phase: string; currentStep: number; ended?: boolean }): Promise<void>;

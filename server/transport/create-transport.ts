@@ -2,8 +2,15 @@
  * Picks the WebSocket transport. uWebSockets.js is the default; `ws` is the pure-JS fallback.
  * Both get an explicit maximum message size (Colyseus' default closes sockets on ~4 KB).
  */
-import type { Transport } from "@colyseus/core";
+import { STATUS_CODES, type IncomingMessage } from "node:http";
+import { matchMaker, type Transport } from "@colyseus/core";
+import type { HttpRequest as UwsRequest } from "uWebSockets.js";
 import { KotoError } from "../errors.ts";
+import { errorResponse } from "../http/endpoint.ts";
+import {
+  BODY_READ_TIMEOUT_MS, MAX_REQUEST_BODY_BYTES, PEER_ADDRESS_HEADER, bodyTooLargeResponse, closing, declaresOversizedBody,
+  type BetterCallRouter,
+} from "../http/http-edge.ts";
 
 export interface TransportChoice {
   kind: "uws" | "ws";
@@ -13,7 +20,11 @@ export interface TransportChoice {
 export async function createTransport(choice: TransportChoice): Promise<Transport> {
   if (choice.kind === "ws") {
     const { WebSocketTransport } = await import("@colyseus/ws-transport");
-    return new (reportingListenErrors(WebSocketTransport))({ maxPayload: choice.maxMessageBytes });
+    const transport = new (reportingListenErrors(WebSocketTransport))({ maxPayload: choice.maxMessageBytes });
+    // Node's own clocks for slow senders (defaults: 300 s for a request, 60 s for headers).
+    transport.server!.requestTimeout = BODY_READ_TIMEOUT_MS * 2;
+    transport.server!.headersTimeout = BODY_READ_TIMEOUT_MS;
+    return transport;
   }
   let module: typeof import("@colyseus/uwebsockets-transport");
   try {
@@ -46,7 +57,93 @@ function boundListenerClass(Base: typeof import("@colyseus/uwebsockets-transport
       });
       return this;
     }
+
+    /**
+     * Replaces the library's HTTP binding, which buffers a whole body (any size, no time limit)
+     * before looking at it and never answers a request no route matches. Here a body is refused by
+     * its Content-Length, or as soon as it grows past the limit, or when it arrives too slowly; every
+     * request reaches the (guarded) router, which answers HEAD, 404 and 405 itself.
+     */
+    bindRouter(router: BetterCallRouter): void {
+      const corsHeaders = (headers: Headers): Record<string, string> => ({
+        ...matchMaker.controller.DEFAULT_CORS_HEADERS,
+        ...matchMaker.controller.getCorsHeaders(headers),
+      } as Record<string, string>);
+      this.app.options("/*", (res, req) => {
+        const headers = requestHeaders(req);
+        res.onAborted(() => {});
+        res.cork(() => {
+          res.writeStatus("204 No Content");
+          for (const [name, value] of Object.entries(corsHeaders(headers))) res.writeHeader(name, String(value));
+          res.end();
+        });
+      });
+      this.app.any("/*", (res, req) => {
+        const headers = requestHeaders(req);
+        headers.set(PEER_ADDRESS_HEADER, Buffer.from(res.getRemoteAddressAsText()).toString());
+        const method = req.getMethod().toUpperCase();
+        const query = req.getQuery();
+        const url = `http://${headers.get("host") || "localhost"}${req.getUrl()}${query ? `?${query}` : ""}`;
+        const aborts = new AbortController();
+        let finished = false;
+        res.onAborted(() => {
+          finished = true;
+          aborts.abort();
+        });
+        const answer = async (response: Response) => {
+          if (finished) return;
+          const body = method === "HEAD" ? undefined : await response.arrayBuffer();
+          if (finished) return;
+          finished = true;
+          const close = response.headers.get("connection") === "close";
+          res.cork(() => {
+            res.writeStatus(`${response.status} ${response.statusText || STATUS_CODES[response.status] || ""}`);
+            for (const [name, value] of Object.entries(corsHeaders(headers))) res.writeHeader(name, String(value));
+            response.headers.forEach((value, name) => {
+              if (name !== "content-length" && name !== "connection") res.writeHeader(name, value);
+            });
+            if (body === undefined) res.endWithoutBody(Number(response.headers.get("content-length") ?? 0), close);
+            else res.end(body, close);
+          });
+        };
+        const dispatch = (body?: Buffer) => {
+          const request = new Request(url, {
+            method, headers, signal: aborts.signal,
+            body: body ? (new Uint8Array(body) as unknown as BodyInit) : undefined,
+          });
+          router.handler(request).then(answer, (error) => answer(errorResponse(error)));
+        };
+        if (method === "GET" || method === "HEAD") return dispatch();
+        if (declaresOversizedBody(headers.get("content-length"))) return void answer(bodyTooLargeResponse());
+        const chunks: Buffer[] = [];
+        let received = 0;
+        const slow = setTimeout(() => {
+          void answer(closing(errorResponse(new KotoError("BODY_TIMEOUT", `the body must arrive within ${BODY_READ_TIMEOUT_MS / 1000} s`, 408))));
+        }, BODY_READ_TIMEOUT_MS);
+        res.onData((chunk, isLast) => {
+          if (finished) return;
+          received += chunk.byteLength;
+          if (received > MAX_REQUEST_BODY_BYTES) {
+            clearTimeout(slow);
+            void answer(bodyTooLargeResponse());
+            return;
+          }
+          // uWS reuses the chunk's memory after this callback returns.
+          chunks.push(Buffer.from(new Uint8Array(chunk)));
+          if (isLast) {
+            clearTimeout(slow);
+            dispatch(Buffer.concat(chunks));
+          }
+        });
+      });
+    }
   };
+}
+
+function requestHeaders(req: UwsRequest): Headers {
+  const headers = new Headers();
+  req.forEach((name, value) => headers.append(name, value));
+  return headers;
 }
 
 /**
@@ -60,6 +157,10 @@ function reportingListenErrors(Base: typeof import("@colyseus/ws-transport").Web
         listeningListener?.(new KotoError("LISTEN_FAILED", `could not listen on ${hostname ?? "0.0.0.0"}:${port} (${error.code ?? error.message})`));
       };
       this.server!.once("error", onError);
+      // Runs before Colyseus' request listener (bound just before listen) so routes know the peer.
+      this.server!.prependListener("request", (request: IncomingMessage) => {
+        request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "unknown";
+      });
       return super.listen(port, hostname, backlog, () => {
         this.server!.off("error", onError);
         listeningListener?.();
