@@ -13,6 +13,10 @@ import { resolveJwtSecret } from "./auth/jwt-secret.ts";
 import { TokenService } from "./auth/token-service.ts";
 import { apiRoutes } from "./http/api-routes.ts";
 import { webClientRoutes } from "./http/web-client-routes.ts";
+import { modelAudioRoutes } from "./http/model-audio-routes.ts";
+import { openModelAudio } from "./model-audio/open-model-audio.ts";
+import { ModelAudioLibrary } from "./model-audio/model-audio-library.ts";
+import { FileRecordingStorage } from "./recordings/index.ts";
 import { createLogger } from "./logger.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Store } from "./store/store.ts";
@@ -56,7 +60,13 @@ export interface StartOptions {
 
 export async function startKotoServer(config: Config, options: StartOptions = {}): Promise<KotoServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const content = loadContent(config.contentDir);
+  const modelAudio = await openModelAudio(config.modelAudio).catch((error: unknown) => {
+    // Lessons work without model audio (the browser's voice reads lines): never fail start-up for it.
+    logger.warn({ err: error }, "model audio is unavailable; lines fall back to the browser's voice");
+    return new ModelAudioLibrary(new FileRecordingStorage(config.dataDir));
+  });
+  const content = loadContent(config.contentDir, { modelAudioUrl: (text) => modelAudio.urlFor(text) });
+  if (modelAudio.size === 0) logger.info("no model audio yet: run `npm run koto -- synthesize-audio` to read every lesson line aloud");
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: options.inMemoryStore });
   const secret = resolveJwtSecret(config.jwtSecret, config.dataDir);
   if (secret.generated) {
@@ -128,7 +138,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   });
   const webRoutes = config.serveWebClient ? webClientRoutes(webClientDist, config.publicBasePath) : {};
   // "/koto/" and "/koto" are the same page (the seed's Caddy path is linked both ways).
-  colyseus.router = createRouter({ ...routes, ...webRoutes }, { skipTrailingSlashes: true }) as never;
+  colyseus.router = createRouter({ ...routes, ...modelAudioRoutes(modelAudio), ...webRoutes }, { skipTrailingSlashes: true }) as never;
 
   try {
     await colyseus.listen(config.port, config.host);
