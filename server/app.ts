@@ -15,6 +15,7 @@ import { apiRoutes } from "./http/api-routes.ts";
 import { webClientRoutes } from "./http/web-client-routes.ts";
 import { modelAudioRoutes } from "./http/model-audio-routes.ts";
 import { learnerRoutes } from "./http/learner-routes.ts";
+import { tutorRoutes } from "./http/tutor-routes.ts";
 import { openModelAudio } from "./model-audio/open-model-audio.ts";
 import { ModelAudioLibrary } from "./model-audio/model-audio-library.ts";
 import { FileRecordingStorage } from "./recordings/index.ts";
@@ -139,7 +140,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   });
   const webRoutes = config.serveWebClient ? webClientRoutes(webClientDist, config.publicBasePath) : {};
   // "/koto/" and "/koto" are the same page (the seed's Caddy path is linked both ways).
-  colyseus.router = createRouter({ ...routes, ...modelAudioRoutes(modelAudio), ...learnerRoutes({ store, tokens, content }), ...webRoutes }, { skipTrailingSlashes: true }) as never;
+  colyseus.router = createRouter({ ...routes, ...modelAudioRoutes(modelAudio), ...learnerRoutes({ store, tokens, content }), ...tutorRoutes({ tokens, liveRooms }), ...webRoutes }, { skipTrailingSlashes: true }) as never;
 
   try {
     await colyseus.listen(config.port, config.host);
