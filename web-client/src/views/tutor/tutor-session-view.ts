@@ -327,12 +327,15 @@ class AttemptItem {
   }
 }
 
+/** The server's default pass mark (server/attempts/attempt.ts DEFAULT_PASS_MARK): a tutor's grade at or above it passes. */
+const PASS_MARK = 80;
+
 type QuickGrade = "pass" | "close" | "retry";
 /**
  * One tap, one default score. The server's pass mark is 80: "pass" and "close" move the learner on
  * ("close" = right, with small slips), "retry" keeps them on the line.
  */
-const QUICK_SCORES: Record<QuickGrade, number> = { pass: 95, close: 80, retry: 40 };
+const QUICK_SCORES: Record<QuickGrade, number> = { pass: 95, close: PASS_MARK, retry: 40 };
 const QUICK_LABELS: Record<QuickGrade, { text: LearningKey; label: LearningKey }> = {
   pass: { text: "gradePass", label: "gradePassLabel" },
   close: { text: "gradeClose", label: "gradeCloseLabel" },
@@ -349,8 +352,9 @@ function tutorStatusBadge(attempt: AttemptSnapshot): HTMLElement {
 
 function correctnessLabel(attempt: AttemptSnapshot): HTMLElement | null {
   if (attempt.status !== "scored") return null;
-  return h("span", { class: `label label--${attempt.correct ? "correct" : "incorrect"}`, dataset: { correct: String(attempt.correct) } },
-    tl(attempt.correct ? "labelCorrect" : "labelIncorrect"));
+  const correct = attempt.tutorScore >= 0 ? attempt.tutorScore >= PASS_MARK : attempt.correct;
+  return h("span", { class: `label label--${correct ? "correct" : "incorrect"}`, dataset: { correct: String(correct) } },
+    tl(correct ? "labelCorrect" : "labelIncorrect"));
 }
 
 /** A session whose room is gone: nobody is connected or speaking any more. */
