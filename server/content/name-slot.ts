@@ -37,13 +37,16 @@ function syllables(text: string): string[] {
  */
 export function resolveNameSlot(answer: string, heard: string, exampleName = ""): string {
   if (!hasNameSlot(answer)) return answer;
+  return fillNameSlot(answer, spokenName(answer, heard) ?? exampleName);
+}
+
+/** The name the learner said where `answer` has its one slot, or null when it cannot be told. */
+export function spokenName(answer: string, heard: string): string | null {
   const [before = "", ...rest] = answer.split(NAME_SLOT);
-  const after = rest.join(NAME_SLOT);
-  if (rest.length !== 1) return fillNameSlot(answer, exampleName);
+  if (rest.length !== 1) return null;
   const said = syllables(heard);
   const lead = syllables(before).length;
-  const tail = syllables(after).length;
-  const nameLength = said.length - lead - tail;
-  if (nameLength < 1 || nameLength > MAX_NAME_SYLLABLES) return fillNameSlot(answer, exampleName);
-  return before + said.slice(lead, lead + nameLength).join("") + after;
+  const nameLength = said.length - lead - syllables(rest[0]!).length;
+  if (nameLength < 1 || nameLength > MAX_NAME_SYLLABLES) return null;
+  return said.slice(lead, lead + nameLength).join("");
 }

@@ -126,7 +126,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
   }
 
   /** The line due now, with the learner's name in it: what "Listen" plays. */
-  const currentLine = (room: RoomSession) => withLearnerName(room.snapshot, learner!.user.displayName).steps[room.snapshot.currentStep];
+  const currentLine = (room: RoomSession) => withLearnerName(room.snapshot, learner!.user.displayName, learner!.user.id).steps[room.snapshot.currentStep];
 
   function setup(room: RoomSession): void {
     speaking = new SpeakingController(room, { playbackBusy: () => player.busy });
@@ -162,7 +162,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
       playYours: (attempt) => result.element.querySelector<HTMLAudioElement>(`audio[data-attempt-id="${attempt.id}"]`) ?? null,
       fetchYours: (attempt) => app.api.attemptAudio(learner!.token, attempt.id),
       playModel: (stepIndex) => {
-        const step = withLearnerName(room.snapshot, learner!.user.displayName).steps[stepIndex];
+        const step = withLearnerName(room.snapshot, learner!.user.displayName, learner!.user.id).steps[stepIndex];
         if (step) player.playNow(step);
       },
     });
@@ -196,7 +196,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
 
   function render(synced: LessonSnapshot): void {
     if (!parts || !synced.lesson.id) return;
-    const snapshot = withLearnerName(synced, learner!.user.displayName);
+    const snapshot = withLearnerName(synced, learner!.user.displayName, learner!.user.id);
     const userId = learner!.user.id;
     if (firstSnapshot) {
       firstSnapshot = false;

@@ -1,6 +1,6 @@
 /**
- * On a phone the conversation grows above the turn panel: when a new turn starts or a result
- * arrives, scroll so the prompt and the microphone are on screen (the result card sits just above).
+ * The conversation grows above the turn panel: when a new turn starts or a result arrives, scroll
+ * so the prompt and the microphone are on screen with the result card just above them.
  */
 import type { LessonSnapshot } from "../../session/snapshot.ts";
 
@@ -13,8 +13,12 @@ export function keepTurnInView(page: HTMLElement, snapshot: LessonSnapshot, user
   const moment = `${snapshot.currentStep}:${mine.length}:${latest?.status ?? ""}`;
   if (lastShown.get(page) === moment) return;
   lastShown.set(page, moment);
-  const turn = page.querySelector<HTMLElement>(".turn:not([hidden])");
-  if (!turn) return;
-  // After layout: the views have just been updated in this same task.
-  requestAnimationFrame(() => turn.scrollIntoView({ block: "end" }));
+  if (!page.querySelector(".turn:not([hidden])")) return;
+  // After layout (the views were updated in this same task): scroll to the end, where the newest
+  // line and result sit right above the turn. On phones the turn is pinned to the bottom edge, so
+  // scrolling the turn itself into view would do nothing.
+  requestAnimationFrame(() => {
+    const scroller = document.scrollingElement ?? document.documentElement;
+    scroller.scrollTop = scroller.scrollHeight;
+  });
 }

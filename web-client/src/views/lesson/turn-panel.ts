@@ -83,8 +83,8 @@ export class TurnPanel {
     }, icon("speaker"), h("span", { text: tl(slow ? "listenSlower" : "listen"), attrs: { "aria-hidden": "true" } }));
     this.body = h("div", { class: "turn__body" },
       h("div", { class: "prompt" }, this.korean, this.romanization, this.translation,
-        h("div", { class: "listen-row" }, listenButton(false), listenButton(true))),
-      h("div", { class: "hint-row" }, this.hintButton, this.hintText),
+        h("div", { class: "listen-row" }, listenButton(false), listenButton(true), this.hintButton)),
+      h("div", { class: "hint-row" }, this.hintText),
       this.problem,
       h("div", { class: "mic-row" },
         h("fieldset", { class: "segmented" }, h("legend", { class: "visually-hidden", text: t("modeLabel") }), pushToTalk.label, handsFree.label),
