@@ -275,6 +275,17 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
     await teacher.locator('[data-action="advance"]').click();
     await learner.locator(".toast", { hasText: "Teacher Kim moved the lesson" }).waitFor({ timeout: 10_000 });
     await learner.screenshot({ path: join(screenshots, "phone-tutor-moved.png") });
+    await learner.waitForFunction(() => document.querySelector<HTMLElement>(".lesson")?.dataset.currentStep === "5");
+
+    // Back on the lesson list, "continue where you stopped" reopens the lesson at that line.
+    await learner.goto(`${baseUrl(server)}/koto/#/`);
+    const resume = learner.locator('[data-action="continue"]');
+    await resume.waitFor();
+    assert.match(await resume.innerText(), /Continue: Greetings and introducing yourself/);
+    await resume.click();
+    await learner.locator('[data-action="start"]').click();
+    await learner.waitForSelector('.turn[data-my-turn="true"]');
+    assert.equal(await learner.locator('[data-role="line-count"]').innerText(), "Line 3 of 4");
     await learnerContext.close();
     await tutorContext.close();
   });

@@ -85,7 +85,7 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
       : h("p", { class: "streak", dataset: { streak: streakDays } }, streakDays > 0 ? tl("streakDays", { count: streakDays }) : tl("streakNone"));
     if (!unfinished && !streak) return null;
     return h("section", { class: "card continue-card", attrs: { "aria-labelledby": "continue-heading" } },
-      h("h2", { id: "continue-heading", text: tl("continueTitle") }),
+      h("h2", { id: "continue-heading", text: tl(unfinished ? "continueTitle" : "practiceTitle") }),
       streak,
       unfinished ? h("a", {
         class: "button button--primary", href: `#/lesson/${encodeURIComponent(unfinished.lessonId)}`, dataset: { action: "continue" },

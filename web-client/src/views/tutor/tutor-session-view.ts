@@ -14,6 +14,7 @@ import { scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
 import { formatTime, h, reconcile, setChildren } from "../dom.ts";
 import { icon } from "../icons.ts";
 import { errorCodeOf, errorText, failureText } from "../../error-text.ts";
+import { withLearnerName } from "../lesson/learner-name.ts";
 
 export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: string): Unmount {
   const tutor = remembered.tutor();
@@ -109,7 +110,10 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
 
   function render(synced: LessonSnapshot): void {
     if (!synced.lesson.id || !session) return;
-    const snapshot = gone.hidden ? synced : withoutLiveFacts(synced);
+    const live = gone.hidden ? synced : withoutLiveFacts(synced);
+    // Lines with the learner's {name} read with the name of the learner in the session.
+    const firstLearner = Object.values(live.participants).find((participant) => participant.role === "learner");
+    const snapshot = firstLearner ? withLearnerName(live, firstLearner.displayName, firstLearner.id) : live;
     page.dataset.phase = snapshot.phase;
     page.dataset.currentStep = String(snapshot.currentStep);
     backButton.disabled = advanceButton.disabled = snapshot.phase !== "running" || !gone.hidden;
@@ -294,7 +298,8 @@ class AttemptItem {
       attempt.text ? h("p", { class: "attempt__heard", attrs: { lang: "ko" }, text: `“${attempt.text}”` }) : null,
       scoreList(attempt),
       attempt.feedback ? h("p", { class: "result-card__tip", text: attempt.feedback }) : null,
-      failureText(attempt) ? h("p", { class: "result-card__failure", text: failureText(attempt) }) : null,
+      // "A tutor will grade your attempt" is written for the learner; the badge tells the tutor.
+      failureText(attempt) && attempt.status !== "awaiting-tutor" ? h("p", { class: "result-card__failure", text: failureText(attempt) }) : null,
       attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
         h("strong", { text: t("graded", { score: attempt.tutorScore }) }), attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null,
       attempt.evaluation ? h("details", { class: "attempt__evaluation", dataset: { tutorOnly: "evaluation" } },
