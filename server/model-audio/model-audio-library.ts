@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { RecordingStorage } from "../recordings/index.ts";
 import type { TextToSpeech } from "./text-to-speech.ts";
 
-const MANIFEST_KEY = "model-audio/manifest.json";
+export const MANIFEST_KEY = "model-audio/manifest.json";
 /** A file name as the route accepts it: 32 hex characters and ".wav". */
 export const MODEL_AUDIO_FILE = /^[0-9a-f]{32}\.wav$/;
 /** Relative to the API base: clients resolve it against the address they reach the API at. */

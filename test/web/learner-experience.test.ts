@@ -271,6 +271,14 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
     await teacher.locator('.attempt[data-status="scored"] .label--correct').waitFor();
     assert.equal(await learner.locator('[data-role="line-count"]').innerText(), "Line 2 of 4");
 
+    // A tutor's hint stays on the learner's turn after its notice has gone, until the line is done.
+    await teacher.getByPlaceholder("Hint for the learner").fill("저도 means me too");
+    await teacher.getByRole("button", { name: "Send hint" }).click();
+    const bubble = learner.locator(".hint-bubble", { hasText: "저도 means me too" });
+    await bubble.waitFor();
+    await learner.locator(".toast", { hasText: "저도 means me too" }).waitFor({ state: "detached", timeout: 20_000 });
+    assert.ok(await bubble.isVisible(), "the hint is still shown");
+
     // The tutor moves the lesson: the learner is told so.
     await teacher.locator('[data-action="advance"]').click();
     await learner.locator(".toast", { hasText: "Teacher Kim moved the lesson" }).waitFor({ timeout: 10_000 });
