@@ -43,6 +43,7 @@ export const ERROR_SENTENCES = {
   NOT_FOUND: "That page or item does not exist.",
   ATTEMPT_NOT_FOUND: "That answer could not be found.",
   RECORDING_NOT_FOUND: "There is no recording for this answer.",
+  MODEL_AUDIO_NOT_FOUND: "There is no recording of this line yet.",
   WEB_CLIENT_NOT_BUILT: "The app is not installed on this server yet.",
   INTERNAL: "Something went wrong on the server. Please try again.",
   // the conversation
@@ -126,7 +127,7 @@ export const ERROR_CODES = Object.keys(ERROR_SENTENCES) as ErrorCode[];
 export const OPERATOR_ERROR_CODES = [
   "CONFIG_INVALID", "MIGRATION_INVALID", "LISTEN_FAILED", "TRANSPORT_UNAVAILABLE", "CONTENT_INVALID", "USAGE",
   "TUTOR_EXISTS", "PASSWORD_MISSING", "PASSWORD_TOO_SHORT", "PASSWORD_TOO_LONG", "RECORDING_KEY_INVALID",
-  "RECORDING_CONTENT_TYPE_INVALID", "DATA_DIRECTORY_IN_USE", "TUTOR_NOT_FOUND",
+  "RECORDING_CONTENT_TYPE_INVALID", "DATA_DIRECTORY_IN_USE", "TUTOR_NOT_FOUND", "TTS_FAILED",
 ] as const;
 
 export function isErrorCode(value: unknown): value is ErrorCode {

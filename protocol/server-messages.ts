@@ -15,6 +15,8 @@ export interface ServerMessages {
   "utterance-started": { learnerId: string; attemptId: string; codec: "pcm16" | "opus"; sampleRate: number };
   "session-ended": { completed: boolean };
   "tutor-hint": { from: string; text: string };
+  /** A tutor moved the lesson (advance or back): learners are told why the line changed. */
+  "tutor-moved": { by: string; step: number; direction: "advance" | "back" };
   /** The process is stopping: the session moves (protocol/session-moves.ts). */
   "server-draining": ServerDrainingMessage;
 }
@@ -29,5 +31,5 @@ export type ServerMessageType = keyof ServerMessages;
 
 export const SERVER_MESSAGE_TYPES: readonly ServerMessageType[] = [
   "error", "attempt-accepted", "utterance-opened", "utterance-ended", "utterance-started", "session-ended", "tutor-hint",
-  "server-draining",
+  "tutor-moved", "server-draining",
 ];

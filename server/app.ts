@@ -14,6 +14,12 @@ import { TokenService } from "./auth/token-service.ts";
 import { apiRoutes } from "./http/api-routes.ts";
 import { webClientRoutes } from "./http/web-client-routes.ts";
 import { guardRouter } from "./http/http-edge.ts";
+import { modelAudioRoutes } from "./http/model-audio-routes.ts";
+import { learnerRoutes } from "./http/learner-routes.ts";
+import { tutorRoutes } from "./http/tutor-routes.ts";
+import { openModelAudio } from "./model-audio/open-model-audio.ts";
+import { ModelAudioLibrary } from "./model-audio/model-audio-library.ts";
+import { FileRecordingStorage } from "./recordings/index.ts";
 import { createLogger } from "./logger.ts";
 import { DEFAULT_LOCK_STALE_MS, openStore } from "./store/open-store.ts";
 import { SignInGate } from "./auth/sign-in-limits.ts";
@@ -59,7 +65,13 @@ export interface StartOptions {
 
 export async function startKotoServer(config: Config, options: StartOptions = {}): Promise<KotoServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const content = loadContent(config.contentDir);
+  const modelAudio = await openModelAudio(config.modelAudio).catch((error: unknown) => {
+    // Lessons work without model audio (the browser's voice reads lines): never fail start-up for it.
+    logger.warn({ err: error }, "model audio is unavailable; lines fall back to the browser's voice");
+    return new ModelAudioLibrary(new FileRecordingStorage(config.dataDir));
+  });
+  const content = loadContent(config.contentDir, { modelAudioUrl: (text) => modelAudio.urlFor(text) });
+  if (modelAudio.size === 0) logger.info("no model audio yet: run `npm run koto -- synthesize-audio` to read every lesson line aloud");
   const store = await openStore({
     databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: options.inMemoryStore, timeouts: config.databaseTimeouts,
     // A restart after a crash waits out the dead process's lock instead of failing.
@@ -147,7 +159,9 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   });
   const webRoutes = config.serveWebClient ? webClientRoutes(webClientDist, config.publicBasePath) : {};
   // "/koto/" and "/koto" are the same page (the seed's Caddy path is linked both ways).
-  colyseus.router = guardRouter(createRouter({ ...routes, ...webRoutes }, { skipTrailingSlashes: true }) as never);
+  colyseus.router = guardRouter(createRouter({
+    ...routes, ...modelAudioRoutes(modelAudio), ...learnerRoutes({ store, tokens, content }), ...tutorRoutes({ tokens, liveRooms }), ...webRoutes,
+  }, { skipTrailingSlashes: true }) as never);
 
   try {
     await colyseus.listen(config.port, config.host);

@@ -3,6 +3,7 @@
  *   create-tutor <email> [--name "Display Name"]   password read from KOTO_TUTOR_PASSWORD or stdin
  *   disable-tutor <email> / enable-tutor <email>    a disabled tutor can neither sign in nor use a token
  *   score "<target>" "<heard>"                     one JSON object: the scorer's verdict
+ *   synthesize-audio [--lesson <id>] [--force]      model audio for every lesson line (TTS_PROVIDER)
  */
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -12,12 +13,15 @@ import { KotoError } from "./errors.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import { openStore } from "./store/open-store.ts";
 import { scoreCommand } from "./speech/scoring/cli.ts";
+import { loadContent, spokenLines } from "./content/load-content.ts";
+import { createTextToSpeech, openModelAudio } from "./model-audio/open-model-audio.ts";
 
 const USAGE = `usage:
   npm run koto -- create-tutor <email> [--name "Display Name"]   (password from KOTO_TUTOR_PASSWORD or stdin)
   npm run koto -- disable-tutor <email>
   npm run koto -- enable-tutor <email>
-  npm run --silent koto -- score "<target>" "<heard>"`;
+  npm run --silent koto -- score "<target>" "<heard>"
+  npm run koto -- synthesize-audio [--lesson <lesson-id>] [--force]   (provider from TTS_PROVIDER)`;
 
 async function readPassword(env: NodeJS.ProcessEnv): Promise<string> {
   if (env.KOTO_TUTOR_PASSWORD) return env.KOTO_TUTOR_PASSWORD;
@@ -72,6 +76,29 @@ function openCliStore(config: Config) {
   return openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.databaseTimeouts });
 }
 
+/** Reads every line of every lesson (or one) aloud and stores the audio the server then serves. */
+async function synthesizeAudio(args: string[]): Promise<string> {
+  const lessonFlag = args.indexOf("--lesson");
+  const lessonId = lessonFlag >= 0 ? args[lessonFlag + 1] : undefined;
+  if (lessonFlag >= 0 && !lessonId) throw new KotoError("USAGE", `--lesson needs a lesson id\n${USAGE}`);
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const config = loadConfig(process.env);
+  const content = loadContent(config.contentDir);
+  const lessons = lessonId ? [content.getLesson(lessonId)] : [...content.lessons.values()];
+  if (lessons[0] === undefined) throw new KotoError("LESSON_NOT_FOUND", `no lesson "${lessonId}"`);
+  const tts = createTextToSpeech(config.modelAudio.tts);
+  const library = await openModelAudio(config.modelAudio, { prepare: true });
+  const lines = lessons.flatMap((lesson) => spokenLines(lesson!));
+  const report = await library.synthesize(lines, tts, {
+    force: args.includes("--force"),
+    onLine: (text, outcome) => process.stderr.write(`${text}  ${outcome}\n`),
+  });
+  const where = config.modelAudio.storage.kind === "s3" ? `bucket ${config.modelAudio.storage.bucket}` : config.modelAudio.storage.directory;
+  const summary = `${tts.name} (${tts.voice}): ${report.synthesized} synthesized, ${report.reused} kept, ${report.failed.length} failed, in ${where}`;
+  if (report.failed.length > 0) throw new KotoError("TTS_FAILED", `${summary}\n${report.failed.map((f) => `${f.text}: ${f.reason}`).join("\n")}`);
+  return summary;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   switch (command) {
@@ -84,6 +111,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     case "score":
       console.log(scoreCommand(args));
+      return;
+    case "synthesize-audio":
+      console.log(await synthesizeAudio(args));
       return;
     default:
       throw new KotoError("USAGE", command ? `unknown command "${command}"\n${USAGE}` : USAGE);

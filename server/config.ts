@@ -77,12 +77,23 @@ export const configSchema = z.object({
   S3_SECRET_KEY: optionalText,
   S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid bucket name").default("koto-audio"),
   S3_REGION: z.string().trim().min(1).default("us-east-1"),
+  S3_CONTENT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid bucket name").default("koto-content"),
+
+  TTS_PROVIDER: z.enum(["espeak", "gemini", "openai"]).default("espeak"),
+  TTS_VOICE: optionalText,
+  TTS_TIMEOUT_MS: integer(1000, 300_000).default(30_000),
+  GEMINI_TTS_MODEL: z.string().trim().min(1).default("gemini-2.5-flash-preview-tts"),
+  OPENAI_TTS_BASE_URL: z.string().url().optional(),
+  OPENAI_TTS_API_KEY: optionalText,
+  OPENAI_TTS_MODEL: z.string().trim().min(1).default("tts-1"),
 }).superRefine((env, context) => {
   const require = (variable: string, when: string) =>
     context.addIssue({ code: "custom", path: [variable], message: `is required when ${when}` });
   if (env.STT_PROVIDER === "gemini" && !env.GEMINI_API_KEY) require("GEMINI_API_KEY", "STT_PROVIDER=gemini");
   if (env.STT_PROVIDER === "openai" && !env.OPENAI_STT_BASE_URL) require("OPENAI_STT_BASE_URL", "STT_PROVIDER=openai");
   if (env.FEEDBACK_PROVIDER === "gemini" && !env.GEMINI_API_KEY) require("GEMINI_API_KEY", "FEEDBACK_PROVIDER=gemini");
+  if (env.TTS_PROVIDER === "gemini" && !env.GEMINI_API_KEY) require("GEMINI_API_KEY", "TTS_PROVIDER=gemini");
+  if (env.TTS_PROVIDER === "openai" && !env.OPENAI_TTS_BASE_URL) require("OPENAI_TTS_BASE_URL", "TTS_PROVIDER=openai");
   if (env.S3_ENDPOINT && !env.S3_ACCESS_KEY) require("S3_ACCESS_KEY", "S3_ENDPOINT is set");
   if (env.S3_ENDPOINT && !env.S3_SECRET_KEY) require("S3_SECRET_KEY", "S3_ENDPOINT is set");
   if (env.REDIS_URL && !env.DATABASE_URL) {
@@ -133,9 +144,21 @@ export interface Config {
   /** Postgres only: how long a query or a new connection may take before STORE_UNAVAILABLE. */
   databaseTimeouts: { queryMs: number; connectMs: number };
   speech: SpeechConfig;
-  recordings: { kind: "file"; directory: string } | {
-    kind: "s3"; endPoint: string; port: number | undefined; useSSL: boolean; accessKey: string; secretKey: string; bucket: string; region: string;
-  };
+  recordings: StorageConfig;
+  modelAudio: ModelAudioConfig;
+}
+
+export type StorageConfig = { kind: "file"; directory: string } | {
+  kind: "s3"; endPoint: string; port: number | undefined; useSSL: boolean; accessKey: string; secretKey: string; bucket: string; region: string;
+};
+
+/** Lesson lines read aloud (`koto synthesize-audio`), kept apart from learner recordings. */
+export interface ModelAudioConfig {
+  tts:
+    | { provider: "espeak"; voice: string | undefined }
+    | { provider: "gemini"; apiKey: string; model: string; baseUrl: string | undefined; voice: string | undefined; timeoutMs: number }
+    | { provider: "openai"; baseUrl: string; apiKey: string | undefined; model: string; voice: string | undefined; timeoutMs: number };
+  storage: StorageConfig;
 }
 
 export interface SpeechConfig {
@@ -204,7 +227,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           secretKey: raw.S3_SECRET_KEY!, bucket: raw.S3_BUCKET, region: raw.S3_REGION,
         }
       : { kind: "file", directory: `${raw.DATA_DIR}/recordings` },
+    modelAudio: modelAudioConfig(raw),
   };
+}
+
+function modelAudioConfig(raw: RawConfig): ModelAudioConfig {
+  const voice = raw.TTS_VOICE;
+  const tts: ModelAudioConfig["tts"] =
+    raw.TTS_PROVIDER === "gemini"
+      ? { provider: "gemini", apiKey: raw.GEMINI_API_KEY!, model: raw.GEMINI_TTS_MODEL, baseUrl: raw.GEMINI_BASE_URL, voice, timeoutMs: raw.TTS_TIMEOUT_MS }
+      : raw.TTS_PROVIDER === "openai"
+        ? { provider: "openai", baseUrl: raw.OPENAI_TTS_BASE_URL!, apiKey: raw.OPENAI_TTS_API_KEY, model: raw.OPENAI_TTS_MODEL, voice, timeoutMs: raw.TTS_TIMEOUT_MS }
+        : { provider: "espeak", voice };
+  const storage: StorageConfig = raw.S3_ENDPOINT
+    ? {
+        kind: "s3", endPoint: raw.S3_ENDPOINT, port: raw.S3_PORT, useSSL: raw.S3_USE_SSL, accessKey: raw.S3_ACCESS_KEY!,
+        secretKey: raw.S3_SECRET_KEY!, bucket: raw.S3_CONTENT_BUCKET, region: raw.S3_REGION,
+      }
+    // Keys carry the "model-audio/" prefix (the bucket layout), so files land in DATA_DIR/model-audio.
+    : { kind: "file", directory: raw.DATA_DIR };
+  return { tts, storage };
 }
 
 function speechConfig(raw: RawConfig): SpeechConfig {

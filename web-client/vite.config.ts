@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
+import { precompress } from "./precompress.ts";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
@@ -22,4 +23,5 @@ export default defineConfig({
     chunkSizeWarningLimit: 700,
   },
   worker: { format: "es" },
+  plugins: [precompress()],
 });

@@ -273,8 +273,14 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       case "answer": return this.answer(client, payload as MessagePayload<"answer">);
       case "next": return this.skip(client);
       case "hint": return this.hint(client);
-      case "advance": return this.moveTo(nextLearnerStep(this.lesson.steps, this.state.currentStep + 1, this.learnerRoles()));
-      case "back": return this.moveTo(previousLearnerStep(this.lesson.steps, this.state.currentStep, this.learnerRoles()));
+      case "advance":
+      case "back":
+        await this.moveTo(type === "advance"
+          ? nextLearnerStep(this.lesson.steps, this.state.currentStep + 1, this.learnerRoles())
+          : previousLearnerStep(this.lesson.steps, this.state.currentStep, this.learnerRoles()));
+        // Learners see the line change under them: tell them a tutor did it.
+        this.broadcast("tutor-moved", { by: client.auth.displayName, step: this.state.currentStep, direction: type });
+        return;
       case "tutor-hint": return this.tutorHint(client, payload as MessagePayload<"tutor-hint">);
       case "note": return this.note(client, payload as MessagePayload<"note">);
       case "grade": return this.grade(client, payload as MessagePayload<"grade">);

@@ -27,6 +27,8 @@ export interface LessonStep extends Line {
 export interface RoleDescription {
   name: string;
   description: string;
+  /** The Korean name the model audio says where a line has the learner's `{name}` slot. */
+  exampleName: string | null;
 }
 
 export interface VocabularyItem {
@@ -84,6 +86,11 @@ export function lessonSummary(lesson: Lesson): LessonSummary {
     stepCount: lesson.steps.length,
     learnerLanguage: lesson.learnerLanguage,
   };
+}
+
+/** The name standing in for the learner's `{name}` when no name of their own is known. */
+export function exampleNameOf(lesson: Lesson): string {
+  return lesson.roles[lesson.learnerRole].exampleName ?? "";
 }
 
 /** The role the server (or a tutor) plays opposite the learner. */

@@ -34,6 +34,11 @@ const displayName = z.string().trim().min(1, "must not be empty").max(40, "must 
 const guestBody = z.strictObject({ name: displayName });
 const loginBody = z.strictObject({ email: z.string().trim().toLowerCase().email("must be an email address"), password: z.string().min(1).max(200) });
 
+/** The lines a solo learner says: what "3 of 4 lines" counts. */
+function learnerLineCount(lesson: ReturnType<ContentCatalog["getLesson"]>): number {
+  return lesson ? lesson.steps.filter((step) => step.speaker === lesson.learnerRole).length : 0;
+}
+
 // A bcrypt hash of a random string: comparing against it keeps an unknown email as slow as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
@@ -104,6 +109,7 @@ export function apiRoutes(services: ApiServices) {
           ...entry,
           title: content.getLesson(entry.lessonId)?.title ?? entry.lessonId,
           stepCount: content.getLesson(entry.lessonId)?.steps.length ?? 0,
+          learnerStepCount: learnerLineCount(content.getLesson(entry.lessonId)),
         })),
       };
     }),

@@ -35,16 +35,30 @@ export function webClientRoutes(distDirectory: string, basePath: string) {
     const target = file && existsSync(file) && statSync(file).isFile() ? file : join(distDirectory, "index.html");
     const type = CONTENT_TYPES[extname(target)] ?? "application/octet-stream";
     const immutable = target.includes(`${sep}assets${sep}`);
-    return new Response(readFileSync(target), {
-      status: 200,
-      headers: { "content-type": type, "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache" },
-    });
+    const headers: Record<string, string> = { "content-type": type, "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache" };
+    const encoded = precompressed(target, request.headers.get("accept-encoding") ?? "");
+    if (encoded) {
+      headers["content-encoding"] = encoded.encoding;
+      headers.vary = "Accept-Encoding";
+    }
+    return new Response(readFileSync(encoded?.file ?? target), { status: 200, headers });
   };
   return {
     webRoot: endpoint("GET", "/", async ({ request }) => serve(request)),
     webBase: endpoint("GET", basePath === "/" ? "/index.html" : basePath, async ({ request }) => serve(request)),
     webFiles: endpoint("GET", "/**", async ({ request }) => serve(request)),
   };
+}
+
+/**
+ * The build writes `.br` and `.gz` beside each compressible file (web-client/precompress.ts):
+ * brotli when the browser takes it, else gzip, else the plain file.
+ */
+function precompressed(file: string, acceptEncoding: string): { file: string; encoding: "br" | "gzip" } | null {
+  const accepts = (coding: string) => new RegExp(`(^|[,\\s])${coding}(;q=(?!0(\\.0*)?(\\s|,|$))[\\d.]+)?(\\s*(,|$))`, "i").test(acceptEncoding);
+  if (accepts("br") && existsSync(`${file}.br`)) return { file: `${file}.br`, encoding: "br" };
+  if (accepts("gzip") && existsSync(`${file}.gz`)) return { file: `${file}.gz`, encoding: "gzip" };
+  return null;
 }
 
 /** A path inside `root`, or null when the request tries to climb out of it. */

@@ -31,6 +31,8 @@ export interface S3RecordingStorageOptions {
   requestTimeoutMs?: number;
   /** Retries for 429/5xx answers (connection errors are not retried by the client). Defaults to 1. */
   maxRetries?: number;
+  /** Connections of its own (default: Node's shared keep-alive pool). */
+  agent?: http.Agent;
 }
 
 type Transport = NonNullable<ClientOptions["transport"]>;
@@ -65,7 +67,7 @@ export class S3RecordingStorage implements RecordingStorage {
         secretKey: options.secretKey,
         region: this.region,
         pathStyle: options.pathStyle ?? true,
-        transport: withSocketTimeout(options.useSSL ? https : http, this.requestTimeoutMs),
+        transport: withSocketTimeout(options.useSSL ? https : http, this.requestTimeoutMs, options.agent),
         retryOptions: { maximumRetryCount: options.maxRetries ?? 1, baseDelayMs: 100, maximumDelayMs: 2000 },
       });
     } catch (error) {
@@ -86,6 +88,27 @@ export class S3RecordingStorage implements RecordingStorage {
       // BucketAlreadyOwnedByYou, others BucketAlreadyExists): what counts is that it is there now.
       if (error instanceof S3Error && (await this.client.bucketExists(this.bucket).catch(() => false))) return;
       throw this.unavailable(`prepare bucket "${this.bucket}"`, error);
+    }
+  }
+
+  /** Whether the bucket is there, without creating it (a HEAD request: no error body to drain). */
+  async bucketExists(): Promise<boolean> {
+    try {
+      return await this.client.bucketExists(this.bucket);
+    } catch (error) {
+      throw this.unavailable(`check bucket "${this.bucket}"`, error);
+    }
+  }
+
+  /** Whether an object is stored under `key` (a HEAD request). */
+  async exists(key: string): Promise<boolean> {
+    assertRecordingKey(key);
+    try {
+      await this.client.statObject(this.bucket, key);
+      return true;
+    } catch (error) {
+      if (error instanceof S3Error && error.code !== undefined && NOT_FOUND_CODES.has(error.code)) return false;
+      throw this.unavailable(`look for "${key}"`, error);
     }
   }
 
@@ -157,9 +180,9 @@ export class S3RecordingStorage implements RecordingStorage {
  * The minio client sets no timeout of its own, so a store that accepts connections and then
  * hangs would hold a learner's attempt forever. A socket silent for `timeoutMs` ends the request.
  */
-function withSocketTimeout(base: Transport, timeoutMs: number): Transport {
+function withSocketTimeout(base: Transport, timeoutMs: number, agent?: http.Agent): Transport {
   const request = (options: http.RequestOptions, callback?: (response: http.IncomingMessage) => void) => {
-    const outgoing = base.request(options, callback);
+    const outgoing = base.request(agent ? { ...options, agent } : options, callback);
     outgoing.setTimeout(timeoutMs, () => {
       outgoing.destroy(new StorageTimeoutError(`no answer within ${timeoutMs} ms`));
     });

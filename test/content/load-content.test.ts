@@ -92,11 +92,11 @@ describe("loadContent", () => {
       }
     });
 
-    it("keep punctuation and spaces in romanization, as es-hangul's romanize does", () => {
+    it("keep punctuation and spaces in romanization, as es-hangul's romanize does, and the {name} slot as a slot", () => {
       const greetings = catalog.getLesson("ko-en-01-greetings")!;
       const cafe = catalog.getLesson("ko-id-02-cafe")!;
       assert.equal(greetings.steps[0]!.romanization, "annyeonghaseyo. jeoneun minsuyeyo.");
-      assert.equal(greetings.steps[2]!.romanization, "mannaseo bangawoyo. emilli ssineun eoneu nara saramieyo?");
+      assert.equal(greetings.steps[2]!.romanization, "mannaseo bangawoyo. {name} ssineun eoneu nara saramieyo?");
       assert.equal(cafe.steps[1]!.romanization, "aiseu amerikano han jan juseyo.");
     });
 
@@ -239,6 +239,21 @@ describe("loadContent", () => {
         name: "an audio address that is not http(s)",
         files: () => withLesson((lesson) => { lesson.steps[0].audioUrl = "ftp://cdn.example.com/a.mp3"; }),
         line: `${LESSON}: steps[0].audioUrl: must be an http or https URL`,
+      },
+      {
+        name: "a misspelt name slot",
+        files: () => withLesson((lesson) => { lesson.roles.B.exampleName = "에밀리"; lesson.steps[1].korean = "저는 {nama}예요."; }),
+        line: `${LESSON}: steps[1].korean: only the slot {name} may be written in braces`,
+      },
+      {
+        name: "a name slot without an example name for the model audio",
+        files: () => withLesson((lesson) => { lesson.steps[1].korean = "저는 {name}예요."; lesson.steps[1].accepted = ["{name}예요."]; }),
+        line: `${LESSON}: roles.B.exampleName: is required because lines use {name}`,
+      },
+      {
+        name: "accepted answers that drop the name slot the line has",
+        files: () => withLesson((lesson) => { lesson.roles.B.exampleName = "에밀리"; lesson.steps[1].korean = "저는 {name}예요."; }),
+        line: `${LESSON}: steps[1].accepted: must use {name} exactly where "korean" does`,
       },
     ];
 

@@ -52,6 +52,16 @@ export interface ProgressEntry {
   bestScore: number;
   hintsUsed: number;
   completedAt: string | null;
+  updatedAt?: string;
+  /** The lines the learner says (their role's), when the server reports it. */
+  learnerStepCount?: number;
+}
+
+export interface LearnerSounds {
+  confusions: { expected: string; heard: string; count: number; drill: { lessonId: string; stepIndex: number; korean: string; audioUrl: string | null }[] }[];
+  streakDays: number;
+  practiceDays: number;
+  attemptsCounted: number;
 }
 
 export interface SessionSummary {
@@ -79,6 +89,15 @@ export interface FailedAttempt {
   failureReason: string | null;
   createdAt: string;
   retries?: number;
+}
+
+/** What needs a tutor in one live session (GET /api/tutor/flags). */
+export interface SessionFlags {
+  speaking: string[];
+  needsGrading: number;
+  disconnected: string[];
+  idleMinutes: number;
+  need: number;
 }
 
 export class ApiError extends Error {
@@ -109,6 +128,14 @@ export class ApiClient {
 
   myProgress(token: string): Promise<{ user: UserSummary; progress: ProgressEntry[] }> {
     return this.request("GET", "/api/progress/me", { token });
+  }
+
+  mySounds(token: string): Promise<LearnerSounds> {
+    return this.request("GET", "/api/learners/me/sounds", { token });
+  }
+
+  tutorFlags(token: string): Promise<{ sessions: Record<string, SessionFlags> }> {
+    return this.request("GET", "/api/tutor/flags", { token });
   }
 
   liveSessions(token: string): Promise<{ sessions: SessionSummary[] }> {

@@ -13,6 +13,8 @@ import { h, setChildren } from "./views/dom.ts";
 import { mountHome } from "./views/home-view.ts";
 import { mountLesson } from "./views/lesson/lesson-view.ts";
 import { mountProgress } from "./views/progress-view.ts";
+import { mountSounds } from "./views/sounds-view.ts";
+import { tl } from "./i18n-learning.ts";
 import { Toasts } from "./views/toasts.ts";
 import { mountTutorHome } from "./views/tutor/tutor-home-view.ts";
 import { mountTutorSession } from "./views/tutor/tutor-session-view.ts";
@@ -21,6 +23,7 @@ type Route =
   | { name: "home" }
   | { name: "lesson"; lessonId: string }
   | { name: "progress" }
+  | { name: "sounds" }
   | { name: "tutor" }
   | { name: "tutor-session"; roomId: string };
 
@@ -28,6 +31,7 @@ export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "lesson" && parts[1]) return { name: "lesson", lessonId: parts[1] };
   if (parts[0] === "progress") return { name: "progress" };
+  if (parts[0] === "sounds") return { name: "sounds" };
   if (parts[0] === "tutor" && parts[1] === "session" && parts[2]) return { name: "tutor-session", roomId: parts[2] };
   if (parts[0] === "tutor") return { name: "tutor" };
   return { name: "home" };
@@ -58,6 +62,7 @@ async function start(): Promise<void> {
     setChildren(nav,
       link("#/", t("navPractice"), routeName === "home" || routeName === "lesson"),
       link("#/progress", t("navProgress"), routeName === "progress"),
+      link("#/sounds", tl("navSounds"), routeName === "sounds"),
       link("#/tutor", t("navTutor"), routeName.startsWith("tutor")));
   };
 
@@ -85,6 +90,7 @@ async function start(): Promise<void> {
       case "home": current = mountHome(main, app); break;
       case "lesson": current = mountLesson(main, app, route.lessonId); break;
       case "progress": current = mountProgress(main, app); break;
+      case "sounds": current = mountSounds(main, app); break;
       case "tutor": current = mountTutorHome(main, app); break;
       case "tutor-session": current = mountTutorSession(main, app, route.roomId); break;
     }

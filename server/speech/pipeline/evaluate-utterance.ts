@@ -8,6 +8,7 @@ import type { SpeechToText } from "../stt/speech-to-text.ts";
 import type { FeedbackWriter, LearnerLanguage } from "../feedback/feedback-writer.ts";
 import { scoreUtterance, type ScoreResult } from "../scoring/index.ts";
 import { KotoError } from "../../errors.ts";
+import { resolveNameSlot } from "../../content/name-slot.ts";
 
 export interface UtteranceToEvaluate {
   samples: Int16Array;
@@ -88,7 +89,7 @@ export async function evaluateUtterance(input: UtteranceToEvaluate, deps: Evalua
 /** Scores against every accepted answer and keeps the one the learner came closest to. */
 export function bestScore(accepted: string[], heard: string, timing?: UtteranceTiming): { score: ScoreResult; matched: string } {
   let best: { score: ScoreResult; matched: string } | undefined;
-  for (const answer of accepted) {
+  for (const answer of accepted.map((candidate) => resolveNameSlot(candidate, heard))) {
     const score = scoreUtterance(answer, heard, timing ? { speechMs: timing.speechMs, pauses: timing.pauses } : undefined);
     if (!best || score.accuracy > best.score.accuracy || (score.accuracy === best.score.accuracy && score.overall > best.score.overall)) {
       best = { score, matched: answer };

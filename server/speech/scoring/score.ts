@@ -4,6 +4,7 @@
  * syllable, and judged per syllable. Formulas in docs/scoring.md.
  */
 import { KotoError } from "../../errors.ts";
+import { resolveNameSlot } from "../../content/name-slot.ts";
 import { alignSyllables, alignWithLattice, type AlignmentStep } from "./alignment.ts";
 import { fluencyScore } from "./fluency.ts";
 import { splitSyllable } from "./hangul.ts";
@@ -106,7 +107,8 @@ export function scoreAgainstAccepted(
   }
   let best: { answer: string; correct: boolean; score: ScoreResult } | undefined;
   let unscorable: KotoError | undefined;
-  for (const answer of accepted) {
+  // A line with the learner's {name} is scored with the name they said in its place.
+  for (const answer of accepted.map((candidate) => resolveNameSlot(candidate, heard))) {
     let score: ScoreResult;
     try {
       score = scoreUtterance(answer, heard, timing);

@@ -22,6 +22,10 @@ namespace Koto.Live.Core
         public const string AttemptAccepted = "attempt-accepted";
         public const string SessionEnded = "session-ended";
         public const string TutorHint = "tutor-hint";
+        /// <summary>A tutor moved the lesson: <c>{ by, step, direction }</c>.</summary>
+        public const string TutorMoved = "tutor-moved";
+        /// <summary>The process is stopping: <c>{ sessionId, resumeWithinMs }</c> (the session moves).</summary>
+        public const string ServerDraining = "server-draining";
         public const string UtteranceStarted = "utterance-started";
         /// <summary>Bytes: <c>[uint8 n][attemptId, n ASCII bytes][the learner's frame as sent]</c>.</summary>
         public const string LearnerAudio = "learner-audio";

@@ -12,13 +12,19 @@ export interface PlayableLine {
 
 export type VoiceAvailability = "unknown" | "available" | "none";
 
+/** How much slower the "slower" replay is: slow enough to hear each syllable, pitch kept. */
+export const SLOW_RATE = 0.7;
+
+/** Dispatched on window when a line's recording finished playing (tests and analytics listen). */
+export const LINE_ENDED_EVENT = "koto:line-ended";
+
 /** Upper bound on how long a line may take, so a voice that never reports its end cannot stall the lesson. */
-const lineTimeoutMs = (line: PlayableLine) => 2500 + 220 * [...line.korean].length;
+const lineTimeoutMs = (line: PlayableLine, rate = 1) => (2500 + 220 * [...line.korean].length) / rate;
 const VOICES_WAIT_MS = 600;
 
 export class LinePlayer {
   voice: VoiceAvailability = "unknown";
-  private readonly queue: PlayableLine[] = [];
+  private readonly queue: { line: PlayableLine; rate: number }[] = [];
   private readonly announced = new Set<number>();
   private playing: { line: PlayableLine; stop: () => void } | null = null;
   private readonly idleListeners = new Set<() => void>();
@@ -55,16 +61,16 @@ export class LinePlayer {
     for (const line of lines) {
       if (this.announced.has(line.index)) continue;
       this.announced.add(line.index);
-      if (!this.muted) this.queue.push(line);
+      if (!this.muted) this.queue.push({ line, rate: 1 });
     }
     void this.pump();
   }
 
   /** The learner asked to hear a line: it interrupts whatever is playing. */
-  playNow(line: PlayableLine): void {
+  playNow(line: PlayableLine, options: { slow?: boolean } = {}): void {
     this.queue.length = 0;
     this.playing?.stop();
-    this.queue.push(line);
+    this.queue.push({ line, rate: options.slow ? SLOW_RATE : 1 });
     void this.pump();
   }
 
@@ -76,21 +82,22 @@ export class LinePlayer {
 
   private async pump(): Promise<void> {
     if (this.playing) return;
-    const line = this.queue.shift();
-    if (!line) {
+    const next = this.queue.shift();
+    if (!next) {
       for (const listener of this.idleListeners) listener();
       return;
     }
     let ended!: () => void;
     const finished = new Promise<void>((resolve) => (ended = resolve));
-    const timer = setTimeout(ended, lineTimeoutMs(line));
+    const { line, rate } = next;
+    const timer = setTimeout(ended, lineTimeoutMs(line, rate));
     let cancel = () => {};
     let stopped = false;
     const playing = { line, stop: () => { stopped = true; cancel(); ended(); } };
     this.playing = playing;
     this.emitChange();
     try {
-      cancel = await this.start(line, ended);
+      cancel = await this.start(line, rate, ended);
       if (stopped) cancel();
     } catch {
       ended();
@@ -103,10 +110,15 @@ export class LinePlayer {
   }
 
   /** Starts a line; resolves with a function that cuts it short. Calls `done` when it ends. */
-  private async start(line: PlayableLine, done: () => void): Promise<() => void> {
+  private async start(line: PlayableLine, rate: number, done: () => void): Promise<() => void> {
     if (line.audioUrl) {
       const audio = new Audio(this.resolveUrl(line.audioUrl));
-      audio.onended = done;
+      audio.playbackRate = rate;
+      audio.preservesPitch = true;
+      audio.onended = () => {
+        globalThis.dispatchEvent?.(new CustomEvent(LINE_ENDED_EVENT, { detail: { index: line.index, url: audio.src, rate } }));
+        done();
+      };
       audio.onerror = done;
       // Autoplay may be refused before any tap: the line stays on screen with its play button.
       audio.play().catch(done);
@@ -127,7 +139,7 @@ export class LinePlayer {
     const utterance = new SpeechSynthesisUtterance(line.korean);
     utterance.voice = voice;
     utterance.lang = voice.lang || "ko-KR";
-    utterance.rate = 0.9;
+    utterance.rate = 0.9 * rate;
     utterance.onend = done;
     utterance.onerror = done;
     try {

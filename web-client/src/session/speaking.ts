@@ -4,6 +4,7 @@
  * correct answer the next line is listened for as soon as the partner has finished speaking. A
  * wrong answer stops hands-free so the learner can look at the result first.
  */
+import { opusSupported } from "../audio/opus-encoder.ts";
 import { Microphone, MicrophoneError, type MicrophoneProblem } from "../audio/microphone.ts";
 import type { ServerMessages } from "../../../protocol/server-messages.ts";
 import { isMyTurn } from "./conversation.ts";
@@ -40,6 +41,8 @@ export interface SpeakingOptions {
 export class SpeakingController {
   state: SpeakingState = { mode: "hands-free", mic: "off", problem: null, problemDetail: "", armed: false, phase: "idle", level: 0 };
   private microphone: Microphone | null = null;
+  /** Whether utterances go out as Opus (WebCodecs), decided when the microphone opens. */
+  private opus = false;
   private utterance: Utterance | null = null;
   private readonly listeners = new Set<(state: SpeakingState) => void>();
   private readonly levelListeners = new Set<(level: number) => void>();
@@ -170,7 +173,7 @@ export class SpeakingController {
   private openUtterance(mode: UtteranceMode): void {
     const snapshot = this.session.snapshot;
     if (!isMyTurn(snapshot, this.session.userId) || !this.microphone) return;
-    this.utterance = new Utterance(this.session, snapshot.currentStep, mode, this.microphone.sampleRate);
+    this.utterance = new Utterance(this.session, snapshot.currentStep, mode, this.microphone.sampleRate, this.opus);
     this.utterance.open();
     this.set({ phase: "opening" });
   }
@@ -186,6 +189,7 @@ export class SpeakingController {
         return false;
       }
       this.microphone = microphone;
+      this.opus = await opusSupported(microphone.sampleRate);
       microphone.onFrame((samples) => this.utterance?.push(samples));
       microphone.onLevel((level) => {
         this.state.level = level;

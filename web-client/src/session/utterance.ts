@@ -6,6 +6,7 @@
 import { encodeAudioFrame } from "../audio/audio-frames.ts";
 import type { MessagePayload } from "../../../protocol/client-messages.ts";
 import { BYTES_MESSAGES } from "../../../protocol/audio-frames.ts";
+import { OpusFrameEncoder } from "../audio/opus-encoder.ts";
 
 export type UtteranceMode = "hands-free" | "push-to-talk";
 
@@ -32,11 +33,21 @@ export class Utterance {
     readonly step: number,
     readonly mode: UtteranceMode,
     readonly sampleRate: number,
-  ) {}
+    /** Send Opus (WebCodecs) instead of PCM16: decided once per browser (audio/opus-encoder.ts). */
+    opus = false,
+  ) {
+    if (opus) this.opus = new OpusFrameEncoder(sampleRate, (packet) => this.sendPacket(packet));
+  }
+
+  private readonly opus: OpusFrameEncoder | null = null;
+
+  get codec(): "opus" | "pcm16" {
+    return this.opus ? "opus" : "pcm16";
+  }
 
   open(): void {
     const open: MessagePayload<"utterance-open"> = {
-      codec: "pcm16", sampleRate: this.sampleRate, step: this.step, attemptId: this.attemptId, mode: this.mode,
+      codec: this.codec, sampleRate: this.sampleRate, step: this.step, attemptId: this.attemptId, mode: this.mode,
     };
     this.transport.send("utterance-open", open);
   }
@@ -69,14 +80,35 @@ export class Utterance {
   finish(): void {
     this.done = true;
     this.held = [];
+    if (this.opus && !this.released) this.opus.close();
   }
 
   private close(): void {
+    if (this.opus) {
+      // The encoder holds the last packet until flushed: send it before saying the answer is over.
+      const encoder = this.opus;
+      void encoder.flush().then(() => {
+        this.transport.send("utterance-close");
+        this.finish();
+        encoder.close();
+      });
+      return;
+    }
     this.transport.send("utterance-close");
     this.finish();
   }
 
+  private sendPacket(packet: Uint8Array): void {
+    if (this.done) return;
+    this.transport.sendBytes(BYTES_MESSAGES.audio, encodeAudioFrame(this.sequence++, packet));
+    this.framesSent++;
+  }
+
   private sendFrame(samples: Int16Array): void {
+    if (this.opus) {
+      this.opus.encode(samples);
+      return;
+    }
     this.transport.sendBytes(BYTES_MESSAGES.audio, encodeAudioFrame(this.sequence++, samples));
     this.framesSent++;
   }

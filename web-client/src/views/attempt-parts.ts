@@ -37,20 +37,30 @@ export function syllableLine(
   const tokens = alignSyllables(line, attempt.syllables);
   const problems = tokens.filter((token) => token.verdict && token.verdict !== "correct");
   const container = h("p", { class: `syllables syllables--${size}`, attrs: { lang: "ko" } });
+  // Syllables are boxes a line may break between; a word's boxes share one unbreakable span.
+  let word: HTMLElement | null = null;
+  const wordFor = () => (word ??= container.appendChild(h("span", { class: "syl-word" })));
   for (const token of tokens) {
     if (!token.verdict) {
-      container.append(h("span", { class: "syl syl--plain", text: token.text }));
+      if (/\s/.test(token.text)) {
+        word = null;
+        container.append(h("span", { class: "syl syl--plain", text: token.text }));
+      } else {
+        wordFor().append(h("span", { class: "syl syl--plain", text: token.text }));
+      }
       continue;
     }
     const description = describeToken(token);
     const problem = token.verdict !== "correct";
     const shade = tone({ verdict: token.verdict, jamo: token.jamo.map((change) => `${change.expected}>${change.heard}`).join(",") });
-    container.append(h("span", {
+    wordFor().append(h("span", {
       class: `syl syl--${token.verdict} syl--tone-${shade}`,
-      attrs: { tabindex: problem && size === "large" ? 0 : null, "aria-label": `${token.text}: ${description}`, "data-verdict": token.verdict, "data-tone": shade },
+      // No aria-label: a plain span may not carry one (axe: aria-prohibited-attr); the syllable is
+      // read as text and the problems once more in the visually hidden summary below.
+      attrs: { tabindex: problem && size === "large" ? 0 : null, "data-verdict": token.verdict, "data-tone": shade },
       title: size === "small" ? `${token.text}: ${description}` : undefined,
     },
-    h("span", { class: "syl__char", text: token.text, attrs: { "aria-hidden": "true" } }),
+    h("span", { class: "syl__char", text: token.text }),
     problem && size === "large" ? h("span", { class: "syl__tip", attrs: { role: "tooltip", "aria-hidden": "true" }, text: description }) : null));
   }
   if (problems.length > 0 && size === "large") {

@@ -1,5 +1,6 @@
 /** The learner's front door: choose a course (which also sets the UI language), a name and a lesson. */
-import type { LessonSummary, PackSummary } from "../api.ts";
+import type { LessonSummary, PackSummary, ProgressEntry } from "../api.ts";
+import { levelLabel, tl } from "../i18n-learning.ts";
 import type { AppContext, Unmount } from "../app-context.ts";
 import { languageForPack, setLanguage, t } from "../i18n.ts";
 import { remembered } from "../storage.ts";
@@ -13,6 +14,8 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
   let lessons: LessonSummary[] = [];
   let busyLesson: string | null = null;
   let disposed = false;
+  let progress = new Map<string, ProgressEntry>();
+  let streakDays: number | null = null;
   const nameInput = h("input", {
     id: "learner-name", type: "text", autocomplete: "nickname", maxLength: 40, required: true,
     value: remembered.learner()?.user.displayName ?? "", attrs: { "aria-describedby": "learner-name-hint" },
@@ -27,6 +30,7 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
       h("section", { class: "hero" },
         h("h1", { text: t("appName") }),
         h("p", { class: "hero__tagline", text: t("tagline") })),
+      continueCard(),
       h("section", { class: "card setup-card", attrs: { "aria-labelledby": "pack-heading" } },
         h("h2", { id: "pack-heading", text: t("choosePack") }),
         h("div", { class: "pack-choice", attrs: { role: "radiogroup", "aria-labelledby": "pack-heading" } },
@@ -48,8 +52,9 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
             h("div", { class: "lesson-card__text" },
               h("h3", { id: `lesson-${lesson.id}`, text: lesson.title }),
               h("p", { class: "lesson-card__meta" },
-                h("span", { class: "badge", text: lesson.level }), " ",
-                h("span", { text: t("lessonLines", { count: lesson.stepCount }) })),
+                h("span", { class: "badge", text: levelLabel(lesson.level) }), " ",
+                h("span", { text: t("lessonLines", { count: lesson.stepCount }) }), " ",
+                lessonProgress(lesson)),
               h("p", { class: "lesson-card__summary", text: lesson.summary })),
             h("button", {
               type: "button", class: "button button--primary", disabled: busyLesson !== null,
@@ -57,6 +62,40 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
               text: busyLesson === lesson.id ? t("loading") : t("startLesson"),
               on: { click: () => void openLesson(lesson) },
             }))))));
+  }
+
+  /** Done with the best score, or how far the learner got. */
+  function lessonProgress(lesson: LessonSummary): HTMLElement | null {
+    const entry = progress.get(lesson.id);
+    if (!entry) return null;
+    if (entry.completedAt) {
+      return h("span", { class: "badge badge--done", dataset: { progress: "done" } }, `${tl("lessonDone")} · ${tl("lessonBest", { score: entry.bestScore })}`);
+    }
+    return h("span", { class: "badge badge--partial", dataset: { progress: "partial" } }, tl("lessonProgress", { done: entry.completedSteps.length, total: learnerLines(entry) }));
+  }
+
+  /** The most recently practised unfinished lesson of this course, and the practice streak. */
+  function continueCard(): HTMLElement | null {
+    if (!remembered.learner()) return null;
+    const pack = selectedPack();
+    const unfinished = [...progress.values()]
+      .filter((entry) => !entry.completedAt && entry.lessonId.startsWith(`${pack}-`) && (entry.attemptsCount > 0 || entry.currentStep > 0))
+      .sort((a, b) => String(b.updatedAt ?? "").localeCompare(String(a.updatedAt ?? "")))[0];
+    const streak = streakDays === null ? null
+      : h("p", { class: "streak", dataset: { streak: streakDays } }, streakDays > 0 ? tl("streakDays", { count: streakDays }) : tl("streakNone"));
+    if (!unfinished && !streak) return null;
+    return h("section", { class: "card continue-card", attrs: { "aria-labelledby": "continue-heading" } },
+      h("h2", { id: "continue-heading", text: tl(unfinished ? "continueTitle" : "practiceTitle") }),
+      streak,
+      unfinished ? h("a", {
+        class: "button button--primary", href: `#/lesson/${encodeURIComponent(unfinished.lessonId)}`, dataset: { action: "continue" },
+        text: tl("continueAction", { title: unfinished.title }),
+      }) : null,
+      h("a", { class: "button button--quiet", href: "#/sounds", text: tl("navSounds") }));
+  }
+
+  function learnerLines(entry: ProgressEntry): number {
+    return entry.learnerStepCount ?? entry.stepCount;
   }
 
   function choosePack(pack: PackSummary): void {
@@ -88,6 +127,19 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
   }
 
   render();
+  const signedIn = remembered.learner();
+  if (signedIn) {
+    app.api.myProgress(signedIn.token).then(({ progress: entries }) => {
+      if (disposed) return;
+      progress = new Map(entries.map((entry) => [entry.lessonId, entry]));
+      render();
+    }, () => {});
+    app.api.mySounds(signedIn.token).then((sounds) => {
+      if (disposed) return;
+      streakDays = sounds.streakDays;
+      render();
+    }, () => {});
+  }
   app.api.lessons().then((catalog) => {
     if (disposed) return;
     packs = catalog.packs;

@@ -53,7 +53,7 @@ export class ChatView {
       case "waiting":
         return h("li", { class: "bubble bubble--partner bubble--waiting", dataset: { step: item.step.index } },
           h("span", { class: "bubble__speaker", text: item.speakerName }),
-          h("p", { class: "typing-dots", attrs: { "aria-label": t("partnerTurn", { name: item.speakerName }) } }, h("span"), h("span"), h("span")));
+          h("p", { class: "typing-dots", attrs: { role: "img", "aria-label": t("partnerTurn", { name: item.speakerName }) } }, h("span"), h("span"), h("span")));
       default:
         return h("li");
     }

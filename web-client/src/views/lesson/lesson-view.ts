@@ -19,6 +19,11 @@ import { errorCodeOf, errorText } from "../../error-text.ts";
 import { ChatView } from "./chat-view.ts";
 import { ResultCard } from "./result-card.ts";
 import { TurnPanel } from "./turn-panel.ts";
+import { withLearnerName } from "./learner-name.ts";
+import { ModelComparison } from "./model-comparison.ts";
+import { recapOf, renderRecap } from "./recap.ts";
+import { keepTurnInView } from "./turn-in-view.ts";
+import { levelLabel, tl } from "../../i18n-learning.ts";
 
 interface Parts {
   chat: ChatView;
@@ -27,6 +32,7 @@ interface Parts {
   lobby: HTMLElement;
   finished: HTMLElement;
   room: RoomSession;
+  comparison: ModelComparison;
 }
 
 const CONNECTION_TEXT: Record<ConnectionState, MessageKey> = {
@@ -119,6 +125,9 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     setup(session);
   }
 
+  /** The line due now, with the learner's name in it: what "Listen" plays. */
+  const currentLine = (room: RoomSession) => withLearnerName(room.snapshot, learner!.user.displayName, learner!.user.id).steps[room.snapshot.currentStep];
+
   function setup(room: RoomSession): void {
     speaking = new SpeakingController(room, { playbackBusy: () => player.busy });
     const chat = new ChatView({ play: (step) => player.playNow(step) });
@@ -144,10 +153,22 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     const turn = new TurnPanel(speaking, {
       answer: (text) => room.send("answer", { text, step: room.snapshot.currentStep, attemptId: newAttemptId() }),
       hint: () => room.send("hint"),
+      listen: (slow) => {
+        const step = currentLine(room);
+        if (step) player.playNow(step, { slow });
+      },
+    });
+    const comparison = new ModelComparison({
+      playYours: (attempt) => result.element.querySelector<HTMLAudioElement>(`audio[data-attempt-id="${attempt.id}"]`) ?? null,
+      fetchYours: (attempt) => app.api.attemptAudio(learner!.token, attempt.id),
+      playModel: (stepIndex) => {
+        const step = withLearnerName(room.snapshot, learner!.user.displayName, learner!.user.id).steps[stepIndex];
+        if (step) player.playNow(step);
+      },
     });
     const lobby = h("section", { class: "card lobby" });
     const finished = h("section", { class: "card finished", hidden: true, attrs: { "aria-live": "polite" } });
-    setChildren(stage, lobby, chat.element, result.element, turn.element, finished);
+    setChildren(stage, lobby, chat.element, result.element, comparison.element, turn.element, finished);
 
     cleanups.push(
       room.onConnection((state) => {
@@ -159,6 +180,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
       room.on<ServerErrorMessage>("error", (error) => app.toasts.error(errorText(error.code, error), error.code)),
       room.on("attempt-accepted", () => turn.answerAccepted()),
       room.on<{ from: string; text: string }>("tutor-hint", (hint) => app.toasts.info(hint.text, t("hintFromTutor", { name: hint.from }))),
+      room.on<{ by: string }>("tutor-moved", (move) => app.toasts.info(tl("tutorMoved", { name: move.by }))),
       room.on("session-ended", () => render(room.snapshot)),
       player.onIdle(() => speaking?.refresh()),
       player.onChange(() => {
@@ -166,14 +188,15 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
         render(room.snapshot);
       }),
     );
-    parts = { chat, result, turn, lobby, finished, room };
+    parts = { chat, result, turn, lobby, finished, room, comparison };
     page.dataset.roomId = room.roomId;
     setConnection(room.connection);
     render(room.snapshot);
   }
 
-  function render(snapshot: LessonSnapshot): void {
-    if (!parts || !snapshot.lesson.id) return;
+  function render(synced: LessonSnapshot): void {
+    if (!parts || !synced.lesson.id) return;
+    const snapshot = withLearnerName(synced, learner!.user.displayName, learner!.user.id);
     const userId = learner!.user.id;
     if (firstSnapshot) {
       firstSnapshot = false;
@@ -190,16 +213,18 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     page.dataset.phase = snapshot.phase;
     page.dataset.currentStep = String(snapshot.currentStep);
     title.textContent = snapshot.lesson.title;
-    subtitle.textContent = `${snapshot.lesson.level} · ${snapshot.lesson.pack.toUpperCase()}`;
+    subtitle.textContent = `${levelLabel(snapshot.lesson.level)} · ${snapshot.lesson.pack.toUpperCase()}`;
     const roleNames = Object.fromEntries(Object.entries(details?.roles ?? {}).map(([role, info]) => [role, info.name]));
     const items = conversationFor(snapshot, userId, roleNames);
     parts.chat.update(items, player.currentIndex);
     parts.result.update(snapshot, latestAttemptOf(snapshot, userId));
+    parts.comparison.update(latestAttemptOf(snapshot, userId), snapshot);
     const waitingItem = items.find((item) => item.kind === "waiting");
     parts.turn.update(snapshot, userId, waitingItem?.kind === "waiting" ? waitingItem.speakerName : null);
     renderLobby(parts.lobby, snapshot, parts.room);
     renderFinished(parts.finished, snapshot, parts.room);
     speaking?.refresh();
+    keepTurnInView(page, snapshot, userId);
   }
 
   function renderLobby(lobby: HTMLElement, snapshot: LessonSnapshot, room: RoomSession): void {
@@ -210,7 +235,8 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     const role = details?.roles[myRole];
     setChildren(lobby,
       details?.summary ? h("p", { class: "lobby__summary", text: details.summary }) : null,
-      h("p", { class: "lobby__role", text: t("lobbyIntro", { role: role ? `${role.name} — ${role.description}` : myRole }) }),
+      // The learner's role is described in the second person already ("You play yourself, …").
+      h("p", { class: "lobby__role", text: role ? role.description : t("lobbyIntro", { role: myRole }) }),
       h("button", {
         type: "button", class: "button button--primary button--large", text: t("start"), dataset: { action: "start" },
         on: {
@@ -241,6 +267,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     setChildren(finished,
       h("h2", {}, completed ? icon("star", "icon icon--big") : null, completed ? t("lessonFinished") : lost ? t("connLost") : t("lessonEnded")),
       progress ? h("p", { text: `${t("bestScore")}: ${progress.bestScore} · ${t("linesDone")}: ${progress.completedSteps.length}` }) : null,
+      completed ? renderRecap(recapOf(snapshot, learner!.user.id)) : null,
       h("div", { class: "finished__actions" },
         lost ? h("button", { type: "button", class: "button button--primary", text: t("rejoin"), on: { click: () => window.location.reload() } })
           : h("a", { class: "button button--primary", href: "#/progress", text: t("seeProgress") }),
@@ -250,6 +277,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
   return async () => {
     disposed = true;
     parts?.result.dispose();
+    parts?.comparison.dispose();
     for (const cleanup of cleanups) cleanup();
     player.stop();
     await speaking?.dispose();

@@ -4,6 +4,7 @@
  * Built once; updates only change text, states and attributes, so focus and typing survive patches.
  */
 import { t } from "../../i18n.ts";
+import { tl } from "../../i18n-learning.ts";
 import type { MicrophoneProblem } from "../../audio/microphone.ts";
 import { isMyTurn } from "../../session/conversation.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
@@ -15,6 +16,8 @@ import { icon } from "../icons.ts";
 export interface TurnActions {
   answer(text: string): void;
   hint(): void;
+  /** Hear the line the learner is to say (the model audio), at normal speed or slower. */
+  listen(slow: boolean): void;
 }
 
 const PROBLEM_TEXT: Record<MicrophoneProblem, "micDenied" | "micInsecure" | "micMissing" | "micFailed"> = {
@@ -24,6 +27,7 @@ const PROBLEM_TEXT: Record<MicrophoneProblem, "micDenied" | "micInsecure" | "mic
 export class TurnPanel {
   readonly element: HTMLElement;
   private readonly label = h("h2", { id: "turn-heading", class: "turn__label" });
+  private readonly lineCount = h("p", { class: "turn__count", dataset: { role: "line-count" } });
   private readonly korean = h("p", { class: "prompt__korean", attrs: { lang: "ko" } });
   private readonly romanization = h("p", { class: "romanization prompt__romanization" });
   private readonly translation = h("p", { class: "translation prompt__translation" });
@@ -72,16 +76,23 @@ export class TurnPanel {
     }, h("label", { htmlFor: "typed-answer", class: "typed-answer__label", text: t("typeAnswer") }),
     h("div", { class: "typed-answer__row" }, this.typedInput, this.typedButton));
 
+    const listenButton = (slow: boolean) => h("button", {
+      type: "button", class: `button button--quiet listen-button${slow ? " listen-button--slow" : ""}`,
+      dataset: { action: slow ? "listen-slow" : "listen" }, attrs: { "aria-label": tl(slow ? "listenSlowerLabel" : "listenLabel") },
+      on: { click: () => actions.listen(slow) },
+    }, icon("speaker"), h("span", { text: tl(slow ? "listenSlower" : "listen"), attrs: { "aria-hidden": "true" } }));
     this.body = h("div", { class: "turn__body" },
-      h("div", { class: "prompt" }, this.korean, this.romanization, this.translation),
-      h("div", { class: "hint-row" }, this.hintButton, this.hintText),
+      h("div", { class: "prompt" }, this.korean, this.romanization, this.translation,
+        h("div", { class: "listen-row" }, listenButton(false), listenButton(true), this.hintButton)),
+      h("div", { class: "hint-row" }, this.hintText),
       this.problem,
       h("div", { class: "mic-row" },
         h("fieldset", { class: "segmented" }, h("legend", { class: "visually-hidden", text: t("modeLabel") }), pushToTalk.label, handsFree.label),
         this.micButton,
         h("div", { class: "mic-status", id: "mic-status" }, this.meter, this.speakingLight)),
       form);
-    this.element = h("section", { class: "turn", attrs: { "aria-labelledby": "turn-heading" } }, this.label, this.waiting, this.body);
+    this.element = h("section", { class: "turn", attrs: { "aria-labelledby": "turn-heading" } },
+      h("div", { class: "turn__head" }, this.label, this.lineCount), this.waiting, this.body);
     speaking.onChange((state) => this.renderSpeaking(state));
     speaking.onLevel((level) => this.renderLevel(level));
     this.renderSpeaking(speaking.state);
@@ -94,6 +105,11 @@ export class TurnPanel {
     this.element.hidden = snapshot.phase !== "running";
     this.label.textContent = this.myTurn ? t("yourTurn") : t("partnerTurn", { name: waitingFor ?? t("partner") });
     this.body.hidden = !this.myTurn;
+    const role = snapshot.participants[userId]?.dialogueRole;
+    const mine = snapshot.steps.filter((candidate) => candidate.speaker === role);
+    const position = mine.findIndex((candidate) => candidate.index === snapshot.currentStep);
+    this.lineCount.hidden = position < 0;
+    this.lineCount.textContent = position < 0 ? "" : tl("lineOf", { n: position + 1, total: mine.length });
     this.waiting.hidden = this.myTurn;
     if (step && this.myTurn) {
       if (this.element.dataset.step !== String(step.index)) {

@@ -1,5 +1,6 @@
 /** Tutor sign-in, then the live sessions, refreshed every few seconds. */
-import type { SessionSummary } from "../../api.ts";
+import type { SessionFlags, SessionSummary } from "../../api.ts";
+import { phaseLabel, tl } from "../../i18n-learning.ts";
 import type { AppContext, Unmount } from "../../app-context.ts";
 import { t } from "../../i18n.ts";
 import { remembered } from "../../storage.ts";
@@ -65,10 +66,19 @@ function mountDashboard(root: HTMLElement, app: AppContext, token: string, name:
   let timer: ReturnType<typeof setTimeout> | undefined;
   const refresh = async () => {
     try {
-      const [{ sessions }] = await Promise.all([app.api.liveSessions(token), failed.refresh()]);
+      const [{ sessions }, flags] = await Promise.all([
+        app.api.liveSessions(token),
+        app.api.tutorFlags(token).then((answer) => answer.sessions, () => ({} as Record<string, SessionFlags>)),
+        failed.refresh(),
+      ]);
       if (stopped) return;
       empty.hidden = sessions.length > 0;
-      reconcile(list, sessions.map((session) => ({ key: session.id, version: JSON.stringify(session), render: () => sessionCard(session) })));
+      // Sessions that need a tutor most come first; equal need keeps the server's order.
+      const sorted = sessions.map((session, order) => ({ session, order, flags: flags[session.id] }))
+        .sort((a, b) => (b.flags?.need ?? -1) - (a.flags?.need ?? -1) || a.order - b.order);
+      reconcile(list, sorted.map(({ session, flags: sessionFlags }) => ({
+        key: session.id, version: JSON.stringify([session, sessionFlags]), render: () => sessionCard(session, sessionFlags),
+      })));
       updated.textContent = t("refreshedAt", { time: new Date().toLocaleTimeString() });
     } catch (error) {
       if (stopped) return;
@@ -88,14 +98,26 @@ function mountDashboard(root: HTMLElement, app: AppContext, token: string, name:
   };
 }
 
-function sessionCard(session: SessionSummary): HTMLElement {
+function flagChips(flags: SessionFlags | undefined): HTMLElement | null {
+  if (!flags) return null;
+  const chips: HTMLElement[] = [];
+  if (flags.needsGrading > 0) chips.push(h("li", { class: "flag flag--grading", dataset: { flag: "needs-grading" }, text: tl("flagNeedsGrading", { count: flags.needsGrading }) }));
+  if (flags.disconnected.length > 0) chips.push(h("li", { class: "flag flag--disconnected", dataset: { flag: "disconnected" }, text: tl("flagDisconnected") }));
+  if (flags.speaking.length > 0) chips.push(h("li", { class: "flag flag--speaking", dataset: { flag: "speaking" }, text: tl("flagSpeaking") }));
+  else if (flags.idleMinutes >= 2) chips.push(h("li", { class: "flag flag--idle", dataset: { flag: "idle" }, text: tl("flagIdle", { minutes: flags.idleMinutes }) }));
+  if (chips.length === 0) chips.push(h("li", { class: "flag flag--ok", dataset: { flag: "ok" }, text: tl("flagOk") }));
+  return h("ul", { class: "flags" }, chips);
+}
+
+function sessionCard(session: SessionSummary, flags?: SessionFlags): HTMLElement {
   const learners = session.participants.filter((participant) => participant.role === "learner").map((participant) => participant.displayName);
   return h("li", { class: "card session-card", dataset: { sessionId: session.id } },
     h("div", { class: "session-card__text" },
       h("h2", { text: learners.join(", ") || "—" }),
       h("p", { class: "session-card__lesson", text: session.lessonTitle }),
+      flagChips(flags),
       h("dl", { class: "inline-stats" },
-        h("div", {}, h("dt", { text: t("phase") }), h("dd", { text: session.phase })),
+        h("div", {}, h("dt", { text: t("phase") }), h("dd", { text: phaseLabel(session.phase) })),
         h("div", {}, h("dt", { text: t("step") }), h("dd", { text: String(session.currentStep + 1) })),
         h("div", {}, h("dt", { text: t("attempts") }), h("dd", { text: String(session.attemptsCount) })),
         h("div", {}, h("dt", { text: t("lastScore") }), h("dd", {},

@@ -6,6 +6,7 @@
 import type { AppContext, Unmount } from "../../app-context.ts";
 import { LiveListener } from "../../audio/live-listener.ts";
 import { t } from "../../i18n.ts";
+import { phaseLabel, tl, type LearningKey } from "../../i18n-learning.ts";
 import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { AttemptSnapshot, LessonSnapshot, ParticipantSnapshot, ProgressSnapshot } from "../../session/snapshot.ts";
 import { remembered } from "../../storage.ts";
@@ -13,6 +14,7 @@ import { scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
 import { formatTime, h, reconcile, setChildren } from "../dom.ts";
 import { icon } from "../icons.ts";
 import { errorCodeOf, errorText, failureText } from "../../error-text.ts";
+import { withLearnerName } from "../lesson/learner-name.ts";
 
 export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: string): Unmount {
   const tutor = remembered.tutor();
@@ -52,12 +54,15 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
   }, icon("headphones"), t("listen"));
   const learnersList = h("div", { class: "tutor-learners" });
   const steps = h("ol", { class: "step-list" });
+  // After a restart or the end of a session the room is gone: say so instead of showing stale live facts.
+  const gone = h("p", { class: "notice notice--warning session-gone", hidden: true, attrs: { role: "status" }, text: tl("sessionGone") });
   const timeline = h("ol", { class: "timeline", attrs: { "aria-live": "polite", "aria-label": t("timeline") } });
   const noAttempts = h("p", { class: "hint-text", text: t("noAttempts") });
   const page = h("div", { class: "tutor-session", dataset: { connection: "connecting", phase: "" } },
     h("header", { class: "lesson-header" },
       h("div", {}, h("a", { href: "#/tutor", class: "back-link", text: `← ${t("liveSessions")}` }), title, subtitle),
       status),
+    gone,
     h("div", { class: "tutor-controls", attrs: { role: "toolbar", "aria-label": t("session") } },
       backButton, advanceButton, listenToggle, endButton),
     h("div", { class: "tutor-grid" },
@@ -72,6 +77,7 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
         : state === "failed" ? "connFailed" : "connConnecting");
     status.dataset.connection = state;
     page.dataset.connection = state;
+    gone.hidden = !(state === "lost" || state === "ended" || state === "failed");
   };
 
   void (async () => {
@@ -90,7 +96,10 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
     const room = session;
     cleanups.push(
       room.onSnapshot(render),
-      room.onConnection(setConnection),
+      room.onConnection((state) => {
+        setConnection(state);
+        render(room.snapshot);
+      }),
       room.on<ServerErrorMessage>("error", (error) => app.toasts.error(errorText(error.code, error), error.code)),
       room.on<{ attemptId: string; codec: string; sampleRate: number }>("utterance-started", (format) => listener.utteranceStarted(format)),
       room.on<Uint8Array>("learner-audio", (bytes) => listener.push(bytes)),
@@ -99,14 +108,18 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
     render(room.snapshot);
   })();
 
-  function render(snapshot: LessonSnapshot): void {
-    if (!snapshot.lesson.id || !session) return;
+  function render(synced: LessonSnapshot): void {
+    if (!synced.lesson.id || !session) return;
+    const live = gone.hidden ? synced : withoutLiveFacts(synced);
+    // Lines with the learner's {name} read with the name of the learner in the session.
+    const firstLearner = Object.values(live.participants).find((participant) => participant.role === "learner");
+    const snapshot = firstLearner ? withLearnerName(live, firstLearner.displayName, firstLearner.id) : live;
     page.dataset.phase = snapshot.phase;
     page.dataset.currentStep = String(snapshot.currentStep);
-    backButton.disabled = advanceButton.disabled = snapshot.phase !== "running";
-    endButton.disabled = snapshot.phase === "finished";
+    backButton.disabled = advanceButton.disabled = snapshot.phase !== "running" || !gone.hidden;
+    endButton.disabled = snapshot.phase === "finished" || !gone.hidden;
     title.textContent = snapshot.lesson.title;
-    subtitle.textContent = `${snapshot.phase} · ${t("step")} ${Math.min(snapshot.currentStep + 1, snapshot.steps.length)}/${snapshot.steps.length}`;
+    subtitle.textContent = `${phaseLabel(gone.hidden ? snapshot.phase : "finished")} · ${t("step")} ${Math.min(snapshot.currentStep + 1, snapshot.steps.length)}/${snapshot.steps.length}`;
 
     const learners = Object.values(snapshot.participants).filter((participant) => participant.role === "learner");
     reconcile(learnersList, learners.map((participant) => ({
@@ -253,9 +266,15 @@ class AttemptItem {
     h("div", { class: "field field--inline" }, h("label", { htmlFor: this.score.id, text: t("score") }), this.score),
     h("div", { class: "field field--inline field--grow" }, h("label", { htmlFor: this.comment.id, text: t("comment") }), this.comment),
     h("button", { type: "submit", class: "button button--primary", text: t("saveGrade") }));
+    const quickGrade = (kind: QuickGrade) => h("button", {
+      type: "button", class: `button quick-grade quick-grade--${kind}`, dataset: { action: `grade-${kind}`, score: QUICK_SCORES[kind] },
+      attrs: { "aria-label": tl(QUICK_LABELS[kind].label, { score: QUICK_SCORES[kind] }) },
+      on: { click: () => session.send("grade", { attemptId, score: QUICK_SCORES[kind], comment: this.comment.value.trim() }) },
+    }, tl(QUICK_LABELS[kind].text));
     this.element = h("li", { class: "card attempt", dataset: { attemptId } },
       this.content,
       h("div", { class: "attempt__actions" }, this.playButton, this.audioSlot),
+      h("div", { class: "quick-grades", attrs: { role: "group", "aria-label": t("saveGrade") } }, quickGrade("pass"), quickGrade("close"), quickGrade("retry")),
       this.gradeForm);
   }
 
@@ -272,13 +291,15 @@ class AttemptItem {
       h("div", { class: "attempt__head" },
         h("strong", { text: learnerName }),
         h("span", { class: "hint-text", text: `${t("step")} ${attempt.step + 1} · ${attempt.kind} · ${formatTime(attempt.createdAt)}` }),
-        statusBadge(attempt)),
+        tutorStatusBadge(attempt),
+        correctnessLabel(attempt)),
       attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large")
         : h("p", { class: "attempt__line", attrs: { lang: "ko" }, text: line }),
       attempt.text ? h("p", { class: "attempt__heard", attrs: { lang: "ko" }, text: `“${attempt.text}”` }) : null,
       scoreList(attempt),
       attempt.feedback ? h("p", { class: "result-card__tip", text: attempt.feedback }) : null,
-      failureText(attempt) ? h("p", { class: "result-card__failure", text: failureText(attempt) }) : null,
+      // "A tutor will grade your attempt" is written for the learner; the badge tells the tutor.
+      failureText(attempt) && attempt.status !== "awaiting-tutor" ? h("p", { class: "result-card__failure", text: failureText(attempt) }) : null,
       attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
         h("strong", { text: t("graded", { score: attempt.tutorScore }) }), attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null,
       attempt.evaluation ? h("details", { class: "attempt__evaluation", dataset: { tutorOnly: "evaluation" } },
@@ -309,6 +330,42 @@ class AttemptItem {
       URL.revokeObjectURL(this.audio.src);
     }
   }
+}
+
+/** The server's default pass mark (server/attempts/attempt.ts DEFAULT_PASS_MARK): a tutor's grade at or above it passes. */
+const PASS_MARK = 80;
+
+type QuickGrade = "pass" | "close" | "retry";
+/**
+ * One tap, one default score. The server's pass mark is 80: "pass" and "close" move the learner on
+ * ("close" = right, with small slips), "retry" keeps them on the line.
+ */
+const QUICK_SCORES: Record<QuickGrade, number> = { pass: 95, close: PASS_MARK, retry: 40 };
+const QUICK_LABELS: Record<QuickGrade, { text: LearningKey; label: LearningKey }> = {
+  pass: { text: "gradePass", label: "gradePassLabel" },
+  close: { text: "gradeClose", label: "gradeCloseLabel" },
+  retry: { text: "gradeRetry", label: "gradeRetryLabel" },
+};
+
+/** The status in a tutor's words: "Waiting for your tutor" is what the learner reads, not the tutor. */
+function tutorStatusBadge(attempt: AttemptSnapshot): HTMLElement {
+  const badge = statusBadge(attempt);
+  if (attempt.status === "awaiting-tutor") badge.textContent = tl("tutorAwaiting");
+  if (attempt.status === "failed") badge.textContent = tl("tutorFailed");
+  return badge;
+}
+
+function correctnessLabel(attempt: AttemptSnapshot): HTMLElement | null {
+  if (attempt.status !== "scored") return null;
+  const correct = attempt.tutorScore >= 0 ? attempt.tutorScore >= PASS_MARK : attempt.correct;
+  return h("span", { class: `label label--${correct ? "correct" : "incorrect"}`, dataset: { correct: String(correct) } },
+    tl(correct ? "labelCorrect" : "labelIncorrect"));
+}
+
+/** A session whose room is gone: nobody is connected or speaking any more. */
+function withoutLiveFacts(snapshot: LessonSnapshot): LessonSnapshot {
+  const participants = Object.fromEntries(Object.entries(snapshot.participants).map(([id, participant]) => [id, { ...participant, connected: false, speaking: false }]));
+  return { ...snapshot, participants };
 }
 
 function stat(label: string, value: string): HTMLElement {

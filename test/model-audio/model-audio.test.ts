@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import S3rver from "s3rver";
+import { decodeWav } from "../../server/speech/audio/wav.ts";
+import { EspeakTextToSpeech } from "../../server/model-audio/espeak-text-to-speech.ts";
+import { GeminiTextToSpeech } from "../../server/model-audio/gemini-text-to-speech.ts";
+import { OpenAiTextToSpeech } from "../../server/model-audio/openai-text-to-speech.ts";
+import { ModelAudioLibrary, fileNameFor } from "../../server/model-audio/model-audio-library.ts";
+import { FileRecordingStorage, S3RecordingStorage } from "../../server/recordings/index.ts";
+import { loadConfig } from "../../server/config.ts";
+import { openModelAudio } from "../../server/model-audio/open-model-audio.ts";
+import type { TextToSpeech } from "../../server/model-audio/text-to-speech.ts";
+import { startFakeTts, type FakeTts } from "../fakes/fake-tts.ts";
+import { baseUrl, getJson, startTestServer } from "../support/koto-test-server.ts";
+
+const speechSeconds = (wav: Uint8Array) => {
+  const audio = decodeWav(wav);
+  return audio.samples.length / audio.channels / audio.sampleRate;
+};
+
+describe("model audio", function () {
+  this.timeout(120_000);
+
+  describe("espeak-ng (WebAssembly from npm)", () => {
+    it("reads a Korean line aloud as a WAV file", async () => {
+      const tts = new EspeakTextToSpeech();
+      const { wav } = await tts.synthesize("안녕하세요. 저는 민수예요.");
+      const audio = decodeWav(wav);
+      assert.equal(audio.sampleRate, 22050);
+      assert.ok(speechSeconds(wav) > 1 && speechSeconds(wav) < 6, `${speechSeconds(wav)} s`);
+      // Real speech, not silence: a good share of samples are loud.
+      const loud = audio.samples.filter((sample) => Math.abs(sample) > 1000).length;
+      assert.ok(loud > audio.samples.length / 10, `${loud} loud samples of ${audio.samples.length}`);
+    });
+
+    it("reads a longer line for longer", async () => {
+      const tts = new EspeakTextToSpeech();
+      const short = await tts.synthesize("네.");
+      const long = await tts.synthesize("만나서 반가워요. 에밀리 씨는 어느 나라 사람이에요?");
+      assert.ok(speechSeconds(long.wav) > 2 * speechSeconds(short.wav));
+    });
+  });
+
+  describe("Gemini and OpenAI-compatible providers (loopback fakes)", () => {
+    let fake: FakeTts;
+    beforeEach(async () => {
+      fake = await startFakeTts({ apiKey: "sk-test" });
+    });
+    afterEach(async () => {
+      await fake.close();
+    });
+
+    it("Gemini: asks for AUDIO with the voice and wraps the 24 kHz PCM in a WAV", async () => {
+      const tts = new GeminiTextToSpeech({ apiKey: "key", baseUrl: fake.baseUrl, timeoutMs: 5000, voice: "Kore" });
+      const { wav } = await tts.synthesize("감사합니다");
+      assert.equal(decodeWav(wav).sampleRate, 24000);
+      assert.ok(speechSeconds(wav) > 0.3);
+      const request = fake.requests[0]!;
+      assert.match(request.path, /\/models\/gemini-2\.5-flash-preview-tts:generateContent$/);
+      assert.equal(request.headers["x-goog-api-key"], "key");
+      assert.deepEqual(request.body.generationConfig.responseModalities, ["AUDIO"]);
+      assert.equal(request.body.generationConfig.speechConfig.voiceConfig.prebuiltVoiceConfig.voiceName, "Kore");
+      assert.match(request.body.contents[0].parts[0].text, /감사합니다$/);
+    });
+
+    it("Gemini: an outage is a TTS_FAILED error naming the status", async () => {
+      fake.failNext(1, 503);
+      const tts = new GeminiTextToSpeech({ apiKey: "key", baseUrl: fake.baseUrl, timeoutMs: 5000 });
+      await assert.rejects(tts.synthesize("네"), (error: any) => error.code === "TTS_FAILED" && /503/.test(error.message));
+    });
+
+    it("OpenAI: POSTs /v1/audio/speech for a WAV with the key, model and voice", async () => {
+      const tts = new OpenAiTextToSpeech({ baseUrl: `${fake.baseUrl}/v1`, apiKey: "sk-test", model: "tts-1", voice: "nova", timeoutMs: 5000 });
+      const { wav } = await tts.synthesize("감사합니다");
+      assert.ok(speechSeconds(wav) > 0.3);
+      assert.deepEqual(fake.requests[0]!.body, { model: "tts-1", input: "감사합니다", voice: "nova", response_format: "wav" });
+      assert.equal(fake.requests[0]!.headers.authorization, "Bearer sk-test");
+    });
+
+    it("OpenAI: a refused key is a TTS_FAILED error with the server's sentence", async () => {
+      const tts = new OpenAiTextToSpeech({ baseUrl: fake.baseUrl, apiKey: "wrong", timeoutMs: 5000 });
+      await assert.rejects(tts.synthesize("네"), (error: any) => error.code === "TTS_FAILED" && /401: Incorrect API key/.test(error.message));
+    });
+  });
+
+  describe("the library", () => {
+    const counting = (name = "fake"): TextToSpeech & { calls: string[] } => {
+      const calls: string[] = [];
+      return {
+        name, voice: "v1", calls,
+        async synthesize(text) {
+          calls.push(text);
+          if (text.includes("실패")) throw new Error("provider refused");
+          const wav = new Uint8Array(48 + text.length);
+          wav.set(new TextEncoder().encode("RIFF"));
+          return { wav };
+        },
+      };
+    };
+
+    it("stores each distinct line once, keeps what exists, and survives a failed line", async () => {
+      const directory = mkdtempSync(join(tmpdir(), "koto-model-audio-"));
+      try {
+        const tts = counting();
+        const library = new ModelAudioLibrary(new FileRecordingStorage(directory));
+        const first = await library.synthesize(["네.", "아니요.", "네.", "실패해요."], tts);
+        assert.deepEqual([first.synthesized, first.reused, first.failed.length], [2, 0, 1]);
+        const reopened = await new ModelAudioLibrary(new FileRecordingStorage(directory)).load();
+        assert.equal(reopened.urlFor("네."), `api/model-audio/${fileNameFor(tts, "네.")}`);
+        assert.equal(reopened.urlFor("실패해요."), null);
+        const again = await reopened.synthesize(["네.", "아니요."], tts);
+        assert.deepEqual([again.synthesized, again.reused], [0, 2]);
+        const forced = await reopened.synthesize(["네."], tts, { force: true });
+        assert.equal(forced.synthesized, 1);
+        // Another provider means other files: old audio never passes for the new voice.
+        assert.notEqual(fileNameFor(counting("other"), "네."), fileNameFor(tts, "네."));
+        assert.equal(await reopened.file("../../etc/passwd"), null);
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    });
+
+    it("keeps the audio in the koto-content bucket on S3 (s3rver)", async () => {
+      const directory = mkdtempSync(join(tmpdir(), "koto-s3rver-"));
+      const s3 = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory });
+      const { port } = await s3.run();
+      try {
+        const config = loadConfig({
+          S3_ENDPOINT: "127.0.0.1", S3_PORT: String(port), S3_ACCESS_KEY: "S3RVER", S3_SECRET_KEY: "S3RVER",
+        });
+        assert.equal(config.modelAudio.storage.kind === "s3" && config.modelAudio.storage.bucket, "koto-content");
+        const library = await openModelAudio(config.modelAudio, { prepare: true });
+        await library.synthesize(["감사합니다."], counting());
+        const storage = new S3RecordingStorage({ endPoint: "127.0.0.1", port, useSSL: false, accessKey: "S3RVER", secretKey: "S3RVER", bucket: "koto-content" });
+        const manifest = await storage.get("model-audio/manifest.json");
+        assert.ok(manifest && JSON.parse(new TextDecoder().decode(manifest.bytes)).lines["감사합니다."]);
+        const reopened = await openModelAudio(config.modelAudio);
+        const file = await reopened.file(reopened.urlFor("감사합니다.")!.split("/").pop()!);
+        assert.equal(new TextDecoder().decode(file!.bytes.subarray(0, 4)), "RIFF");
+      } finally {
+        s3.httpServer?.closeAllConnections();
+        await s3.close();
+        rmSync(directory, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("served to clients", () => {
+    it("fills audioUrl for every step and serves each file with ETag and Cache-Control", async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "koto-server-"));
+      const config = loadConfig({ DATA_DIR: dataDir });
+      const tts = new EspeakTextToSpeech();
+      const { loadContent, spokenLines } = await import("../../server/content/load-content.ts");
+      const lesson = loadContent(config.contentDir).getLesson("ko-en-01-greetings")!;
+      const library = await openModelAudio(config.modelAudio);
+      const report = await library.synthesize(spokenLines(lesson), tts);
+      assert.equal(report.failed.length, 0);
+      const server = await startTestServer({ dataDir });
+      try {
+        const { body } = await getJson(server, "/api/lessons/ko-en-01-greetings");
+        assert.ok(body.steps.every((step: any) => /^api\/model-audio\/[0-9a-f]{32}\.wav$/.test(step.audioUrl)), JSON.stringify(body.steps.map((s: any) => s.audioUrl)));
+        const url = `${baseUrl(server)}/${body.steps[1].audioUrl}`;
+        const response = await fetch(url);
+        assert.equal(response.status, 200);
+        assert.equal(response.headers.get("content-type"), "audio/wav");
+        assert.match(response.headers.get("cache-control") ?? "", /max-age=\d+/);
+        const etag = response.headers.get("etag")!;
+        assert.match(etag, /^".+"$/);
+        assert.ok(speechSeconds(new Uint8Array(await response.arrayBuffer())) > 1);
+        const again = await fetch(url, { headers: { "if-none-match": etag } });
+        assert.equal(again.status, 304);
+        const missing = await getJson(server, "/api/model-audio/00000000000000000000000000000000.wav");
+        assert.equal(missing.status, 404);
+        assert.equal(missing.body.error.code, "MODEL_AUDIO_NOT_FOUND");
+        // Lessons not synthesized keep no URL rather than a broken one.
+        const other = await getJson(server, "/api/lessons/ko-en-02-cafe");
+        assert.ok(other.body.steps.every((step: any) => step.audioUrl === null));
+      } finally {
+        await server.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+});

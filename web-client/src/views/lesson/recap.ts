@@ -1,0 +1,70 @@
+/**
+ * The end-of-lesson recap: how many of their lines the learner said, the syllables they said best
+ * and worst across every attempt, and the jamo the scorer heard as something else (what to practise).
+ */
+import { tl } from "../../i18n-learning.ts";
+import type { LessonSnapshot } from "../../session/snapshot.ts";
+import { h } from "../dom.ts";
+
+export interface Recap {
+  said: number;
+  total: number;
+  best: string[];
+  weakest: string[];
+  confusions: { expected: string; heard: string; count: number }[];
+}
+
+const SHOWN = 5;
+
+export function recapOf(snapshot: LessonSnapshot, userId: string): Recap {
+  const role = snapshot.participants[userId]?.dialogueRole;
+  const mine = snapshot.steps.filter((step) => step.speaker === role);
+  const completed = new Set(snapshot.progress[userId]?.completedSteps ?? []);
+  const tally = new Map<string, { right: number; wrong: number }>();
+  const confusions = new Map<string, { expected: string; heard: string; count: number }>();
+  for (const attempt of snapshot.attempts) {
+    if (attempt.learnerId !== userId) continue;
+    for (const syllable of attempt.syllables) {
+      if (!syllable.target) continue;
+      const entry = tally.get(syllable.target) ?? { right: 0, wrong: 0 };
+      if (syllable.verdict === "correct") entry.right++;
+      else entry.wrong++;
+      tally.set(syllable.target, entry);
+      for (const change of parseJamo(syllable.jamo)) {
+        const key = `${change.expected}>${change.heard}`;
+        const confusion = confusions.get(key) ?? { ...change, count: 0 };
+        confusion.count++;
+        confusions.set(key, confusion);
+      }
+    }
+  }
+  const entries = [...tally];
+  return {
+    said: mine.filter((step) => completed.has(step.index)).length,
+    total: mine.length,
+    best: entries.filter(([, e]) => e.wrong === 0).sort((a, b) => b[1].right - a[1].right).slice(0, SHOWN).map(([syllable]) => syllable),
+    weakest: entries.filter(([, e]) => e.wrong > 0).sort((a, b) => b[1].wrong - a[1].wrong || a[1].right - b[1].right).slice(0, SHOWN).map(([syllable]) => syllable),
+    confusions: [...confusions.values()].sort((a, b) => b.count - a.count).slice(0, SHOWN),
+  };
+}
+
+/** Synchronized as "ㅓ>ㅗ,ㄲ>ㄱ" (server/attempts/attempt-mappers.ts); an empty side is a missing jamo. */
+export function parseJamo(jamo: string | undefined): { expected: string; heard: string }[] {
+  if (!jamo) return [];
+  return jamo.split(",").map((pair) => pair.split(">")).filter(([expected, heard]) => expected && expected !== heard)
+    .map(([expected, heard]) => ({ expected: expected!, heard: heard || "∅" }));
+}
+
+export function renderRecap(recap: Recap): HTMLElement {
+  const chips = (syllables: string[], kind: string) => h("p", { class: "recap__syllables", attrs: { lang: "ko" } },
+    syllables.map((syllable) => h("span", { class: `recap-chip recap-chip--${kind}`, text: syllable })));
+  return h("section", { class: "recap", attrs: { "aria-labelledby": "recap-heading" }, dataset: { said: recap.said, total: recap.total } },
+    h("h3", { id: "recap-heading", text: tl("recapTitle") }),
+    h("p", { class: "recap__lines", text: tl("recapLines", { said: recap.said, total: recap.total }) }),
+    recap.best.length ? h("div", {}, h("h4", { text: tl("recapBest") }), chips(recap.best, "best")) : null,
+    recap.weakest.length ? h("div", {}, h("h4", { text: tl("recapWeakest") }), chips(recap.weakest, "weak")) : null,
+    recap.confusions.length
+      ? h("div", { class: "recap__confusions" }, h("h4", { text: tl("recapConfusions") }),
+        h("ul", {}, recap.confusions.map((c) => h("li", { attrs: { lang: "ko" }, text: tl("confusionTimes", { ...c }) }))))
+      : h("p", { class: "hint-text", text: tl("recapNothing") }));
+}
