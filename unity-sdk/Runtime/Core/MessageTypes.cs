@@ -22,6 +22,8 @@ namespace Koto.Live.Core
         public const string AttemptAccepted = "attempt-accepted";
         public const string SessionEnded = "session-ended";
         public const string TutorHint = "tutor-hint";
+        /// <summary>The process is stopping; the socket will close with SessionMoves.MovingCloseCode and the session moves.</summary>
+        public const string ServerDraining = "server-draining";
         public const string UtteranceStarted = "utterance-started";
         /// <summary>Bytes: <c>[uint8 n][attemptId, n ASCII bytes][the learner's frame as sent]</c>.</summary>
         public const string LearnerAudio = "learner-audio";
