@@ -28,9 +28,9 @@ describe("Unity SDK generated schema", function () {
   });
 
   it("carries protocol/error-codes.ts and the server's automatic-retry codes as generated C# (run `npm run schema:csharp`)", async () => {
-    const fresh = join(mkdtempSync(join(tmpdir(), "koto-protocol-cs-")), "ProtocolErrors.g.cs");
+    const fresh = join(mkdtempSync(join(tmpdir(), "koto-protocol-cs-")), "Protocol.g.cs");
     await generateProtocolErrors(fresh, { root, metas: false });
-    assert.equal(readFileSync(join(root, PROTOCOL_ERRORS_OUTPUT), "utf8"), readFileSync(fresh, "utf8"), "ProtocolErrors.g.cs differs from the generator's output");
+    assert.equal(readFileSync(join(root, PROTOCOL_ERRORS_OUTPUT), "utf8"), readFileSync(fresh, "utf8"), "Protocol.g.cs differs from the generator's output");
     const { ERROR_CODES } = await import("../../protocol/error-codes.ts");
     const committed = readFileSync(join(root, PROTOCOL_ERRORS_OUTPUT), "utf8");
     for (const code of ERROR_CODES) assert.ok(committed.includes(`{ "${code}", `), code);

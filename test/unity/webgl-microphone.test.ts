@@ -107,7 +107,10 @@ describe("Unity SDK WebGL microphone plugin in Chromium", function () {
     return { statuses: r.statuses as number[], blocks: r.blocks as number, samples: r.samples as number, rms: Math.sqrt(r.energy / r.samples), rate: r.rate as number, sizes: [...r.sizes] as number[] };
   });
   const samplesBeyond = (page: Page, count: number) =>
-    page.waitForFunction((after) => (window as any).received.samples >= after + (window as any).received.rate * 1.5, count, { timeout: 20000 });
+    page.waitForFunction((after) => {
+      const r = (window as any).received;
+      return r.rate > 0 && r.samples >= after + r.rate * 1.5;
+    }, count, { timeout: 20000 });
 
   it("streams float blocks of the device's audio into the heap once a gesture has unlocked audio, stops, and starts again", async () => {
     const page = await pluginPage();

@@ -86,7 +86,7 @@ namespace Koto.Live
                 { "platform", MessageTypes.PlatformUnity },
             };
             Room<LessonState> room = await Matchmake(() => colyseus.Create<LessonState>(MessageTypes.RoomName, options));
-            return new LessonSession(this, room);
+            return new LessonSession(this, room, lessonId);
         }
 
         /// <summary>Joins an existing lesson room: a second learner for pair practice, or a tutor watching.</summary>
@@ -95,12 +95,32 @@ namespace Koto.Live
             RequireToken();
             var options = new Dictionary<string, object> { { "token", Token }, { "platform", MessageTypes.PlatformUnity } };
             Room<LessonState> room = await Matchmake(() => colyseus.JoinById<LessonState>(roomId, options));
-            return new LessonSession(this, room);
+            return new LessonSession(this, room, null);
         }
 
+        /// <summary>Takes a held seat back after a dropped socket.</summary>
         internal Task<Room<LessonState>> Reconnect(ReconnectionToken token)
         {
             return Matchmake(() => colyseus.Reconnect<LessonState>(token));
+        }
+
+        /// <summary>Brings a session whose process stopped back on any process, under the same id (docs/protocol.md).</summary>
+        internal Task<Room<LessonState>> Resume(string lessonId, string sessionId)
+        {
+            var options = new Dictionary<string, object>
+            {
+                { "lessonId", lessonId },
+                { "token", Token },
+                { "platform", MessageTypes.PlatformUnity },
+                { "resume", sessionId },
+            };
+            return Matchmake(() => colyseus.Create<LessonState>(MessageTypes.RoomName, options));
+        }
+
+        internal Task<Room<LessonState>> JoinExisting(string sessionId)
+        {
+            var options = new Dictionary<string, object> { { "token", Token }, { "platform", MessageTypes.PlatformUnity } };
+            return Matchmake(() => colyseus.JoinById<LessonState>(sessionId, options));
         }
 
         /// <summary>Matchmaking refusals arrive as "CODE: sentence"; they become KotoExceptions.</summary>

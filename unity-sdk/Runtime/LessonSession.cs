@@ -17,12 +17,16 @@ namespace Koto.Live
     [Preserve]
     public class LessonSession
     {
-        // Colyseus close codes this class tells apart.
-        private const int CloseConsented = 4000;
+        // The Colyseus SDK's close code for "reconnection failed" (or, on WebGL, not attempted).
         private const int CloseFailedToReconnect = 4003;
 
+        private enum WayBack { ReconnectSeat, Resume, JoinById }
+
         private readonly KotoClient client;
+        private readonly string lessonId;
         private readonly ReconnectPolicy reconnect;
+        private WayBack wayBack;
+        private string sessionId;
         private Room<LessonState> room;
         private Utterance utterance;
         private bool ended;
@@ -31,11 +35,11 @@ namespace Koto.Live
         // Outlives room objects, so a resumed session does not repeat old news.
         private readonly LessonChangeTracker tracker = new LessonChangeTracker();
 
-        internal LessonSession(KotoClient client, Room<LessonState> room)
+        internal LessonSession(KotoClient client, Room<LessonState> room, string lessonId)
         {
             this.client = client;
-            // The server keeps a dropped seat for RECONNECT_WINDOW_SECONDS (30 s by default).
-            reconnect = new ReconnectPolicy(250, 5000, 12, 30000);
+            this.lessonId = lessonId;
+            reconnect = SessionMoves.NewPolicy();
             Bind(room);
         }
 
@@ -72,8 +76,10 @@ namespace Koto.Live
         public event Action<int> Dropped;
         /// <summary>The Colyseus SDK reconnected the same room object.</summary>
         public event Action Reconnected;
-        /// <summary>This session reconnected with a new room object after the SDK gave up (always the path on WebGL).</summary>
+        /// <summary>This session got back with a new room object: its seat after the SDK gave up (always the path on WebGL), or the session moved to another process.</summary>
         public event Action Resumed;
+        /// <summary>The server is stopping (deploy, restart): show one "reconnecting" notice; the session moves by itself. The argument is resumeWithinMs.</summary>
+        public event Action<int> ServerDraining;
         /// <summary>The session is over for this client (left, kicked, or reconnection gave up), with the close code.</summary>
         public event Action<int> Left;
         /// <summary>An error for this client: from the room (<c>error</c>), from reconnection, or from the SDK.</summary>
@@ -148,16 +154,26 @@ namespace Koto.Live
             }
             try
             {
-                Room<LessonState> back = await client.Reconnect(room.ReconnectionToken);
+                Room<LessonState> back;
+                if (wayBack == WayBack.ReconnectSeat) back = await client.Reconnect(room.ReconnectionToken);
+                else if (wayBack == WayBack.Resume && lessonId != null) back = await client.Resume(lessonId, sessionId);
+                else back = await client.JoinExisting(sessionId);
                 reconnect.Succeeded();
                 Bind(back);
                 Raise(Resumed);
             }
             catch (KotoException error)
             {
-                // The seat is gone (window passed, room disposed) or the token is refused: trying again cannot help.
-                bool permanent = error.Code != ErrorCodes.NetworkError;
-                reconnect.Failed(NowMs(), permanent);
+                ResumeStep step = SessionMoves.AfterRefusal(error.Code);
+                if (wayBack == WayBack.ReconnectSeat && step != ResumeStep.GiveUp && error.Code != ErrorCodes.NetworkError)
+                {
+                    // The held seat is gone (its process stopped or died): bring the session back instead.
+                    step = ResumeStep.Retry;
+                    wayBack = WayBack.Resume;
+                }
+                else if (step == ResumeStep.JoinById) wayBack = WayBack.JoinById;
+                else if (step == ResumeStep.ReconnectSeat) wayBack = WayBack.ReconnectSeat;
+                reconnect.Failed(NowMs(), step == ResumeStep.GiveUp);
                 if (reconnect.Phase == ReconnectPhase.GaveUp) GiveUp();
             }
         }
@@ -199,6 +215,7 @@ namespace Koto.Live
         private void Bind(Room<LessonState> joined)
         {
             room = joined;
+            sessionId = joined.RoomId;
 #if UNITY_WEBGL && !UNITY_EDITOR
             // The SDK's own retry loop waits with Task.Delay, which may never resume on WebGL: let it
             // give up at once and reconnect from Tick() instead.
@@ -243,6 +260,11 @@ namespace Koto.Live
                 var handler = SessionEnded;
                 if (handler != null) handler(message.completed);
             });
+            room.OnMessage<ServerDrainingMessage>(MessageTypes.ServerDraining, message =>
+            {
+                var handler = ServerDraining;
+                if (handler != null) handler(message.resumeWithinMs);
+            });
             room.OnMessage<TutorHintMessage>(MessageTypes.TutorHint, message =>
             {
                 var handler = TutorHintReceived;
@@ -259,9 +281,17 @@ namespace Koto.Live
 
         private void OnLeave(int code)
         {
-            if (code == CloseFailedToReconnect && !leaving && !ended)
+            if (!leaving && !ended && (code == SessionMoves.MovingCloseCode || code == CloseFailedToReconnect))
             {
-                // The SDK gave up (or, on WebGL, never tried): reconnect on the game clock.
+                // Moving (its process is stopping): resume it elsewhere. SDK gave up (or, on WebGL, never
+                // tried): take the seat back, then resume if the seat is gone. Both on the game clock.
+                if (utterance != null) utterance.OnConnectionLost();
+                wayBack = code == SessionMoves.MovingCloseCode ? WayBack.Resume : WayBack.ReconnectSeat;
+                if (code == SessionMoves.MovingCloseCode)
+                {
+                    var dropped = Dropped;
+                    if (dropped != null) dropped(code);
+                }
                 reconnect.Dropped(NowMs());
                 return;
             }

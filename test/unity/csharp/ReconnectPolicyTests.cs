@@ -94,3 +94,47 @@ namespace Koto.Live.Tests
         }
     }
 }
+
+namespace Koto.Live.Tests
+{
+    [NUnit.Framework.TestFixture]
+    public class SessionMovesTests
+    {
+        [NUnit.Framework.TestCase("SESSION_LIVE", Koto.Live.Core.ResumeStep.JoinById)]
+        [NUnit.Framework.TestCase("SESSION_RESUMING", Koto.Live.Core.ResumeStep.JoinById)]
+        [NUnit.Framework.TestCase("ALREADY_IN_ROOM", Koto.Live.Core.ResumeStep.ReconnectSeat)]
+        [NUnit.Framework.TestCase("SESSION_ENDED", Koto.Live.Core.ResumeStep.GiveUp)]
+        [NUnit.Framework.TestCase("SESSION_EXPIRED", Koto.Live.Core.ResumeStep.GiveUp)]
+        [NUnit.Framework.TestCase("SESSION_NOT_FOUND", Koto.Live.Core.ResumeStep.GiveUp)]
+        [NUnit.Framework.TestCase("SESSION_LESSON_MISMATCH", Koto.Live.Core.ResumeStep.GiveUp)]
+        [NUnit.Framework.TestCase("AUTH_TOKEN_EXPIRED", Koto.Live.Core.ResumeStep.GiveUp)]
+        [NUnit.Framework.TestCase("SERVER_DRAINING", Koto.Live.Core.ResumeStep.Retry)]
+        [NUnit.Framework.TestCase("SERVER_BUSY", Koto.Live.Core.ResumeStep.Retry)]
+        [NUnit.Framework.TestCase("REDIS_UNAVAILABLE", Koto.Live.Core.ResumeStep.Retry)]
+        [NUnit.Framework.TestCase("MATCHMAKING_FAILED", Koto.Live.Core.ResumeStep.Retry)]
+        [NUnit.Framework.TestCase("NETWORK_ERROR", Koto.Live.Core.ResumeStep.Retry)]
+        public void DecidesWhatToDoAfterARefusal(string code, Koto.Live.Core.ResumeStep expected)
+        {
+            NUnit.Framework.Assert.AreEqual(expected, Koto.Live.Core.SessionMoves.AfterRefusal(code));
+        }
+
+        [NUnit.Framework.Test]
+        public void BacksOffAsTheWebClientDoesAndGivesUpAfterTwoMinutes()
+        {
+            var policy = Koto.Live.Core.SessionMoves.NewPolicy(() => 0.999999);
+            NUnit.Framework.Assert.AreEqual(250, policy.DelayBefore(1), 0.01);
+            NUnit.Framework.Assert.AreEqual(5000, policy.DelayBefore(6), 0.01);
+            policy.Dropped(0);
+            double now = 0;
+            while (policy.Phase != Koto.Live.Core.ReconnectPhase.GaveUp && now < 200000)
+            {
+                now = policy.NextAttemptAtMs;
+                if (policy.IsDue(now)) policy.Failed(now);
+            }
+            NUnit.Framework.Assert.AreEqual(Koto.Live.Core.ReconnectPhase.GaveUp, policy.Phase);
+            NUnit.Framework.Assert.That(now, NUnit.Framework.Is.InRange(115000, 125000));
+            NUnit.Framework.Assert.AreEqual(4100, Koto.Live.Core.SessionMoves.MovingCloseCode);
+            NUnit.Framework.Assert.AreEqual(Koto.Live.Core.SessionMoves.DrainingMessage, Koto.Live.Core.MessageTypes.ServerDraining);
+        }
+    }
+}

@@ -226,6 +226,15 @@ namespace Koto.Live.Core
         public int sampleRate;
     }
 
+    /// <summary><c>server-draining</c>: show one "reconnecting" notice; the session moves to another process.</summary>
+    [Serializable]
+    public class ServerDrainingMessage
+    {
+        public string sessionId;
+        /// <summary>Clients should have resumed within this long.</summary>
+        public int resumeWithinMs;
+    }
+
     [Serializable]
     public class TutorHintMessage
     {

@@ -24,7 +24,7 @@ namespace Koto.Live.Core
         public const string TutorHint = "tutor-hint";
         /// <summary>A tutor moved the lesson: <c>{ by, step, direction }</c>.</summary>
         public const string TutorMoved = "tutor-moved";
-        /// <summary>The process is stopping: <c>{ sessionId, resumeWithinMs }</c> (the session moves).</summary>
+        /// <summary>The process is stopping; the socket will close with SessionMoves.MovingCloseCode and the session moves.</summary>
         public const string ServerDraining = "server-draining";
         public const string UtteranceStarted = "utterance-started";
         /// <summary>Bytes: <c>[uint8 n][attemptId, n ASCII bytes][the learner's frame as sent]</c>.</summary>

@@ -1,7 +1,7 @@
 namespace Koto.Live.Core
 {
     /// <summary>
-    /// Reading the server's error codes. The table itself (ProtocolErrors.g.cs) is generated from
+    /// Reading the server's error codes. The table itself (Protocol.g.cs) is generated from
     /// protocol/error-codes.ts, the one list the server and the web client use; clients show a code's
     /// sentence (translated, in a localized game), never the code or the server's raw message.
     /// </summary>

@@ -1,5 +1,5 @@
 // THIS FILE HAS BEEN GENERATED AUTOMATICALLY by `npm run schema:csharp` from protocol/error-codes.ts
-// and server/attempts/evaluation-result.ts: do not edit (a test fails when it drifts).
+// server/attempts/evaluation-result.ts and protocol/session-moves.ts: do not edit (a test fails when it drifts).
 using System.Collections.Generic;
 
 namespace Koto.Live.Core
@@ -127,6 +127,23 @@ namespace Koto.Live.Core
             "PROVIDER_CIRCUIT_OPEN",
             "EVALUATION_FAILED",
             "SERVER_RESTARTED",
+        };
+    }
+
+    /// <summary>How a session moves to another process when its process stops (docs/protocol.md).</summary>
+    public static partial class SessionMoves
+    {
+        /// <summary>WebSocket close code: this session is moving, resume it.</summary>
+        public const int MovingCloseCode = 4100;
+
+        /// <summary>The message a stopping process sends first.</summary>
+        public const string DrainingMessage = "server-draining";
+
+        /// <summary>Refusals of a resume that mean "the session is open: join it by id".</summary>
+        public static readonly HashSet<string> OpenCodes = new HashSet<string>
+        {
+            "SESSION_LIVE",
+            "SESSION_RESUMING",
         };
     }
 }
