@@ -14,8 +14,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
 const port = parentPort;
-/** @type {string | undefined} */
-const dataDir = workerData.dataDir;
+/** @type {{ dataDir?: string, pgliteWasmModule: WebAssembly.Module, initdbWasmModule: WebAssembly.Module }} */
+const { dataDir, pgliteWasmModule, initdbWasmModule } = workerData;
 const ROLLBACK = Symbol("rollback");
 
 function serializeError(error) {
@@ -29,7 +29,8 @@ function serializeError(error) {
 }
 
 try {
-  const db = await PGlite.create(dataDir);
+  // The modules come compiled from the main thread (server/store/sql-database.ts).
+  const db = await PGlite.create({ dataDir, pgliteWasmModule, initdbWasmModule });
   /** @type {Map<number, { tx: any, finish: (commit: boolean) => void, done: Promise<unknown> }>} */
   const transactions = new Map();
 

@@ -3,6 +3,8 @@
  * (`pg`) and on the embedded PGlite default.
  */
 import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
@@ -77,12 +79,30 @@ export async function openPostgres(url: string, timeouts: PostgresTimeouts = DEF
 }
 
 /**
+ * PGlite's two WASM modules (Postgres and initdb, ~10 MB), compiled once per process and handed to
+ * every PGlite opened here, on this thread or a worker (a compiled module crosses threads without
+ * being compiled again). Compiling them was part of every open; V8 also frees no code between opens,
+ * which avoids the code-free path of a known V8 abort under PGlite churn (nodejs/node#64500).
+ */
+let compiledModules: Promise<{ pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module }> | null = null;
+
+function pgliteModules() {
+  compiledModules ??= (async () => {
+    const dist = createRequire(import.meta.url).resolve("@electric-sql/pglite").replace(/index\.c?js$/, "");
+    const [pglite, initdb] = await Promise.all([readFile(`${dist}pglite.wasm`), readFile(`${dist}initdb.wasm`)]);
+    const [pgliteWasmModule, initdbWasmModule] = await Promise.all([WebAssembly.compile(pglite), WebAssembly.compile(initdb)]);
+    return { pgliteWasmModule, initdbWasmModule };
+  })();
+  return compiledModules;
+}
+
+/**
  * PGlite on its own worker thread (server/store/pglite-worker.mjs), so its synchronous WASM work and
  * file writes do not hold up the event loop that relays audio. `dataDir` undefined: in memory.
  */
 export async function openPgliteWorker(dataDir: string | undefined): Promise<SqlDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), { workerData: { dataDir } });
+  const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), { workerData: { dataDir, ...(await pgliteModules()) } });
   const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let nextTransaction = 1;
@@ -149,7 +169,7 @@ const idleInMemory: PGlite[] = [];
 
 async function takeInMemory(): Promise<PGlite> {
   const reused = idleInMemory.pop();
-  if (!reused) return PGlite.create();
+  if (!reused) return PGlite.create({ ...(await pgliteModules()) });
   await reused.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
   return reused;
 }
@@ -183,7 +203,7 @@ async function unavailableAsKotoError<T>(work: () => Promise<T>): Promise<T> {
 /** `dataDir` undefined keeps the database in memory (tests). */
 export async function openPglite(dataDir: string | undefined): Promise<SqlDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = dataDir ? await PGlite.create(dataDir) : await takeInMemory();
+  const db = dataDir ? await PGlite.create({ dataDir, ...(await pgliteModules()) }) : await takeInMemory();
   let closed = false;
   const open = () => {
     if (closed) throw new Error("the database was closed");

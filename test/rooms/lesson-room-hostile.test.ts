@@ -63,7 +63,9 @@ async function answerRight(room: LessonRoom, attemptId?: string) {
 }
 
 describe("LessonRoom against a hostile guest", function () {
-  this.timeout(60000);
+  // Generous: the crash test starts three server processes, each running initdb on a fresh DATA_DIR (seconds each
+  // on a loaded machine); it only bounds a failure.
+  this.timeout(240_000);
   let server: KotoServer;
   let stt: FakeOpenAiStt;
   let sttDelayMs = 0;
