@@ -69,7 +69,7 @@ namespace Koto.Live.Tests
             Assert.AreEqual("민수", lesson.roles.A.name);
             Assert.AreEqual("B", lesson.learnerRole);
             Assert.That(lesson.vocabulary[0].romanization, Is.Not.Empty);
-            Assert.AreEqual("안녕하세요. 저는 에밀리예요.", lesson.steps[1].korean);
+            Assert.AreEqual("안녕하세요. 저는 {name}예요.", lesson.steps[1].korean);
             Assert.AreEqual(1, lesson.steps[1].index);
             Assert.AreEqual("B", lesson.steps[1].speaker);
             Assert.AreEqual(lesson.steps[1].korean, lesson.steps[1].accepted[0]);
