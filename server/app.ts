@@ -160,7 +160,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const webRoutes = config.serveWebClient ? webClientRoutes(webClientDist, config.publicBasePath) : {};
   // "/koto/" and "/koto" are the same page (the seed's Caddy path is linked both ways).
   colyseus.router = guardRouter(createRouter({
-    ...routes, ...modelAudioRoutes(modelAudio), ...learnerRoutes({ store, tokens, content }), ...tutorRoutes({ tokens, liveRooms }), ...webRoutes,
+    ...routes, ...modelAudioRoutes(modelAudio), ...learnerRoutes({ store, tokens, content }), ...tutorRoutes({ tokens, store, liveRooms }), ...webRoutes,
   }, { skipTrailingSlashes: true }) as never);
 
   try {

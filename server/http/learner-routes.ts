@@ -3,6 +3,7 @@
  * lesson, with drill lines, and their practice-day streak, computed from their stored attempts.
  */
 import type { TokenService } from "../auth/token-service.ts";
+import { authenticate } from "../auth/authenticate.ts";
 import type { ContentCatalog } from "../content/lesson.ts";
 import { learnerSounds } from "../progress/learner-sounds.ts";
 import type { Store } from "../store/store.ts";
@@ -11,7 +12,7 @@ import { bearerToken, endpoint } from "./endpoint.ts";
 export function learnerRoutes(services: { store: Store; tokens: TokenService; content: ContentCatalog }) {
   return {
     mySounds: endpoint("GET", "/api/learners/me/sounds", async ({ request }) => {
-      const claims = await services.tokens.verify(bearerToken(request));
+      const claims = await authenticate(services.tokens, services.store, bearerToken(request));
       const attempts = await services.store.listAttempts({ learnerId: claims.userId });
       return learnerSounds(attempts, (id) => services.content.getLesson(id));
     }),

@@ -4,6 +4,8 @@
  */
 import type { Room } from "@colyseus/core";
 import type { TokenService } from "../auth/token-service.ts";
+import { authenticate } from "../auth/authenticate.ts";
+import type { Store } from "../store/store.ts";
 import { KotoError } from "../errors.ts";
 import { bearerToken, endpoint } from "./endpoint.ts";
 
@@ -32,13 +34,13 @@ export function flagsOf(state: { participants?: Record<string, PlainParticipant>
   return { speaking, needsGrading, disconnected, idleMinutes, need };
 }
 
-export function tutorRoutes(services: { tokens: TokenService; liveRooms: Map<string, Room>; now?: () => number }) {
+export function tutorRoutes(services: { tokens: TokenService; store: Store; liveRooms: Map<string, Room>; now?: () => number }) {
   const now = services.now ?? Date.now;
   // Rooms carry no creation time: a session's idle clock starts when this route first sees it.
   const firstSeen = new Map<string, number>();
   return {
     tutorFlags: endpoint("GET", "/api/tutor/flags", async ({ request }) => {
-      const claims = await services.tokens.verify(bearerToken(request));
+      const claims = await authenticate(services.tokens, services.store, bearerToken(request));
       if (claims.role !== "tutor") throw new KotoError("ROLE_FORBIDDEN", "only tutors may see this", 403);
       const sessions: Record<string, SessionFlags> = {};
       for (const roomId of firstSeen.keys()) if (!services.liveRooms.has(roomId)) firstSeen.delete(roomId);
