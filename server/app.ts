@@ -29,7 +29,6 @@ import { createTransport, listeningPort } from "./transport/create-transport.ts"
 import { defineLessonRoom } from "../rooms/lesson/lesson-room.ts";
 import { createSpeechService, type SpeechService } from "./speech/speech-service.ts";
 import { AttemptService, type AttemptOwner } from "./attempts/attempt-service.ts";
-import { DEFAULT_PASS_MARK } from "./attempts/attempt.ts";
 import { createCoordination, type Coordination } from "./cluster/coordination.ts";
 import { installMatchmakingGate } from "./cluster/matchmaking-gate.ts";
 import { KotoError } from "./errors.ts";
@@ -87,7 +86,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const tokens = new TokenService(secret.secret, { learner: config.guestTokenTtlSeconds, tutor: config.tutorTokenTtlSeconds });
   const liveRooms = new Map<string, Room>();
   const speech = await createSpeechService(config, logger, store);
-  const passMark = (config as { passMark?: number }).passMark ?? DEFAULT_PASS_MARK;
+  const passMark = config.passMark;
   const attempts = new AttemptService({
     store, speech, content, logger, passMark,
     liveOwner: (sessionId) => liveRooms.get(sessionId) as unknown as AttemptOwner | undefined,

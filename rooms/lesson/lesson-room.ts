@@ -19,7 +19,7 @@ import type { TokenClaims } from "../../server/auth/token-service.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
 import type { UserRecord } from "../../server/store/store.ts";
 import { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
-import { attemptPasses, DEFAULT_PASS_MARK, newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts";
+import { attemptPasses, newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts";
 import type { LessonRoomServices } from "./services.ts";
 import {
   createOptionsSchema, describeIssues, joinOptionsSchema, learnerMessages, tutorMessages,
@@ -59,7 +59,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   private draining = false;
 
   private get passMark(): number {
-    return (this.services.config as { passMark?: number }).passMark ?? DEFAULT_PASS_MARK;
+    return this.services.config.passMark;
   }
 
   /**

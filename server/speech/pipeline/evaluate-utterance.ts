@@ -7,6 +7,7 @@ import { PIPELINE_SAMPLE_RATE, encodeWav, trimSilence, type UtteranceTiming } fr
 import type { SpeechToText } from "../stt/speech-to-text.ts";
 import type { FeedbackWriter, LearnerLanguage } from "../feedback/feedback-writer.ts";
 import { scoreUtterance, type ScoreResult } from "../scoring/index.ts";
+import { everySyllableCorrect } from "../scoring/score.ts";
 import { KotoError } from "../../errors.ts";
 import { resolveNameSlot } from "../../content/name-slot.ts";
 
@@ -21,8 +22,6 @@ export interface UtteranceToEvaluate {
 export interface EvaluationDependencies {
   speechToText: SpeechToText;
   feedback: FeedbackWriter;
-  /** Scores at or above this (with every syllable correct) count as saying the line. */
-  passScore?: number;
 }
 
 export type Evaluation =
@@ -44,7 +43,6 @@ export interface StageTimings {
   feedbackMs: number;
 }
 
-const DEFAULT_PASS_SCORE = 80;
 
 export async function evaluateUtterance(input: UtteranceToEvaluate, deps: EvaluationDependencies, signal?: AbortSignal): Promise<Evaluation> {
   const timings: StageTimings = { trimMs: 0, speechToTextMs: 0, scoringMs: 0, feedbackMs: 0 };
@@ -74,8 +72,18 @@ export async function evaluateUtterance(input: UtteranceToEvaluate, deps: Evalua
   }
   lap("speechToTextMs");
 
-  const { score, matched } = bestScore(input.accepted, transcript, input.timing);
-  const correct = score.overall >= (deps.passScore ?? DEFAULT_PASS_SCORE) && score.syllables.every((s) => s.verdict === "correct");
+  let scored: { score: ScoreResult; matched: string };
+  try {
+    scored = bestScore(input.accepted, transcript, input.timing);
+  } catch (error) {
+    // A transcript over the scorer's caps (a looping recogniser) is a clear failure, not a stuck attempt.
+    lap("scoringMs");
+    const known = error instanceof KotoError ? error : new KotoError("EVALUATION_FAILED", "your answer could not be scored");
+    return { status: "failed", code: known.code, reason: known.detail, transcript, timings };
+  }
+  const { score, matched } = scored;
+  // The product rule: correct means every syllable right by sound (the score's level does not add a bar).
+  const correct = everySyllableCorrect(score.syllables);
   lap("scoringMs");
 
   const feedback = await deps.feedback.write({
