@@ -264,7 +264,6 @@ describe("LessonRoom against a hostile guest", function () {
   });
 });
 
-const tsx = new URL("../../node_modules/.bin/tsx", import.meta.url).pathname;
 const root = new URL("../..", import.meta.url).pathname;
 
 function freePort(): Promise<number> {
@@ -278,7 +277,8 @@ function freePort(): Promise<number> {
 
 function startProcess(dataDir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, ["server/main.ts"], {
+    // Node itself, not the tsx launcher: kill -9 must reach the server, not leave it running as an orphan.
+    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
       cwd: root, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "info", STT_PROVIDER: "none", SERVE_WEB_CLIENT: "false" },
     });
     let output = "";
