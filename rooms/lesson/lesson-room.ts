@@ -29,6 +29,7 @@ import { chooseDialogueRole, nextLearnerStep, previousLearnerStep, resumeStep } 
 import { SpokenTurns, type SpokenTurnsRoom } from "./spoken-turns.ts";
 import { evaluationResult, failedEvaluation, fullSpan } from "../../server/attempts/evaluation-result.ts";
 import { LearnerQueue } from "./learner-queue.ts";
+import { whileStoreDown } from "../../server/store/store-retry.ts";
 import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
 import { drainSession } from "./session-drain.ts";
@@ -448,9 +449,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
 
   startEvaluating(attemptId: string): Promise<void> {
     const record = this.attempts.require(attemptId);
-    return this.track(this.writes.run(record.learnerId, async () => {
-      await this.attempts.move(attemptId, "evaluating");
-    }));
+    return this.track(this.writes.run(record.learnerId, async () => { await this.persist(() => this.attempts.move(attemptId, "evaluating")); }));
   }
 
   /** Settles an attempt's first or repeated result: one transaction with the progress it earned, then maybe on to the next line. */
@@ -466,12 +465,21 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
         const { progress, nextStep } = to === "scored"
           ? this.progressWith(before.learnerId, candidate, firstResult)
           : { progress: firstResult ? this.countOnly(before.learnerId) : null, nextStep: null };
-        await this.attempts.move(attemptId, to, settled, progress ? this.rowFor(before.learnerId, progress) : undefined);
+        await this.persist(() => this.attempts.move(attemptId, to, settled, progress ? this.rowFor(before.learnerId, progress) : undefined));
         if (progress) this.applyProgress(before.learnerId, progress);
         return nextStep;
       });
       if (advance !== null && this.state.phase === "running") await this.moveTo(advance);
     })());
+  }
+
+  /** A result the learner is waiting for survives a short database outage: written once the store answers again. */
+  private persist<T>(write: () => Promise<T>): Promise<T> {
+    return whileStoreDown(write, {
+      onRetry: (error, attempt) => {
+        this.services.logger.warn({ roomId: this.roomId, attempt, code: error.code }, "store down; will write the attempt again");
+      },
+    });
   }
 
   /** A failed first result still counts as an attempt. */
