@@ -297,7 +297,9 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   return new Promise((resolve) => {
     child.removeAllListeners("exit");
     child.on("exit", () => resolve());
-    child.kill(signal);
+    // SIGKILL cannot be passed on by tsx: it goes to the whole group, so the server itself is killed (kill -9).
+    if (signal === "SIGKILL") process.kill(-child.pid!, signal);
+    else child.kill(signal);
   });
 }
 
