@@ -247,7 +247,7 @@ describe("LessonRoom against a hostile guest", function () {
     again.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
     const { attemptId } = await opened;
     await stream(again, pcmFrames(speech.samples));
-    await waitForState(again, (s) => s.participants.get(body.user.id)?.speaking === true, "speaking", 10000);
+    await waitForState(again, (s) => s.participants.get(body.user.id)?.speaking === true, "speaking", 60_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await stop(child, "SIGKILL");
 
