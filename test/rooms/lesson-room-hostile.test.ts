@@ -297,9 +297,7 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   return new Promise((resolve) => {
     child.removeAllListeners("exit");
     child.on("exit", () => resolve());
-    // SIGKILL cannot be passed on by tsx: it goes to the whole group, so the server itself is killed (kill -9).
-    if (signal === "SIGKILL") process.kill(-child.pid!, signal);
-    else child.kill(signal);
+    child.kill(signal);
   });
 }
 
