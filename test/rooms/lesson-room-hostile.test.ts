@@ -45,7 +45,7 @@ async function startLesson(client: Client, token: string): Promise<LessonRoom> {
 
 /** Speaks the fixture hands-free and waits until the server ended the utterance; resolves with the attempt id. */
 async function sayTheLine(room: LessonRoom): Promise<string> {
-  const ended = nextMessage(room, "utterance-ended", 10000);
+  const ended = nextMessage(room, "utterance-ended", 30_000);
   const opened = nextMessage(room, "utterance-opened");
   room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
   const { attemptId } = await opened;
@@ -148,7 +148,7 @@ describe("LessonRoom against a hostile guest", function () {
     const room = await startLesson(sdk(server), learner.token);
     stt.setBehavior({ failWith: { status: 503 } });
     const attemptId = await sayTheLine(room);
-    const failed = await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "failed", "failed", 15000);
+    const failed = await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "failed", "failed", 30_000);
     assert.match(failed.attempts.find((a) => a.id === attemptId)!.failureCode, /UNAVAILABLE|CIRCUIT|BUSY/);
     await room.leave();
     await waitUntil(async () => server.liveRooms.size === 0, "room disposed");
@@ -183,12 +183,12 @@ describe("LessonRoom against a hostile guest", function () {
     const room = await startLesson(sdk(server), learner.token);
     const tutorRoom = await sdk(server).joinById<LessonState>(room.roomId, { token: kim.token });
     const statuses: string[] = [];
-    const ended = nextMessage(room, "utterance-ended", 10000);
+    const ended = nextMessage(room, "utterance-ended", 30_000);
     const opened = nextMessage(room, "utterance-opened");
     room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
     const { attemptId } = await opened;
     const agree = async (status: string) => {
-      const state = await waitForState(tutorRoom, (s) => s.attempts.find((a) => a.id === attemptId)?.status === status, status, 10000);
+      const state = await waitForState(tutorRoom, (s) => s.attempts.find((a) => a.id === attemptId)?.status === status, status, 30_000);
       await waitUntil(async () => (await server.store.getAttempt(attemptId))?.status === status, `row ${status}`);
       const synced = state.attempts.find((a) => a.id === attemptId)!;
       const row = (await server.store.getAttempt(attemptId))!;
@@ -247,7 +247,7 @@ describe("LessonRoom against a hostile guest", function () {
     again.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
     const { attemptId } = await opened;
     await stream(again, pcmFrames(speech.samples));
-    await waitForState(again, (s) => s.participants.get(body.user.id)?.speaking === true, "speaking", 10000);
+    await waitForState(again, (s) => s.participants.get(body.user.id)?.speaking === true, "speaking", 60_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await stop(child, "SIGKILL");
 
