@@ -322,7 +322,7 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
     const refusal = page.locator(".toast--error");
     await refusal.waitFor();
     const loginText = await refusal.innerText();
-    assert.match(loginText, /Email atau kata sandi salah/);
+    assert.match(loginText, /Email atau kata sandi tidak benar/);
     // Strings the server sends in English (levels, phases, statuses, reasons, codes) never show.
     const english = /\b(beginner|elementary|intermediate|running|lobby|finished|Waiting for|the email or password|LOGIN_FAILED|ROOM_|Line \d of)\b/i;
     for (const [where, text] of [["lesson", lessonText], ["home", homeText], ["tutor login", loginText]] as const) {
