@@ -89,7 +89,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const passMark = config.passMark;
   const attempts = new AttemptService({
     store, speech, content, logger, passMark,
-    liveOwner: (sessionId) => liveRooms.get(sessionId) as unknown as AttemptOwner | undefined,
+    liveOwner: (sessionId) => liveRooms.get(sessionId) as unknown as AttemptOwner | undefined ?? (config.redis ? remoteOwner(sessionId) : undefined),
     retry: { intervalMs: 30_000, maxRetries: 10, batch: 10 },
   });
   // One process owns no rooms yet: whatever a previous run left open is over (and can be resumed).
@@ -198,6 +198,22 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
       })();
       return closing;
     },
+  };
+}
+
+/** Time a re-evaluation in a room on another process may take (speech-to-text with its retries). */
+const REMOTE_REEVALUATION_MS = 60_000;
+
+/**
+ * The room of a session that lives on another process: its attempts are re-evaluated there, through
+ * Colyseus' remote room call over Redis, so that room's state and the store keep agreeing.
+ */
+async function remoteOwner(sessionId: string): Promise<AttemptOwner | undefined> {
+  const listing = await matchMaker.driver.findOne({ roomId: sessionId });
+  if (!listing) return undefined;
+  return {
+    reevaluateAttempt: (attemptId, how = {}) =>
+      matchMaker.remoteRoomCall(sessionId, "reevaluateAttempt", [attemptId, how], REMOTE_REEVALUATION_MS),
   };
 }
 

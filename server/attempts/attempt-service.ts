@@ -24,8 +24,8 @@ export interface AttemptServiceOptions {
   speech: SpeechService;
   content: ContentCatalog;
   logger: Logger;
-  /** The live room of a session in this process, if any. */
-  liveOwner(sessionId: string): AttemptOwner | undefined;
+  /** The live room of a session, in this process or (several processes) in another one, if any. */
+  liveOwner(sessionId: string): AttemptOwner | undefined | Promise<AttemptOwner | undefined>;
   passMark: number;
   retry: { intervalMs: number; maxRetries: number; batch: number };
 }
@@ -44,7 +44,7 @@ export class AttemptService {
     const record = await store.getAttempt(attemptId);
     if (!record) throw new KotoError("ATTEMPT_NOT_FOUND", `no attempt "${attemptId}"`, 404);
     if (record.kind !== "spoken") throw new KotoError("ATTEMPT_NOT_SPOKEN", "only spoken attempts can be evaluated again");
-    const owner = this.options.liveOwner(record.sessionId);
+    const owner = await this.options.liveOwner(record.sessionId);
     if (owner) {
       await owner.reevaluateAttempt(attemptId, how);
     } else {
