@@ -6,3 +6,4 @@ export * from "./audio-frames.ts";
 export * from "./error-codes.ts";
 export * from "./matchmaking.ts";
 export * from "./session-moves.ts";
+export * from "./http-answers.ts";

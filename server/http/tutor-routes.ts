@@ -8,16 +8,9 @@ import { authenticate } from "../auth/authenticate.ts";
 import type { Store } from "../store/store.ts";
 import { KotoError } from "../errors.ts";
 import { bearerToken, endpoint } from "./endpoint.ts";
+import type { SessionFlags } from "../../protocol/http-answers.ts";
 
-export interface SessionFlags {
-  speaking: string[];
-  needsGrading: number;
-  disconnected: string[];
-  /** Minutes since the last attempt (or since the session started, before any). */
-  idleMinutes: number;
-  /** Higher needs a tutor sooner: grading first, then disconnections, then long idling. */
-  need: number;
-}
+export type { SessionFlags };
 
 interface PlainParticipant { displayName: string; role: string; connected: boolean; speaking: boolean }
 interface PlainAttempt { status: string; createdAt: number }

@@ -91,14 +91,8 @@ export interface FailedAttempt {
   retries?: number;
 }
 
-/** What needs a tutor in one live session (GET /api/tutor/flags). */
-export interface SessionFlags {
-  speaking: string[];
-  needsGrading: number;
-  disconnected: string[];
-  idleMinutes: number;
-  need: number;
-}
+export type { SessionFlags } from "../../protocol/http-answers.ts";
+import type { SessionFlags } from "../../protocol/http-answers.ts";
 
 export class ApiError extends Error {
   constructor(readonly code: string, message: string, readonly status: number) {
