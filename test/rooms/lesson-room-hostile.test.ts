@@ -246,7 +246,9 @@ describe("LessonRoom against a hostile guest", function () {
     const opened = nextMessage(again, "utterance-opened");
     again.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
     const { attemptId } = await opened;
-    await stream(again, pcmFrames(speech.samples));
+    // The first 2 s: the speech and less than the trailing silence that ends it, so "speaking" stays on
+    // (the whole fixture, arriving in one burst on a busy machine, could turn it on and off between two patches).
+    await stream(again, pcmFrames(speech.samples.subarray(0, 32_000)));
     await waitForState(again, (s) => s.participants.get(body.user.id)?.speaking === true, "speaking", 60_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await stop(child, "SIGKILL");
