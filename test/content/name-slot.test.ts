@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fillNameSlot, resolveNameSlot, strayBraces } from "../../server/content/name-slot.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
-import { bestScore } from "../../server/speech/pipeline/evaluate-utterance.ts";
+import { scoreAgainstAccepted } from "../../server/speech/scoring/score.ts";
 
 describe("the learner's name in a line ({name})", () => {
   const line = "안녕하세요. 저는 {name}예요.";
@@ -27,6 +27,6 @@ describe("the learner's name in a line ({name})", () => {
     const own = checkTypedAnswer([line], "안녕하세요. 저는 부디예요.");
     assert.ok(own.correct);
     assert.equal(own.score.overall, model.score.overall);
-    assert.equal(bestScore([line], "안녕하세요 저는 하루토예요").score.overall, bestScore(["안녕하세요. 저는 에밀리예요."], "안녕하세요 저는 에밀리예요").score.overall);
+    assert.equal(scoreAgainstAccepted([line], "안녕하세요 저는 하루토예요").score.overall, scoreAgainstAccepted(["안녕하세요. 저는 에밀리예요."], "안녕하세요 저는 에밀리예요").score.overall);
   });
 });

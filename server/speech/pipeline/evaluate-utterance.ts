@@ -6,10 +6,9 @@
 import { PIPELINE_SAMPLE_RATE, encodeWav, trimSilence, type UtteranceTiming } from "../audio/index.ts";
 import type { SpeechToText } from "../stt/speech-to-text.ts";
 import type { FeedbackWriter, LearnerLanguage } from "../feedback/feedback-writer.ts";
-import { scoreUtterance, type ScoreResult } from "../scoring/index.ts";
-import { everySyllableCorrect } from "../scoring/score.ts";
+import type { ScoreResult } from "../scoring/index.ts";
+import { scoreAgainstAccepted } from "../scoring/score.ts";
 import { KotoError } from "../../errors.ts";
-import { resolveNameSlot } from "../../content/name-slot.ts";
 
 export interface UtteranceToEvaluate {
   samples: Int16Array;
@@ -72,18 +71,17 @@ export async function evaluateUtterance(input: UtteranceToEvaluate, deps: Evalua
   }
   lap("speechToTextMs");
 
-  let scored: { score: ScoreResult; matched: string };
+  let scored: { correct: boolean; answer: string; score: ScoreResult };
   try {
-    scored = bestScore(input.accepted, transcript, input.timing);
+    scored = scoreAgainstAccepted(input.accepted, transcript, { speechMs: input.timing.speechMs, pauses: input.timing.pauses });
   } catch (error) {
     // A transcript over the scorer's caps (a looping recogniser) is a clear failure, not a stuck attempt.
     lap("scoringMs");
     const known = error instanceof KotoError ? error : new KotoError("EVALUATION_FAILED", "your answer could not be scored");
     return { status: "failed", code: known.code, reason: known.detail, transcript, timings };
   }
-  const { score, matched } = scored;
   // The product rule: correct means every syllable right by sound (the score's level does not add a bar).
-  const correct = everySyllableCorrect(score.syllables);
+  const { score, answer: matched, correct } = scored;
   lap("scoringMs");
 
   const feedback = await deps.feedback.write({
@@ -92,17 +90,4 @@ export async function evaluateUtterance(input: UtteranceToEvaluate, deps: Evalua
   }, signal);
   lap("feedbackMs");
   return { status: "scored", transcript, matched, correct, score, feedback, timings };
-}
-
-/** Scores against every accepted answer and keeps the one the learner came closest to. */
-export function bestScore(accepted: string[], heard: string, timing?: UtteranceTiming): { score: ScoreResult; matched: string } {
-  let best: { score: ScoreResult; matched: string } | undefined;
-  for (const answer of accepted.map((candidate) => resolveNameSlot(candidate, heard))) {
-    const score = scoreUtterance(answer, heard, timing ? { speechMs: timing.speechMs, pauses: timing.pauses } : undefined);
-    if (!best || score.accuracy > best.score.accuracy || (score.accuracy === best.score.accuracy && score.overall > best.score.overall)) {
-      best = { score, matched: answer };
-    }
-  }
-  if (!best) throw new KotoError("STEP_HAS_NO_ANSWER", "this step has no accepted answer to compare with");
-  return best;
 }
