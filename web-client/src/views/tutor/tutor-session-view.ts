@@ -357,7 +357,8 @@ function tutorStatusBadge(attempt: AttemptSnapshot): HTMLElement {
 
 function correctnessLabel(attempt: AttemptSnapshot): HTMLElement | null {
   if (attempt.status !== "scored") return null;
-  const correct = attempt.tutorScore >= 0 ? attempt.tutorScore >= PASS_MARK : attempt.correct;
+  // The server's pass rule, as synced (every syllable right, or a tutor grade at the configured pass mark).
+  const correct = attempt.passed;
   return h("span", { class: `label label--${correct ? "correct" : "incorrect"}`, dataset: { correct: String(correct) } },
     tl(correct ? "labelCorrect" : "labelIncorrect"));
 }
