@@ -27,7 +27,7 @@ import {
 } from "./messages.ts";
 import { chooseDialogueRole, nextLearnerStep, previousLearnerStep, resumeStep } from "./lesson-flow.ts";
 import { SpokenTurns, type SpokenTurnsRoom } from "./spoken-turns.ts";
-import { evaluationResult, failedEvaluation, fullSpan } from "../../server/attempts/evaluation-result.ts";
+import { evaluateAgain, keptSamples } from "../../server/attempts/evaluation-result.ts";
 import { LearnerQueue } from "./learner-queue.ts";
 import { whileStoreDown } from "../../server/store/store-retry.ts";
 import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
@@ -492,20 +492,13 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   async reevaluateAttempt(attemptId: string, how: { automatic?: boolean } = {}): Promise<void> {
     const record = this.attempts.require(attemptId);
     if (record.kind !== "spoken") throw new KotoError("ATTEMPT_NOT_SPOKEN", "only spoken attempts can be evaluated again");
-    const samples = await this.services.speech.keeper.load(attemptId);
-    if (!samples) throw new KotoError("RECORDING_NOT_FOUND", "this attempt has no stored recording", 404);
+    const samples = await keptSamples(this.services.speech, attemptId);
     await this.writes.run(record.learnerId, async () => {
       const retries = this.attempts.require(attemptId).retries + (how.automatic ? 1 : 0);
       await this.attempts.move(attemptId, "evaluating", { retries });
     });
-    const step = this.lesson.steps[record.stepIndex];
-    const timing = (record.evaluation?.["timing"] as never) ?? fullSpan(samples.length);
-    const evaluation = await this.services.speech.evaluate({
-      samples, timing, accepted: [...step.accepted], learnerLanguage: this.lesson.learnerLanguage,
-    }).catch(failedEvaluation);
-    await this.settle(attemptId, evaluation.status, evaluationResult(evaluation, {
-      provider: this.services.speech.sttProvider, timing, endedBy: "reevaluated",
-    }));
+    const { status, result } = await evaluateAgain(this.services.speech, record, this.lesson, samples);
+    await this.settle(attemptId, status, result);
   }
 
   setSpeaking(learnerId: string, speaking: boolean): void {

@@ -12,7 +12,7 @@ import { readSpool, removeSpool } from "../recordings/audio-spool.ts";
 import type { SpeechService } from "../speech/speech-service.ts";
 import type { Store } from "../store/store.ts";
 import { attemptPasses, transition, type AttemptRecord } from "./attempt.ts";
-import { evaluationResult, failedEvaluation, fullSpan, isRetryableFailure, RETRYABLE_FAILURES } from "./evaluation-result.ts";
+import { evaluateAgain, isRetryableFailure, keptSamples, RETRYABLE_FAILURES } from "./evaluation-result.ts";
 
 /** What a live room offers for its attempts (the lesson room implements it). */
 export interface AttemptOwner {
@@ -156,17 +156,11 @@ export class AttemptService {
     const { store, speech, content, passMark } = this.options;
     const lesson = content.getLesson(record.lessonId);
     if (!lesson) throw new KotoError("LESSON_NOT_FOUND", `the lesson "${record.lessonId}" of this attempt no longer exists`, 404);
-    const samples = await speech.keeper.load(record.id);
-    if (!samples) throw new KotoError("RECORDING_NOT_FOUND", "this attempt has no stored recording", 404);
+    const samples = await keptSamples(speech, record.id);
     const evaluating = transition(record, "evaluating", { retries: record.retries + (how.automatic ? 1 : 0) });
     await store.updateAttempt(evaluating);
-    const timing = (record.evaluation?.["timing"] as never) ?? fullSpan(samples.length);
-    const evaluation = await speech.evaluate({
-      samples, timing, accepted: [...lesson.steps[record.stepIndex].accepted], learnerLanguage: lesson.learnerLanguage,
-    }).catch(failedEvaluation);
-    const after = transition(evaluating, evaluation.status, evaluationResult(evaluation, {
-      ...(record.evaluation ?? {}), provider: speech.sttProvider, timing, endedBy: "reevaluated",
-    }));
+    const { status, result } = await evaluateAgain(speech, record, lesson, samples, record.evaluation ?? {});
+    const after = transition(evaluating, status, result);
     const saved = await store.getProgress(record.learnerId, record.lessonId);
     let progress;
     if (saved && attemptPasses(after, passMark)) {

@@ -4,7 +4,10 @@
  */
 import { PIPELINE_SAMPLE_RATE, type UtteranceTiming } from "../speech/audio/index.ts";
 import type { Evaluation } from "../speech/pipeline/evaluate-utterance.ts";
-import type { AttemptResult } from "./attempt.ts";
+import type { AttemptRecord, AttemptResult } from "./attempt.ts";
+import type { SpeechService } from "../speech/speech-service.ts";
+import type { Lesson } from "../content/lesson.ts";
+import { KotoError } from "../errors.ts";
 
 export function evaluationResult(evaluation: Evaluation, details: Record<string, unknown>): AttemptResult {
   const base = { ...details, stages: evaluation.timings };
@@ -46,4 +49,28 @@ export const RETRYABLE_FAILURES = [
 
 export function isRetryableFailure(code: string | null): boolean {
   return code !== null && (RETRYABLE_FAILURES as readonly string[]).includes(code);
+}
+
+/** The kept samples of a spoken attempt, or RECORDING_NOT_FOUND. */
+export async function keptSamples(speech: SpeechService, attemptId: string): Promise<Int16Array> {
+  const samples = await speech.keeper.load(attemptId);
+  if (!samples) throw new KotoError("RECORDING_NOT_FOUND", "this attempt has no stored recording", 404);
+  return samples;
+}
+
+/**
+ * Runs kept audio through evaluation again (in its room or outside any) and maps the outcome onto
+ * the attempt: the one re-evaluation, whoever owns the attempt's state.
+ */
+export async function evaluateAgain(
+  speech: SpeechService, record: AttemptRecord, lesson: Lesson, samples: Int16Array, details: Record<string, unknown> = {},
+): Promise<{ status: Evaluation["status"]; result: AttemptResult }> {
+  const timing = (record.evaluation?.["timing"] as UtteranceTiming | undefined) ?? fullSpan(samples.length);
+  const evaluation = await speech.evaluate({
+    samples, timing, accepted: [...lesson.steps[record.stepIndex].accepted], learnerLanguage: lesson.learnerLanguage,
+  }).catch(failedEvaluation);
+  return {
+    status: evaluation.status,
+    result: evaluationResult(evaluation, { ...details, provider: speech.sttProvider, timing, endedBy: "reevaluated" }),
+  };
 }
