@@ -1,7 +1,8 @@
 /**
- * The few facts about particular words that the pronunciation rules need and spelling does not
- * show: where a word is a compound of two content words (표준 발음법 제15항, 제29항), and which
- * syllables are nouns or dependent nouns. Short lists of common words, not a dictionary.
+ * The facts about particular words that the pronunciation rules need and spelling does not show:
+ * where a word is a compound of two content words (표준 발음법 제15항, 제28항, 제29항), which
+ * syllables are nouns or dependent nouns, verb stems and Hanja. Short lists from the standard's own
+ * descriptions, and a dictionary of frequent words (lexicon/common-words.ts, Kengdic, MPL 2.0).
  */
 import { joinSyllable, splitSyllable } from "./hangul.ts";
 import { COMMON_WORDS } from "./lexicon/common-words.ts";
@@ -74,7 +75,52 @@ export function compoundSeams(word: string): Map<number, SeamKind> {
       seams.set(found + at, kind);
     }
   }
+  const repeated = reduplicatedSeam(word);
+  if (repeated !== undefined && !seams.has(repeated)) seams.set(repeated, "nieunOrLink");
   return seams;
+}
+
+/**
+ * 제29항 다만: a word said twice over (이죽이죽, 야금야금, 욜랑욜랑) whose half ends in a consonant and
+ * begins with 이/야/여/요/유 takes ㄴ at the seam or is said as written: [이중니죽/이주기죽]. The
+ * index of the second half, if the word (a particle or ending may follow) is such a repetition.
+ */
+export function reduplicatedSeam(word: string): number | undefined {
+  for (let half = 2; half * 2 <= word.length; half++) {
+    const first = word.slice(0, half);
+    if (word.slice(half, half * 2) !== first) continue;
+    const start = splitSyllable(first[0]);
+    if (start.onset === "ㅇ" && VOWELS_TAKING_NIEUN_IN_COMPOUNDS.has(start.vowel) && splitSyllable(first[half - 1]).coda !== "") return half;
+  }
+  return undefined;
+}
+
+/**
+ * 제28항: compounds without a written 사이시옷 whose tensing is a fact of the word, from the standard's
+ * own list: [written form, index of the syllable after the seam, tensing]. A word containing the form
+ * has that seam. Compounds the dictionary finds (see compoundBeforeConsonant) accept both forms;
+ * these say which one the word takes.
+ */
+export const COMPOUND_TENSING: ReadonlyArray<readonly [string, number, Tensing]> = [
+  // 제28항's examples, said tensed: 문고리 [문꼬리] …
+  ["문고리", 1, "required"], ["눈동자", 1, "required"], ["신바람", 1, "required"], ["산새", 1, "required"],
+  ["손재주", 1, "required"], ["길가", 1, "required"], ["물동이", 1, "required"], ["발바닥", 1, "required"],
+  ["굴속", 1, "required"], ["술잔", 1, "required"], ["바람결", 2, "required"], ["그믐달", 2, "required"],
+  ["아침밥", 2, "required"], ["강가", 1, "required"], ["초승달", 2, "required"], ["등불", 1, "required"],
+  ["창살", 1, "required"], ["강줄기", 1, "required"],
+  // 잠자리 "bed" [잠짜리] (제28항) is spelled like 잠자리 "dragonfly" [잠자리]: both.
+  ["잠자리", 1, "allowed"],
+  // A compound of two nouns said plain ([불고기], 표준국어대사전); the dictionary would split it.
+  ["불고기", 1, "never"],
+];
+
+/** The tensing COMPOUND_TENSING decides inside one written word, by the index of the syllable after the seam. */
+export function listedCompoundTensing(word: string): Map<number, Tensing> {
+  const tensing = new Map<number, Tensing>();
+  for (const [form, at, decided] of COMPOUND_TENSING) {
+    for (let found = word.indexOf(form); found >= 0; found = word.indexOf(form, found + 1)) tensing.set(found + at, decided);
+  }
+  return tensing;
 }
 
 /** Nouns ending in ㄺ: unlike verb stems (읽고 [일꼬]) they keep [ㄱ] before ㄱ (닭고기 [닥꼬기]). */
@@ -284,6 +330,7 @@ export function wordFacts(word: string): WordFacts {
 function findWordFacts(word: string): WordFacts {
   const syllables = Array.from(word);
   const compound = compoundSeams(word);
+  const listed = listedCompoundTensing(word);
   const tensing = new Map<number, Tensing>();
   const pieces = dictionaryPieces(word);
   for (let index = 1; index < syllables.length; index++) {
@@ -292,7 +339,7 @@ function findWordFacts(word: string): WordFacts {
     const covering = pieces.find((piece) => piece.start <= index - 1 && piece.end > index);
     const seamKind = compound.has(index) ? undefined : compoundSeamFromDictionary(pieces, covering, index, left.coda, right);
     if (seamKind) compound.set(index, seamKind);
-    const decided = tensingAt(word, index, left.coda, right.onset, pieces, covering);
+    const decided = listed.get(index) ?? tensingAt(word, index, left.coda, right.onset, pieces, covering);
     if (decided) tensing.set(index, decided);
   }
   // A word the dictionary also knows as itself (물 "water", 잘 "well", 말 "speech") is read as that word.
@@ -362,9 +409,75 @@ function tensingAt(
     if (syllable === "기" && index + 1 < word.length) return isPredicate(`${word.slice(0, index)}기다`) ? "never" : "allowed";
     if (ENDINGS_TENSED_AFTER_NASAL_STEMS.has(syllable)) return noun ? "allowed" : "required";
   }
-  // 제28항 is not decided here: whether a compound of two nouns is tensed (산길 [산낄]) or not (불고기
-  // [불고기]) is a fact of each word that the dictionary does not record.
   // 제24항 다만 where the dictionary cannot tell: ㄵ ㄻ + 기 followed by more (옮기다, 굶기고) may be -기-.
   if ((leftCoda === "ㄵ" || leftCoda === "ㄻ") && syllable === "기" && index + 1 < word.length) return "allowed";
+  // 제28항: where two nouns of a compound meet after ㄴ ㄹ ㅁ ㅇ the second may be tensed (산길 [산낄],
+  // 손바닥 [손빠닥]) or not (불고기 [불고기]): a fact of each word the dictionary does not record, so
+  // both are accepted (COMPOUND_TENSING decides the listed ones).
+  if (SONORANT_CODAS.has(leftCoda) && compoundBeforeConsonant(pieces, covering, index)) return "allowed";
   return undefined;
 }
+
+const SONORANT_CODAS = new Set(["ㄴ", "ㄹ", "ㅁ", "ㅇ"]);
+
+/** A noun of the dictionary (not only a bound noun, pronoun or numeral: 것, 그것, 삼 are no compound's part). */
+const isCommonNoun = (word: string): boolean => commonWords().get(word)?.parts.has("noun") === true;
+
+/** Also a determiner or a numeral (한 "one", 올 "this year's", 양 "Western", 열 "ten"): a prefix, or a number before a counter. */
+function isDeterminerOrNumeral(word: string): boolean {
+  const parts = commonWords().get(word)?.parts;
+  return parts !== undefined && (parts.has("determiner") || parts.has("numeral"));
+}
+
+/**
+ * One-syllable nouns spelled like a particle (과, 도; 부터 대로 밖에 조차 begin with 부 대 밖 조), an
+ * ending (-게 -기 -자 -지) or a suffix (-간 -답- -당 -별 -상 -성 -식 -실 -장 -적 -점 -중): after a
+ * noun they are that, not a compound's second part (사람도 [사람도], 물과 [물과], 사람답다, 그림자).
+ */
+const SPELLED_LIKE_GRAMMAR = new Set([
+  "과", "도", "부", "대", "밖", "조", "게", "기", "자", "지", "간", "답", "당", "별", "상", "성", "식", "실", "장", "적", "점", "중",
+]);
+
+/** Is the word's last (or first) syllable Sino-Korean by its own dictionary entry? One-syllable entries carry no Hanja, so: unknown, false. */
+function sinoAt(word: string, end: "first" | "last"): boolean {
+  const hanja = word.length > 1 ? commonWords().get(word)?.hanja : undefined;
+  return hanja !== undefined && hanja[end === "first" ? 0 : hanja.length - 1] !== "-";
+}
+
+/**
+ * Is the seam before syllable `index` one between the two nouns of a compound (제28항), by the
+ * dictionary? Never two Sino-Korean parts (감기 感氣, 점심 + 시간, 환경 + 보호: Sino-Korean words,
+ * not tensed by this article), nor a Sino-Korean word and another of two syllables or more (공항 +
+ * 버스), nor after a determiner or numeral (한겨울, 열 + 개).
+ * - Inside a dictionary word: a native part meets a Sino-Korean one after a noun (산길 山-, 눈동자
+ *   -瞳子, 술잔 -盞), or two native nouns one of which has two syllables or more (손 + 바닥, 마음 +
+ *   속; not 그림 + 자, spelled like a suffix); two native one-syllable nouns are as often one simple
+ *   word (안개, 번개, 신발).
+ * - Across two dictionary words (a compound the dictionary does not list): two native nouns (신 +
+ *   바람, 울음 + 소리), a one-syllable second one neither after a Sino-Korean word (음식 + 점: a
+ *   suffix) nor spelled like a particle or suffix (사람 + 도).
+ */
+function compoundBeforeConsonant(pieces: WordPiece[], covering: WordPiece | undefined, index: number): boolean {
+  if (covering) {
+    if (!covering.entry.parts.has("noun")) return false;
+    const at = index - covering.start;
+    const [left, right] = [covering.word.slice(0, at), covering.word.slice(at)];
+    if (!isCommonNoun(left) || isDeterminerOrNumeral(left)) return false;
+    // Long entries often lack their Hanja (공중전화 ----): the parts' own entries tell.
+    const leftSino = covering.entry.hanja[at - 1] !== "-" || sinoAt(left, "last");
+    const rightSino = covering.entry.hanja[at] !== "-" || sinoAt(right, "first");
+    if (leftSino && rightSino) return false;
+    if (leftSino || rightSino) return Math.min(left.length, right.length) === 1 && (rightSino || isNoun(right));
+    if (right.length === 1 && SPELLED_LIKE_GRAMMAR.has(right)) return false;
+    return isCommonNoun(right) && Math.max(left.length, right.length) >= 2;
+  }
+  const before = pieces.find((piece) => piece.end === index);
+  const after = pieces.find((piece) => piece.start === index);
+  if (before === undefined || after === undefined || !isCommonNoun(before.word) || !isCommonNoun(after.word)) return false;
+  if (isDeterminerOrNumeral(before.word) || sinoAt(before.word, "last") || commonWords().get(after.word)?.parts.has("numeral")) return false;
+  if (after.word.length >= 2) return !sinoAt(after.word, "first");
+  // Two one-syllable nouns the dictionary does not list together are often a Sino-Korean word (정수 of
+  // 정수기), and its second syllable a bound noun (수): only a native word before a bound noun (보름 + 달).
+  return !SPELLED_LIKE_GRAMMAR.has(after.word) && (before.word.length > 1 || !after.entry.parts.has("bound-noun"));
+}
+

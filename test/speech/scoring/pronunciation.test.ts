@@ -63,19 +63,39 @@ const rules: Record<string, Row[]> = {
     // Not after a noun: 서울 사람 [서울 사람].
     ["서울 사람", "서울 사람"], ["오늘 저녁", "오늘 저녁"],
   ],
-  // 제28항 is not implemented: the dictionary does not say which compounds are tensed (산길 [산낄])
-  // and which are not (불고기 [불고기]); these are said plain, and never tensed by guess.
-  "제28항 not guessed": [
-    ["불고기", "불고기"], ["신발", "신발"],
+  // 제28항: compounds without a written 사이시옷. The standard's own examples are tensed (a particle
+  // may follow); 잠자리 is also "dragonfly" [잠자리].
+  "제28항 compounds the standard lists: tensed": [
+    ["문고리", "문꼬리"], ["눈동자", "눈똥자"], ["신바람", "신빠람"], ["산새", "산쌔"], ["손재주", "손째주"], ["길가", "길까"],
+    ["물동이", "물똥이"], ["발바닥", "발빠닥"], ["굴속", "굴쏙"], ["술잔", "술짠"], ["바람결", "바람껼"], ["그믐달", "그믐딸"],
+    ["아침밥", "아침빱"], ["잠자리", "잠자리", ["잠짜리"]], ["강가", "강까"], ["초승달", "초승딸"], ["등불", "등뿔"], ["창살", "창쌀"],
+    ["강줄기", "강쭐기"], ["문고리를", "문꼬리를"], ["아침밥을", "아침빠블"],
+  ],
+  // Tensed or not is a fact of each compound the dictionary does not record: both are accepted.
+  "제28항 compounds found by the dictionary: plain or tensed": [
+    ["산길", "산길", ["산낄"]], ["손바닥", "손바닥", ["손빠닥"]], ["마음속", "마음속", ["마음쏙"]], ["물고기", "물고기", ["물꼬기"]],
+    ["방바닥", "방바닥", ["방빠닥"]], ["밤색", "밤색", ["밤쌕"]], ["봄비", "봄비", ["봄삐"]], ["보름달", "보름달", ["보름딸"]],
+    ["울음소리", "우름소리", ["우름쏘리"]],
+  ],
+  // Not compounds (제28항 is about compounds only; 제24항 tenses endings after verb stems, not nouns):
+  // simple words, a noun and its particle or suffix, Sino-Korean words, a number and its counter.
+  "제28항 not a compound: plain": [
+    ["안개", "안개"], ["걸음", "거름"], ["감기", "감기"], ["번개", "번개"], ["신발", "신발"], ["얼굴", "얼굴"],
+    ["불고기", "불고기"], ["사람도", "사람도"], ["물과", "물과"], ["이름보다", "이름보다"], ["정수기", "정수기"], ["점심시간", "점심시간"],
+    ["환경보호", "환경보호"], ["노란색", "노란색"], ["열개", "열개"],
   ],
   "not a future modifier: words the dictionary knows as themselves": [
     ["잘 지내요", "잘 지내요"], ["물 주세요", "물 주세요"], ["사람입니다", "사라밈니다"],
   ],
   "제29항 ㄴ added": [
     ["솜이불", "솜니불"], ["한여름", "한녀름"], ["깻잎", "깬닙"], ["식용유", "시굥뉴"], ["할 일", "하 릴", ["할 릴", "할 일"]],
-    ["금융", "금늉", ["그뮹"]], ["월요일", "워료일"],
+    ["월요일", "워료일"],
     // Found by the dictionary (부산 + 역): both the ㄴ and the plain link are accepted.
     ["부산역", "부산녁", ["부사녁"]], ["끝인사", "끈닌사", ["끄딘사"]],
+  ],
+  "제29항 다만 ㄴ added or not": [
+    ["이죽이죽", "이중니죽", ["이주기죽"]], ["야금야금", "야금냐금", ["야그먀금"]], ["검열", "검녈", ["거멸"]],
+    ["욜랑욜랑", "욜랑뇰랑", ["욜랑욜랑"]], ["금융", "금늉", ["그뮹"]],
   ],
   "제30항 the ㅅ between compound parts": [
     ["냇가", "낻까", ["내까"]], ["콧날", "콘날"],
@@ -145,6 +165,9 @@ describe("pronounceWords for what was heard", () => {
     ["시계", ["시계"]],
     ["신고", ["신고"]],
     ["갈등", ["갈뜽"]],
+    // 제28항: a listed compound is heard tensed; one the dictionary finds as spelled (its plain form).
+    ["문고리", ["문꼬리"]],
+    ["산길", ["산길"]],
     ["옷 입어요", ["오디버요", "옫이버요"]],
     ["할 수", ["할쑤", "할수"]],
   ];
