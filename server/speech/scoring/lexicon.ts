@@ -397,6 +397,10 @@ function tensingAt(
     // After a stem in ㄹ (멀-, 알-) the same spelling is also a plain ending (멀지 [멀지]); 갈게 is 가- + -ㄹ게.
     return isFutureModifier(word.slice(0, index), false) ? "required" : "allowed";
   }
+  // A native stem in ㄹ before -다 (길다, 놀다, 만들다): only ㄼ ㄾ stems tense their endings (제25항), and
+  // -다 is no dependent noun after -ㄹ (제27항), so plain.
+  if (leftCoda === "ㄹ" && syllable === "다" && isPredicateStem(word.slice(0, index)) &&
+    (covering === undefined || covering.entry.hanja[index - 1 - covering.start] === "-")) return "never";
   // 제24항: endings after a stem in ㄴ ㅁ (ㄵ ㄻ) are tensed (신고 [신꼬], 앉고 [안꼬], 젊지 [점찌]); 다만: not
   // the causative/passive suffix -기- (안기다 [안기다], 옮기다 [옴기다]).
   if (NASAL_STEM_CODAS.has(leftCoda) && isPredicateStem(word.slice(0, index))) {

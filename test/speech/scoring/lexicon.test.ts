@@ -58,6 +58,8 @@ describe("the common-words dictionary", () => {
     ["환경보호", [], []],
     ["노란색", [], []],
     ["열개", [], []],
+    // 제25항: a stem in ㄹ does not tense -다.
+    ["멀다", [[1, "never"]], []],
     // 제29항 다만: a repeated word takes ㄴ or is said as written.
     ["이죽이죽", [], [[2, "nieunOrLink"]]],
     ["욜랑욜랑", [], [[2, "nieunOrLink"]]],

@@ -52,6 +52,9 @@ const rules: Record<string, Row[]> = {
     // -기- or the noun ending -기: the dictionary does not know 옮기다, so both.
     ["옮기다", "옴기다", ["옴끼다"]],
   ],
+  "제25항 only ㄼ ㄾ stems tense their endings: a stem in ㄹ before -다 stays plain (by the dictionary)": [
+    ["멀다", "멀다"], ["길다", "길다"], ["놀다", "놀다"], ["만들다", "만들다"],
+  ],
   "제26항 ㄹ + ㄷ ㅅ ㅈ in Sino-Korean words (by the dictionary's Hanja)": [
     ["갈등", "갈뜽"], ["발달", "발딸"], ["물질", "물찔"], ["발전", "발쩐"], ["갈증", "갈쯩"], ["실시", "실씨"], ["결석", "결썩"],
     // Native words and unknown words are not tensed by this article.

@@ -126,12 +126,17 @@ const table: Record<string, Case[]> = {
     { target: "잠자리", heard: "잠짜리", expected: "잠 자 리", overall: PERFECT },
     { target: "산길", heard: "산낄", expected: "산 길", overall: PERFECT },
     { target: "산길", heard: "산길", expected: "산 길", overall: PERFECT },
+  ],
+  // Where the standard tenses nothing (a simple word, a noun and its particle, 불고기, a stem in ㄹ
+  // before -다), a tense consonant is an error.
+  "no tensing: a tense consonant is flagged": [
     { target: "안개", heard: "안깨", expected: "안 개>깨(ㄱ>ㄲ)", overall: NEAR_MISS },
     { target: "감기", heard: "감끼", expected: "감 기>끼(ㄱ>ㄲ)", overall: NEAR_MISS },
     { target: "걸음", heard: "껄음", expected: "걸>껄(ㄱ>ㄲ) 음", overall: NEAR_MISS },
     { target: "신발", heard: "신빨", expected: "신 발>빨(ㅂ>ㅃ)", overall: NEAR_MISS },
     { target: "사람도", heard: "사람또", expected: "사 람 도>또(ㄷ>ㄸ)", overall: NEAR_MISS },
     { target: "불고기", heard: "불꼬기", expected: "불 고>꼬(ㄱ>ㄲ) 기", overall: NEAR_MISS },
+    { target: "멀다", heard: "멀따", expected: "멀 다>따(ㄷ>ㄸ)", overall: NEAR_MISS },
   ],
   "제29항 다만 ㄴ added or not": [
     { target: "이죽이죽", heard: "이중니죽", expected: "이 죽 이 죽", overall: PERFECT },
