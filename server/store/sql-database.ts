@@ -2,9 +2,10 @@
  * The narrow SQL surface the store needs, so the same SQL and migrations run on real Postgres
  * (`pg`) and on the embedded PGlite default.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
@@ -101,7 +102,16 @@ function pgliteModules() {
  * file writes do not hold up the event loop that relays audio. `dataDir` undefined: in memory.
  */
 export async function openPgliteWorker(dataDir: string | undefined): Promise<SqlDatabase> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    // initdb runs in a WASM instance of its own whose memory (~400 MB) lives as long as the thread that
+    // ran it: a new directory is initialised by a thread that ends at once, then opened by the lasting one.
+    if (!existsSync(join(dataDir, "PG_VERSION"))) await (await startPgliteWorker(dataDir)).close();
+  }
+  return startPgliteWorker(dataDir);
+}
+
+async function startPgliteWorker(dataDir: string | undefined): Promise<SqlDatabase> {
   const worker = new Worker(new URL("./pglite-worker.mjs", import.meta.url), { workerData: { dataDir, ...(await pgliteModules()) } });
   const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
   let nextId = 1;
