@@ -48,6 +48,9 @@ const OVERHEAD_BUDGET_MS = Number(process.env.BENCH_OVERHEAD_BUDGET_MS ?? 50);
 const PARTS = new Set((process.env.BENCH_PARTS ?? "capacity,relay,pipeline,concurrency,scaleout").split(",").map((part) => part.trim()));
 /** Part 0's budget: relay p99 (learner's frame sent → tutor has it) at which a level still counts. */
 const RELAY_BUDGET_MS = Number(process.env.BENCH_RELAY_BUDGET_MS ?? 50);
+/** Part 0's variants (BENCH_CAPACITY_VARIANTS=lesson-uws to profile one; the ratio needs both) and ladder (BENCH_CAPACITY_LADDER=100,200). */
+const CAPACITY_VARIANTS = (process.env.BENCH_CAPACITY_VARIANTS ?? "bare-uws,lesson-uws").split(",").map((variant) => variant.trim() as Variant);
+const CAPACITY_LADDER = process.env.BENCH_CAPACITY_LADDER?.split(",").map(Number);
 
 const plan = QUICK
   ? {
@@ -286,9 +289,11 @@ async function relayLadder(variant: Variant, ladder = plan.relayLadder, budgetMs
         load.errors.clear();
         loopMs();
         const cpu = cpuWindow(watched(server));
+        if (process.env.BENCH_CPU_PROF) await server.call("profileStart");
         load.window.open();
         await sleep(measureMs);
         load.window.close();
+        if (process.env.BENCH_CPU_PROF) log(`  (server profile of this window: ${await server.call("profileStop", `${variant}-${target}`)})`);
         const usage = cpu.stop();
         const loadgenLoop = loopMs();
         const stats = await server.call("stats");
@@ -354,7 +359,7 @@ interface CapacityResult {
 }
 
 async function capacityOf(variant: Variant): Promise<CapacityResult> {
-  const { idleRssMb, rows } = await relayLadder(variant, plan.capacityLadder, RELAY_BUDGET_MS, plan.capacityMeasureMs);
+  const { idleRssMb, rows } = await relayLadder(variant, CAPACITY_LADDER ?? plan.capacityLadder, RELAY_BUDGET_MS, plan.capacityMeasureMs);
   const within = rows.filter((row) => row.verdict === "ok");
   const over = rows.find((row) => row.verdict !== "ok");
   return {
@@ -366,7 +371,7 @@ async function capacityOf(variant: Variant): Promise<CapacityResult> {
 const capacity: CapacityResult[] = [];
 if (PARTS.has("capacity")) {
   log(`capacity: continuously speaking sessions (16 kHz PCM, one tutor listening each) within relay p99 <= ${RELAY_BUDGET_MS} ms`);
-  for (const variant of ["bare-uws", "lesson-uws"] as Variant[]) {
+  for (const variant of CAPACITY_VARIANTS) {
     const result = await capacityOf(variant);
     capacity.push(result);
     log(`  ${variant}: ${result.sessions ?? "none"} sessions (over budget at ${result.overAt ?? "– (ladder ended)"}), idle RSS ${result.idleRssMb?.toFixed(1)} MB (${elapsed()})`);

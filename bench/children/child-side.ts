@@ -2,6 +2,9 @@
  * The child end of the bench's IPC channel: answers the parent's requests, reports event-loop delay
  * and memory, exits when the parent goes away or after a hard time bound.
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 type Handler = (payload: any) => unknown;
@@ -17,6 +20,7 @@ export function serveParent(handlers: Record<string, Handler>): { ready(info: Re
   // The histogram holds whole timer intervals: the lag is what exceeds the sampling interval.
   const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100);
 
+  let profiler: Session | undefined;
   const all: Record<string, Handler> = {
     /** Event-loop lag (beyond the 5 ms sampling interval) since the last call, then reset; memory now. */
     stats: () => {
@@ -30,6 +34,22 @@ export function serveParent(handlers: Record<string, Handler>): { ready(info: Re
       };
       loop.reset();
       return result;
+    },
+    /** BENCH_CPU_PROF: a V8 CPU profile of this process's main thread over one measurement window. */
+    profileStart: async () => {
+      profiler ??= new Session();
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.start");
+      return true;
+    },
+    profileStop: async (label: string) => {
+      if (!profiler) throw new Error("profileStart was not called");
+      const { profile } = await profiler.post("Profiler.stop");
+      profiler.disconnect();
+      const path = join(process.env.BENCH_CPU_PROF ?? ".", `window-${label}-${process.pid}.cpuprofile`);
+      writeFileSync(path, JSON.stringify(profile));
+      return path;
     },
     gc: () => {
       (globalThis as { gc?: () => void }).gc?.();

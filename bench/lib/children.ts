@@ -87,7 +87,8 @@ export async function startChild(name: string, script: string, env: Record<strin
     async stop() {
       if (exited) return;
       child.kill("SIGTERM");
-      const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      // A CPU profile of a busy child takes a while to write on exit.
+      const killer = setTimeout(() => child.kill("SIGKILL"), process.env.BENCH_CPU_PROF ? 60_000 : 5000);
       await exitedPromise;
       clearTimeout(killer);
     },
