@@ -52,6 +52,7 @@ interface OpenTurn {
 /** One error per kind per second is enough for a client that floods bad frames. */
 const ERROR_REPEAT_MS = 1000;
 const MAX_EARLY_FRAMES = 50;
+const INITIAL_RELAY_FRAME_BYTES = 4 + 1920;
 
 export class SpokenTurns {
   private readonly open = new Map<string, OpenTurn>();
@@ -80,7 +81,8 @@ export class SpokenTurns {
     const prefix = new TextEncoder().encode(attemptId);
     const turn: OpenTurn = {
       attemptId, learnerId, client, mode: payload.mode, pipeline: null, early: [], release,
-      relayBuffer: new Uint8Array(1 + prefix.length + this.speech.config.limits.maxFrameBytes + 8),
+      // Room for a 20 ms frame of 48 kHz PCM; grown on demand (pushFrame) for a larger one.
+      relayBuffer: new Uint8Array(1 + prefix.length + INITIAL_RELAY_FRAME_BYTES),
       relayPrefixLength: 1 + prefix.length,
     };
     turn.relayBuffer[0] = prefix.length;

@@ -15,13 +15,18 @@ export const DEFAULT_MAX_AUDIO_FRAME_BYTES = 64 * 1024;
 export interface AudioFrame {
   /** Position of the frame in its utterance, starting at 0. */
   sequence: number;
-  /** PCM16 little-endian samples or one Opus packet; always a fresh copy the caller owns. */
+  /** PCM16 little-endian samples or one Opus packet; a fresh copy the caller owns (unless `copy: false`). */
   payload: Uint8Array;
 }
 
 export interface ParseAudioFrameOptions {
   /** Largest whole frame (header + payload) accepted, in bytes. */
   maxFrameBytes?: number;
+  /**
+   * false: the payload is a view into `bytes`, valid only until the handler returns (the pipeline
+   * decodes an in-order frame at once and copies only a frame it must hold). Default: a copy.
+   */
+  copy?: boolean;
 }
 
 export function isAudioCodec(value: unknown): value is AudioCodec {
@@ -65,6 +70,7 @@ export function parseAudioFrame(
     );
   }
   const frame = decodeAudioFrame(bytes);
+  if (options.copy === false) return frame;
   // A copy even when `bytes` is a Node Buffer (whose slice is a view): transports reuse their buffers.
   return { sequence: frame.sequence, payload: Uint8Array.prototype.slice.call(frame.payload) };
 }

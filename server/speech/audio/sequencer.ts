@@ -49,6 +49,19 @@ export class FrameSequencer<Frame = Uint8Array> {
     if (!Number.isInteger(this.window) || this.window < 1) throw new RangeError("window must be a positive integer");
   }
 
+  /**
+   * The usual case without buffering: `sequence` is the frame expected next and nothing waits.
+   * Then it is counted as delivered and true returned (the caller uses the frame at once);
+   * otherwise nothing changes and the frame goes through `push`.
+   */
+  takeInOrder(sequence: number): boolean {
+    if (sequence !== this.nextSequence || this.pending.size !== 0) return false;
+    this.counts.received++;
+    this.highestSeen = Math.max(this.highestSeen, sequence);
+    this.nextSequence++;
+    return true;
+  }
+
   /** Accepts one frame; returns the frames now ready, oldest first (LOST for a missing one). */
   push(sequence: number, frame: Frame): Sequenced<Frame>[] {
     this.counts.received++;

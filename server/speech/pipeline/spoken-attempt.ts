@@ -102,15 +102,17 @@ export class SpokenAttempt {
    */
   push(bytes: Uint8Array): UtteranceEnd | null {
     if (this.ending) throw new KotoError("UTTERANCE_CLOSED", "this utterance has ended; open a new one to speak again");
-    const frame = parseAudioFrame(bytes, this.format.codec, { maxFrameBytes: this.options.maxFrameBytes });
-    // PCM frames are validated before they are queued, so a bad one is refused now, not later.
-    if (this.format.codec === "pcm16" && frame.payload.byteLength % 2 !== 0) {
-      throw new KotoError("AUDIO_FRAME_ODD_LENGTH", `pcm16 audio must hold whole 16-bit samples, but the frame carries ${frame.payload.byteLength} bytes of audio`);
-    }
+    // The payload is a view into the transport's buffer (PCM frames are validated here, before any is queued).
+    const frame = parseAudioFrame(bytes, this.format.codec, { maxFrameBytes: this.options.maxFrameBytes, copy: false });
     let ended: UtteranceEnd | null = null;
-    // parseAudioFrame copied the payload: the sequencer may hold it after the transport reused its buffer.
-    for (const ordered of this.sequencer.push(frame.sequence, frame.payload)) {
-      ended ??= this.record(this.decode(ordered));
+    if (this.sequencer.takeInOrder(frame.sequence)) {
+      // In order with nothing waiting: decoded now (decoding copies), so the view is not kept.
+      ended = this.record(this.decode(frame.payload));
+    } else {
+      // The sequencer may hold this frame after the transport reused its buffer: a copy.
+      for (const ordered of this.sequencer.push(frame.sequence, frame.payload.slice())) {
+        ended ??= this.record(this.decode(ordered));
+      }
     }
     if (!ended && this.durationMs >= this.options.maxUtteranceMs) ended = "max-duration";
     return ended;

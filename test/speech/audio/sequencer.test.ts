@@ -12,8 +12,10 @@ function labels(frames: Sequenced<string>[]): string[] {
   return frames.map((label) => (label === LOST ? "-" : label));
 }
 
-function feed(sequencer: FrameSequencer<string>, arrivals: number[]): string[] {
-  return arrivals.flatMap((sequence) => labels(sequencer.push(sequence, frame(sequence))));
+/** `fastPath`: as the pipeline feeds it, `takeInOrder` first and `push` only for a frame it declines. */
+function feed(sequencer: FrameSequencer<string>, arrivals: number[], fastPath = false): string[] {
+  return arrivals.flatMap((sequence) =>
+    fastPath && sequencer.takeInOrder(sequence) ? [frame(sequence)] : labels(sequencer.push(sequence, frame(sequence))));
 }
 
 describe("FrameSequencer", () => {
@@ -73,10 +75,10 @@ describe("FrameSequencer", () => {
     },
   ];
 
-  for (const { name, arrivals, delivered, afterFlush, stats } of cases) {
-    it(name, () => {
+  for (const [{ name, arrivals, delivered, afterFlush, stats }, fastPath] of cases.flatMap((c) => [[c, false], [c, true]] as const)) {
+    it(`${name}${fastPath ? " (in-order fast path first)" : ""}`, () => {
       const sequencer = new FrameSequencer<string>({ window: 4 });
-      assert.equal(feed(sequencer, arrivals).join(" "), delivered);
+      assert.equal(feed(sequencer, arrivals, fastPath).join(" "), delivered);
       assert.equal(labels(sequencer.flush()).join(" "), afterFlush ?? "");
       assert.deepEqual(sequencer.stats(), {
         received: arrivals.length,

@@ -111,6 +111,30 @@ describe("SpokenAttempt pipeline", function () {
     });
   }
 
+  it("keeps the audio right when the transport reuses its buffer after each frame, in order or not", async () => {
+    const all = pcmFrames(sine(16000, 440, 16000), 320);
+    const order = jumbled(all, [30]);
+    const clean = await runPipeline({ codec: "pcm16", sampleRate: 16000 }, order);
+    // Every frame arrives in the same buffer, scribbled over as soon as push returns (as uWS does).
+    const shared = new Uint8Array(1024);
+    const reused = order.map((frame) => ({ frame, view: shared.subarray(8, 8 + frame.byteLength) }));
+    await loadWebRtcVad();
+    const directory = mkdtempSync(join(tmpdir(), "koto-spool-"));
+    let kept: Int16Array | null = null;
+    const pipeline = await SpokenAttempt.open({ codec: "pcm16", sampleRate: 16000 }, OPTIONS, {
+      spool: AudioSpool.open(directory, "a3"), keep: async (samples) => { kept = samples; },
+      evaluate: async () => ({ status: "awaiting-tutor", code: "STT_DISABLED", reason: "off", transcript: "", timings: { trimMs: 0, speechToTextMs: 0, scoringMs: 0, feedbackMs: 0 } }),
+    }, { accepted: ["네"], learnerLanguage: "en" }, () => {});
+    for (const { frame, view } of reused) {
+      view.set(frame);
+      pipeline.push(view);
+      shared.fill(0x7f);
+    }
+    await pipeline.end("released");
+    assert.ok(kept !== null);
+    assert.deepEqual(kept, clean.kept, "the recording is the one made from untouched frames");
+  });
+
   it("spools audio to disk as it arrives, so a crash before the end keeps what was received", async () => {
     await loadWebRtcVad();
     const directory = mkdtempSync(join(tmpdir(), "koto-spool-"));
@@ -118,7 +142,7 @@ describe("SpokenAttempt pipeline", function () {
       spool: AudioSpool.open(directory, "a2"), keep: async () => {}, evaluate: async () => { throw new Error("not reached"); },
     }, { accepted: ["네"], learnerLanguage: "en" }, () => {});
     for (const frame of pcmFrames(sine(16000, 300, 16000), 320)) pipeline.push(frame);
-    // No end(): as after kill -9. The stream writes in batches of ~100 ms.
+    // No end(): as after kill -9. The stream writes in batches of 500 ms.
     let spooled: Int16Array | null = null;
     for (let i = 0; i < 100 && (spooled?.length ?? 0) < 14000; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
