@@ -15,6 +15,7 @@ import { join } from "node:path";
  */
 const BATCH_SAMPLES = 8000;
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const madeDirectories = new Set<string>();
 
 export class AudioSpool {
   private readonly stream: WriteStream;
@@ -29,7 +30,11 @@ export class AudioSpool {
   }
 
   static open(directory: string, attemptId: string): AudioSpool {
-    mkdirSync(directory, { recursive: true });
+    // Made once per directory, not once per utterance (a synchronous call on the event loop).
+    if (!madeDirectories.has(directory)) {
+      mkdirSync(directory, { recursive: true });
+      madeDirectories.add(directory);
+    }
     return new AudioSpool(spoolPath(directory, attemptId));
   }
 

@@ -4,7 +4,8 @@
  * the main thread delays every audio frame and patch behind it. Here the database lives on its own
  * thread; the main thread sends SQL and gets rows back (structured clone keeps Dates, JSON, bytes).
  *
- * Messages in: { id, op, sql?, params?, tx? }; out: { id, result } or { id, error }.
+ * Messages in: { id, op, sql?, params?, tx?, statements? }; out: { id, result } or { id, error }.
+ * `batch` runs independent statements in one transaction: one message each way for all of them.
  * A transaction is `begin` (answers once PGlite's transaction callback runs), any number of
  * `query` with its `tx`, then `commit` or `rollback`. PGlite queues other queries behind it.
  * Plain JavaScript on purpose: a worker thread does not inherit every TypeScript loader (tsx on
@@ -61,6 +62,12 @@ try {
       case "exec":
         await db.exec(request.sql);
         return null;
+      case "batch":
+        return db.transaction(async (tx) => {
+          const results = [];
+          for (const { sql, params } of request.statements) results.push((await tx.query(sql, params)).rows);
+          return results;
+        });
       case "begin":
         await begin(request.tx);
         return null;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SqlDatabase, SqlExecutor } from "./sql-database.ts";
+import type { SqlDatabase, SqlExecutor, SqlStatement } from "./sql-database.ts";
 import type {
   AttemptRecord, NewAttempt, ParticipantRole, ProgressRecord, ProgressWrite, RecordingRecord,
   SessionRecord, Store, TutorCredentials, TutorNoteRecord, UserRecord,
@@ -49,11 +49,19 @@ const SAVE_PROGRESS_SQL = `INSERT INTO progress (user_id, lesson_id, current_ste
     best_score = greatest(progress.best_score, EXCLUDED.best_score), hints_used = EXCLUDED.hints_used,
     completed_at = coalesce(progress.completed_at, EXCLUDED.completed_at), updated_at = now()`;
 
+function saveProgressStatement(progress: ProgressWrite): SqlStatement {
+  return {
+    sql: SAVE_PROGRESS_SQL,
+    params: [
+      progress.userId, progress.lessonId, progress.currentStep, progress.completedSteps, progress.attemptsCount,
+      progress.bestScore, progress.hintsUsed, progress.completedAt,
+    ],
+  };
+}
+
 function saveProgressWith(db: SqlExecutor, progress: ProgressWrite): Promise<unknown> {
-  return db.query(SAVE_PROGRESS_SQL, [
-    progress.userId, progress.lessonId, progress.currentStep, progress.completedSteps, progress.attemptsCount,
-    progress.bestScore, progress.hintsUsed, progress.completedAt,
-  ]);
+  const { sql, params } = saveProgressStatement(progress);
+  return db.query(sql, params);
 }
 
 export class SqlStore implements Store {
@@ -77,6 +85,7 @@ export class SqlStore implements Store {
       query: (sql, params) => track(database.query(sql, params)),
       exec: (sql) => track(database.exec(sql)),
       transaction: (work) => track(database.transaction(work)),
+      batch: (statements) => track(database.batch(statements)),
       close: () => database.close(),
     };
   }
@@ -198,21 +207,25 @@ export class SqlStore implements Store {
   }
 
   async recordAttempt(attempt: NewAttempt, progress?: ProgressWrite): Promise<{ inserted: boolean; attempt: AttemptRecord }> {
-    const inserted = await this.db.transaction(async (tx) => {
-      const rows = await tx.query(
-        `INSERT INTO attempts (${ATTEMPT_COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-         ON CONFLICT (id) DO NOTHING RETURNING *`,
-        [
-          attempt.id, attempt.sessionId, attempt.learnerId, attempt.lessonId, attempt.stepIndex, attempt.kind,
-          attempt.status, attempt.text, attempt.correct, attempt.overall, attempt.accuracy, attempt.completeness,
-          attempt.fluency, JSON.stringify(attempt.syllables), attempt.feedback, attempt.failureCode, attempt.failureReason,
-          JSON.stringify(attempt.evaluation),
-        ],
-      );
-      if (rows[0] && progress) await saveProgressWith(tx, progress);
-      return rows[0];
-    });
+    const insert = (db: SqlExecutor) => db.query(
+      `INSERT INTO attempts (${ATTEMPT_COLUMNS})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       ON CONFLICT (id) DO NOTHING RETURNING *`,
+      [
+        attempt.id, attempt.sessionId, attempt.learnerId, attempt.lessonId, attempt.stepIndex, attempt.kind,
+        attempt.status, attempt.text, attempt.correct, attempt.overall, attempt.accuracy, attempt.completeness,
+        attempt.fluency, JSON.stringify(attempt.syllables), attempt.feedback, attempt.failureCode, attempt.failureReason,
+        JSON.stringify(attempt.evaluation),
+      ],
+    );
+    // One statement is atomic on its own: a transaction only when progress rides along.
+    const inserted = progress
+      ? await this.db.transaction(async (tx) => {
+        const rows = await insert(tx);
+        if (rows[0]) await saveProgressWith(tx, progress);
+        return rows[0];
+      })
+      : (await insert(this.db))[0];
     if (inserted) return { inserted: true, attempt: toAttempt(inserted) };
     const existing = await this.getAttempt(attempt.id);
     if (!existing || existing.learnerId !== attempt.learnerId) {
@@ -222,22 +235,22 @@ export class SqlStore implements Store {
   }
 
   async updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE attempts SET status = $2, text = $3, correct = $4, overall = $5, accuracy = $6, completeness = $7,
+    const update: SqlStatement = {
+      sql: `UPDATE attempts SET status = $2, text = $3, correct = $4, overall = $5, accuracy = $6, completeness = $7,
            fluency = $8, syllables = $9, feedback = $10, failure_code = $11, failure_reason = $12, evaluation = $13,
            tutor_id = $14, tutor_score = $15, tutor_comment = $16, retries = $17,
            graded_at = CASE WHEN $15::int IS DISTINCT FROM tutor_score THEN now() ELSE graded_at END
          WHERE id = $1`,
-        [
-          attempt.id, attempt.status, attempt.text, attempt.correct, attempt.overall, attempt.accuracy,
-          attempt.completeness, attempt.fluency, JSON.stringify(attempt.syllables), attempt.feedback, attempt.failureCode,
-          attempt.failureReason, JSON.stringify(attempt.evaluation), attempt.tutorId, attempt.tutorScore,
-          attempt.tutorComment, attempt.retries,
-        ],
-      );
-      if (progress) await saveProgressWith(tx, progress);
-    });
+      params: [
+        attempt.id, attempt.status, attempt.text, attempt.correct, attempt.overall, attempt.accuracy,
+        attempt.completeness, attempt.fluency, JSON.stringify(attempt.syllables), attempt.feedback, attempt.failureCode,
+        attempt.failureReason, JSON.stringify(attempt.evaluation), attempt.tutorId, attempt.tutorScore,
+        attempt.tutorComment, attempt.retries,
+      ],
+    };
+    // The attempt and the progress it earned in one transaction; alone, one statement is atomic.
+    if (progress) await this.db.batch([update, saveProgressStatement(progress)]);
+    else await this.db.query(update.sql, update.params);
   }
 
   async listAttemptsByStatus(filter: { statuses: AttemptStatus[]; failureCodes?: string[]; maxRetries?: number; limit: number; sessionId?: string; exceptSessionIds?: string[] }): Promise<AttemptRecord[]> {

@@ -109,8 +109,9 @@ export class SpokenAttempt {
       // In order with nothing waiting: decoded now (decoding copies), so the view is not kept.
       ended = this.record(this.decode(frame.payload));
     } else {
-      // The sequencer may hold this frame after the transport reused its buffer: a copy.
-      for (const ordered of this.sequencer.push(frame.sequence, frame.payload.slice())) {
+      // The sequencer may hold this frame after the transport reused its buffer: a copy (Uint8Array's
+      // slice, since the transport's bytes may be a Node Buffer, whose own slice is a view).
+      for (const ordered of this.sequencer.push(frame.sequence, Uint8Array.prototype.slice.call(frame.payload))) {
         ended ??= this.record(this.decode(ordered));
       }
     }

@@ -115,8 +115,9 @@ describe("SpokenAttempt pipeline", function () {
     const all = pcmFrames(sine(16000, 440, 16000), 320);
     const order = jumbled(all, [30]);
     const clean = await runPipeline({ codec: "pcm16", sampleRate: 16000 }, order);
-    // Every frame arrives in the same buffer, scribbled over as soon as push returns (as uWS does).
-    const shared = new Uint8Array(1024);
+    // Every frame arrives in the same Node Buffer (whose slice is a view), scribbled over as soon as push
+    // returns, as a transport reusing its buffer does.
+    const shared = Buffer.alloc(1024);
     const reused = order.map((frame) => ({ frame, view: shared.subarray(8, 8 + frame.byteLength) }));
     await loadWebRtcVad();
     const directory = mkdtempSync(join(tmpdir(), "koto-spool-"));
