@@ -4,7 +4,6 @@
  * Built once; updates only change text, states and attributes, so focus and typing survive patches.
  */
 import { t } from "../../i18n.ts";
-import { tl } from "../../i18n-learning.ts";
 import type { MicrophoneProblem } from "../../audio/microphone.ts";
 import { isMyTurn } from "../../session/conversation.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
@@ -78,9 +77,9 @@ export class TurnPanel {
 
     const listenButton = (slow: boolean) => h("button", {
       type: "button", class: `button button--quiet listen-button${slow ? " listen-button--slow" : ""}`,
-      dataset: { action: slow ? "listen-slow" : "listen" }, attrs: { "aria-label": tl(slow ? "listenSlowerLabel" : "listenLabel") },
+      dataset: { action: slow ? "listen-slow" : "listen" }, attrs: { "aria-label": t(slow ? "listenSlowerLabel" : "listenLabel") },
       on: { click: () => actions.listen(slow) },
-    }, icon("speaker"), h("span", { text: tl(slow ? "listenSlower" : "listen"), attrs: { "aria-hidden": "true" } }));
+    }, icon("speaker"), h("span", { text: t(slow ? "listenSlower" : "listen"), attrs: { "aria-hidden": "true" } }));
     this.body = h("div", { class: "turn__body" },
       h("div", { class: "prompt" }, this.korean, this.romanization, this.translation,
         h("div", { class: "listen-row" }, listenButton(false), listenButton(true), this.hintButton)),
@@ -109,7 +108,7 @@ export class TurnPanel {
     const mine = snapshot.steps.filter((candidate) => candidate.speaker === role);
     const position = mine.findIndex((candidate) => candidate.index === snapshot.currentStep);
     this.lineCount.hidden = position < 0;
-    this.lineCount.textContent = position < 0 ? "" : tl("lineOf", { n: position + 1, total: mine.length });
+    this.lineCount.textContent = position < 0 ? "" : t("lineOf", { n: position + 1, total: mine.length });
     this.waiting.hidden = this.myTurn;
     if (step && this.myTurn) {
       if (this.element.dataset.step !== String(step.index)) {
