@@ -20,6 +20,7 @@ import { ChatView } from "./chat-view.ts";
 import { ResultCard } from "./result-card.ts";
 import { TurnPanel } from "./turn-panel.ts";
 import { withLearnerName } from "./learner-name.ts";
+import { hasNameSlot } from "../../../../server/content/name-slot.ts";
 import { ModelComparison } from "./model-comparison.ts";
 import { recapOf, renderRecap } from "./recap.ts";
 import { keepTurnInView } from "./turn-in-view.ts";
@@ -219,7 +220,9 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     parts.result.update(snapshot, latestAttemptOf(snapshot, userId));
     parts.comparison.update(latestAttemptOf(snapshot, userId), snapshot);
     const waitingItem = items.find((item) => item.kind === "waiting");
-    parts.turn.update(snapshot, userId, waitingItem?.kind === "waiting" ? waitingItem.speakerName : null);
+    const line = synced.steps[synced.currentStep];
+    const exampleName = line && hasNameSlot(line.korean) ? details?.roles[details.learnerRole]?.exampleName ?? null : null;
+    parts.turn.update(snapshot, userId, waitingItem?.kind === "waiting" ? waitingItem.speakerName : null, exampleName);
     renderLobby(parts.lobby, snapshot, parts.room);
     renderFinished(parts.finished, snapshot, parts.room);
     speaking?.refresh();
