@@ -27,6 +27,8 @@ const screenshots = join(repository, "test-results");
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const TUTOR_EMAIL = "teacher@koto.test";
 const TUTOR_PASSWORD = "correct horse battery";
+/** A start after kill -9 first waits out the dead process's data-directory lock (15 s); the machine is shared. */
+const START_TIMEOUT_MS = 150_000;
 /** A code as the server or a socket would word it: ROOM_NOT_FOUND, SESSION_LIVE, 4212, 1006. */
 const RAW_CODE = /\b[A-Z]{2,}_[A-Z_]{2,}\b|\b(?:1\d{3}|4\d{3})\b/;
 
@@ -54,7 +56,7 @@ describe("Tutor console in Chromium when the server process restarts", function 
   const start = async () => {
     server = await startKotoProcess({
       DATA_DIR: dataDir, STT_PROVIDER: "none", SERVE_WEB_CLIENT: "true", RECONNECT_WINDOW_SECONDS: "10", DRAIN_DEADLINE_SECONDS: "3",
-    }, port);
+    }, port, START_TIMEOUT_MS);
     return server;
   };
   const stop = async (signal: NodeJS.Signals) => {
