@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Client } from "@colyseus/sdk";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -31,6 +32,19 @@ const TUTOR_PASSWORD = "correct horse battery";
 const START_TIMEOUT_MS = 150_000;
 /** A code as the server or a socket would word it: ROOM_NOT_FOUND, SESSION_LIVE, 4212, 1006. */
 const RAW_CODE = /\b[A-Z]{2,}_[A-Z_]{2,}\b|\b(?:1\d{3}|4\d{3})\b/;
+
+const AXE_SOURCE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** Serious and critical axe-core violations on the page as it is now. */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((violation: any) => violation.impact === "serious" || violation.impact === "critical")
+      .flatMap((violation: any) => violation.nodes.map((node: any) => `${violation.id}: ${node.target.join(" ")}`));
+  });
+}
 
 /** What the learner's app does after its process stopped: resume the session under the same id. */
 function resume(baseUrl: string, token: string, sessionId: string): Promise<LessonRoom> {
@@ -167,6 +181,7 @@ describe("Tutor console in Chromium when the server process restarts", function 
     // While no process holds the session, nobody is shown speaking.
     assert.equal(await page.locator('[data-speaking="true"]').count(), 0, "no ghost speaker while reconnecting");
     await page.screenshot({ path: join(screenshots, "tutor-restart-reconnecting.png"), fullPage: true });
+    assert.deepEqual(await axeViolations(page), [], "axe-core while reconnecting");
     await start();
     room = await resume(baseUrl, learner.token, sessionId);
     await page.locator('.status-pill:is([data-connection="reconnected"], [data-connection="connected"])').waitFor({ timeout: 60_000 });
@@ -182,6 +197,9 @@ describe("Tutor console in Chromium when the server process restarts", function 
     await stop("SIGKILL");
     await page.locator('.status-pill[data-connection="reconnecting"]').waitFor({ timeout: 30_000 });
     assert.equal(await page.locator('[data-speaking="true"]').count(), 0, "no ghost speaker while reconnecting after a crash");
+    // Nor an answer "being listened to" by a process that is gone.
+    await page.locator(`.attempt[data-attempt-id="${cut}"] .badge`, { hasText: "Waiting for the server" }).waitFor();
+    assert.doesNotMatch(await page.locator(".timeline").innerText(), /Listening/);
     await start();
     room = await resume(baseUrl, learner.token, sessionId);
     await page.locator('.status-pill:is([data-connection="reconnected"], [data-connection="connected"])').waitFor({ timeout: 60_000 });
@@ -205,6 +223,7 @@ describe("Tutor console in Chromium when the server process restarts", function 
     assert.ok(await page.locator(".session-gone").isHidden(), "the session is live again, with its tutor");
     assert.doesNotMatch(await page.locator("body").innerText(), RAW_CODE);
     await page.screenshot({ path: join(screenshots, "tutor-restart-learner-away.png"), fullPage: true });
+    assert.deepEqual(await axeViolations(page), [], "axe-core with a learner away");
     room = await resume(baseUrl, learner.token, sessionId);
     await assertRealState(page, learner.userId, "after the learner came back");
     await answerAndGetGraded(room, page);

@@ -292,7 +292,7 @@ class AttemptItem {
     // A grade sent while the session is moving to another process would be lost: the buttons wait.
     for (const button of this.element.querySelectorAll<HTMLButtonElement>(".quick-grades button, .grade-form button")) button.disabled = !canGrade;
     const line = snapshot.steps[attempt.step]?.korean ?? "";
-    const version = JSON.stringify([attempt, learnerName]);
+    const version = JSON.stringify([attempt, learnerName, canGrade]);
     if (version === this.version) return;
     this.version = version;
     this.element.dataset.status = attempt.status;
@@ -303,7 +303,7 @@ class AttemptItem {
       h("div", { class: "attempt__head" },
         h("strong", { text: learnerName }),
         h("span", { class: "hint-text", text: `${t("step")} ${attempt.step + 1} · ${attempt.kind} · ${formatTime(attempt.createdAt)}` }),
-        tutorStatusBadge(attempt),
+        tutorStatusBadge(attempt, canGrade),
         correctnessLabel(attempt)),
       attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large")
         : h("p", { class: "attempt__line", attrs: { lang: "ko" }, text: line }),
@@ -360,8 +360,10 @@ const QUICK_LABELS: Record<QuickGrade, { text: MessageKey; label: MessageKey }> 
 };
 
 /** The status in a tutor's words: "Waiting for your tutor" is what the learner reads, not the tutor. */
-function tutorStatusBadge(attempt: AttemptSnapshot): HTMLElement {
+function tutorStatusBadge(attempt: AttemptSnapshot, live: boolean): HTMLElement {
   const badge = statusBadge(attempt);
+  // "Listening…" from a process that may be gone is not a fact: it waits for the session to be back.
+  if (!live && (attempt.status === "recording" || attempt.status === "evaluating")) badge.textContent = t("attemptUnknown");
   if (attempt.status === "awaiting-tutor") badge.textContent = t("tutorAwaiting");
   if (attempt.status === "failed") badge.textContent = t("tutorFailed");
   return badge;
