@@ -1,5 +1,5 @@
 /**
- * GET /api/model-audio/<file>.wav: a lesson line read aloud. Names change whenever the audio
+ * GET /api/model-audio/<file>.opus (Ogg Opus) or .wav: a lesson line read aloud. Names change whenever the audio
  * would (they hash provider, voice and text), so browsers may keep a file for a day without asking
  * and revalidate with its ETag after that.
  */
@@ -14,7 +14,7 @@ export function modelAudioRoutes(library: ModelAudioLibrary) {
     modelAudio: endpoint("GET", "/api/model-audio/:file", async ({ request, params }) => {
       const file = await library.file(params.file ?? "");
       if (!file) throw new KotoError("MODEL_AUDIO_NOT_FOUND", `no model audio "${params.file}"; run \`npm run koto -- synthesize-audio\``, 404);
-      const headers = { etag: file.etag, "cache-control": CACHE_CONTROL, "content-type": "audio/wav" };
+      const headers = { etag: file.etag, "cache-control": CACHE_CONTROL, "content-type": file.contentType };
       if (matchesEtag(request.headers.get("if-none-match"), file.etag)) return new Response(null, { status: 304, headers });
       return new Response(file.bytes as unknown as BodyInit, {
         status: 200,

@@ -109,7 +109,7 @@ export interface KotoProcess extends Started {
 }
 
 /** Starts `server/main.ts` (what PM2 runs) as its own process and waits until it is ready. */
-export async function startKotoProcess(env: Record<string, string>, port?: number): Promise<KotoProcess> {
+export async function startKotoProcess(env: Record<string, string>, port?: number, timeoutMs = 60_000): Promise<KotoProcess> {
   const chosen = port ?? await freePort();
   const started = track(spawn(node, ["--import", "tsx", "server/main.ts"], {
     cwd: root,
@@ -124,7 +124,7 @@ export async function startKotoProcess(env: Record<string, string>, port?: numbe
     if (started.child.exitCode !== null) throw new Error(`server exited early:\n${started.output()}`);
     const response = await fetch(`${baseUrl}/healthz`);
     return response.ok ? (await response.json()) as { processId: string } : undefined;
-  }, `KOTO Live on ${chosen}`, 60_000, 200).catch((error) => {
+  }, `KOTO Live on ${chosen}`, timeoutMs, 200).catch((error) => {
     throw new Error(`${(error as Error).message}\n${started.output()}`);
   });
   return { ...started, port: chosen, baseUrl, processId: health.processId };

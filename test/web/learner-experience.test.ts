@@ -143,23 +143,30 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
     await page.screenshot({ path: join(screenshots, "phone-first-turn.png") });
     await checkAccessibility(page, "lesson first turn");
 
-    // Listen: the model audio is fetched from the server and plays to its end; then slower.
+    // The line has the learner's name; its recording says the lesson's example name, and the app says so.
+    assert.equal(await page.locator('[data-role="example-name"]').innerText(), "The recording says the example name 에밀리: say your own name.");
+    // Listen: the model audio (Ogg Opus) is fetched from the server and plays to its end; then slower.
     await page.evaluate(() => {
       (window as any).__ended = [];
       window.addEventListener("koto:line-ended", (event) => (window as any).__ended.push((event as CustomEvent).detail));
     });
-    const audioResponse = page.waitForResponse((response) => /\/api\/model-audio\/[0-9a-f]{32}\.wav$/.test(response.url()));
+    const audioResponse = page.waitForResponse((response) => /\/api\/model-audio\/[0-9a-f]{32}\.opus$/.test(response.url()));
     await page.locator('[data-action="listen"]').click();
     const response = await audioResponse;
     assert.equal(response.status(), 200);
-    assert.equal(response.headers()["content-type"], "audio/wav");
+    assert.equal(response.headers()["content-type"], "audio/ogg");
     assert.ok(response.headers()["etag"]);
+    assert.match(response.headers()["cache-control"] ?? "", /max-age=\d+/);
+    const opusBytes = (await response.body()).byteLength;
     await page.waitForFunction(() => (window as any).__ended.length === 1, undefined, { timeout: 20_000 });
     await page.locator('[data-action="listen-slow"]').click();
     await page.waitForFunction(() => (window as any).__ended.length === 2, undefined, { timeout: 30_000 });
     const ended = await page.evaluate(() => (window as any).__ended);
     assert.deepEqual(ended.map((entry: any) => entry.rate), [1, 0.7]);
-    assert.match(ended[0].url, /api\/model-audio\//);
+    assert.match(ended[0].url, /api\/model-audio\/[0-9a-f]{32}\.opus$/);
+    const wavBytes = Number((await fetch(ended[0].url.replace(/\.opus$/, ".wav"))).headers.get("content-length"));
+    assert.ok(opusBytes * 8 < wavBytes, `the phone downloads ${opusBytes} B of Opus instead of ${wavBytes} B of WAV`);
+    console.log(`      model line: ${opusBytes} B Ogg Opus vs ${wavBytes} B WAV`);
 
     // Saying (here typing) their own name scores like the model line.
     await page.locator("#typed-answer").fill("안녕하세요. 저는 미나예요.");
@@ -174,6 +181,7 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
       assert.equal(await page.locator('[data-role="line-count"]').innerText(), `Line ${index + 2} of 4`);
       await page.waitForFunction(() => !document.querySelector(".bubble--playing"), undefined, { timeout: 20_000 });
       assert.deepEqual(await turnInView(page), { prompt: true, mic: true }, `after result ${index + 1}`);
+      assert.ok(await page.locator('[data-role="example-name"]').isHidden(), "no name in this line: no note");
       if (index === 0) {
         await page.screenshot({ path: join(screenshots, "phone-after-result.png") });
         await checkAccessibility(page, "lesson after a result");

@@ -39,7 +39,8 @@ export interface LessonDetails {
   title: string;
   summary: string;
   learnerRole: string;
-  roles: Record<string, { name: string; description: string }>;
+  /** `exampleName`: the name the model audio says where the learner's line has `{name}`. */
+  roles: Record<string, { name: string; description: string; exampleName?: string | null }>;
 }
 
 export interface ProgressEntry {

@@ -14,7 +14,6 @@ import { mountHome } from "./views/home-view.ts";
 import { mountLesson } from "./views/lesson/lesson-view.ts";
 import { mountProgress } from "./views/progress-view.ts";
 import { mountSounds } from "./views/sounds-view.ts";
-import { tl } from "./i18n-learning.ts";
 import { Toasts } from "./views/toasts.ts";
 import { mountTutorHome } from "./views/tutor/tutor-home-view.ts";
 import { mountTutorSession } from "./views/tutor/tutor-session-view.ts";
@@ -62,7 +61,7 @@ async function start(): Promise<void> {
     setChildren(nav,
       link("#/", t("navPractice"), routeName === "home" || routeName === "lesson"),
       link("#/progress", t("navProgress"), routeName === "progress"),
-      link("#/sounds", tl("navSounds"), routeName === "sounds"),
+      link("#/sounds", t("navSounds"), routeName === "sounds"),
       link("#/tutor", t("navTutor"), routeName.startsWith("tutor")));
   };
 

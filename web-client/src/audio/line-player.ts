@@ -18,6 +18,23 @@ export const SLOW_RATE = 0.7;
 /** Dispatched on window when a line's recording finished playing (tests and analytics listen). */
 export const LINE_ENDED_EVENT = "koto:line-ended";
 
+/**
+ * Model audio comes as Ogg Opus, with the same file as WAV beside it (same name, ".wav"): a browser
+ * that cannot play Ogg Opus (Safari before 18.4) gets the WAV.
+ */
+export function playableModelAudio(url: string, canPlay: (type: string) => string = canPlayType): string {
+  if (!url.endsWith(".opus") || canPlay('audio/ogg; codecs="opus"') !== "") return url;
+  return `${url.slice(0, -".opus".length)}.wav`;
+}
+
+function canPlayType(type: string): string {
+  try {
+    return typeof Audio === "undefined" ? "" : new Audio().canPlayType(type);
+  } catch {
+    return "";
+  }
+}
+
 /** Upper bound on how long a line may take, so a voice that never reports its end cannot stall the lesson. */
 const lineTimeoutMs = (line: PlayableLine, rate = 1) => (2500 + 220 * [...line.korean].length) / rate;
 const VOICES_WAIT_MS = 600;
@@ -112,7 +129,7 @@ export class LinePlayer {
   /** Starts a line; resolves with a function that cuts it short. Calls `done` when it ends. */
   private async start(line: PlayableLine, rate: number, done: () => void): Promise<() => void> {
     if (line.audioUrl) {
-      const audio = new Audio(this.resolveUrl(line.audioUrl));
+      const audio = new Audio(this.resolveUrl(playableModelAudio(line.audioUrl)));
       audio.playbackRate = rate;
       audio.preservesPitch = true;
       audio.onended = () => {

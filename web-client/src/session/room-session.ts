@@ -3,8 +3,9 @@
  * connection state a person understands, keeps a plain snapshot of the synchronized state, and
  * relays server messages. Dropped sockets are retried by the SDK; the server keeps the seat.
  * When the server process stops (it says `server-draining`, then closes with the "session moving"
- * code) or dies, the session is resumed on another process (`create` with `resume`, or `joinById`
- * for tutors) under the same id: one "reconnecting" notice, then back on the same line.
+ * code) or dies, the session is resumed on another process (`create` with `resume`, by whoever
+ * comes back first, learner or tutor; `joinById` when it is open again) under the same id: one
+ * "reconnecting" notice, then back on the same line.
  */
 import { Client, type Room } from "@colyseus/sdk";
 import { fromMatchmakingError } from "../../../protocol/matchmaking.ts";
@@ -41,7 +42,7 @@ const REJOIN_GIVE_UP_MS = 120_000;
 interface Rejoin {
   endpoint: string;
   token: string;
-  /** Learners resume the session (create with `resume`); tutors join it again by id. */
+  /** The learner's lesson; a tutor's is the one in the last snapshot. */
   lessonId?: string;
 }
 
@@ -117,7 +118,9 @@ export class RoomSession {
       void this.moveSession(room, { probe: false });
     });
     room.onError((code, message) => {
-      if (room !== this.room) return;
+      // While the session is reconnecting or moving, each failed try of the SDK reports an error:
+      // the one "reconnecting" notice already says so, and the outcome (back, or lost) follows.
+      if (room !== this.room || this.moving || this.connection === "reconnecting") return;
       const refusal = fromMatchmakingError({ code, message });
       this.emit("error", { code: refusal.code === "MATCHMAKING_FAILED" ? "CONNECTION_PROBLEM" : refusal.code, message: refusal.sentence, type: null });
     });
@@ -185,9 +188,12 @@ export class RoomSession {
   private async rejoinRoom(sessionId: string): Promise<Room> {
     const client = new Client(this.rejoin.endpoint);
     const options = { token: this.rejoin.token, platform: "web" as const };
-    if (!this.rejoin.lessonId) return client.joinById(sessionId, options);
+    // Whoever comes back first resumes the session, a tutor too (with the lesson they were watching):
+    // a tutor is not left waiting for a learner who may never return, and sees the restored state.
+    const lessonId = this.rejoin.lessonId ?? this.snapshot.lesson.id;
+    if (!lessonId) return client.joinById(sessionId, options);
     try {
-      return await client.create("lesson", { ...options, lessonId: this.rejoin.lessonId, resume: sessionId });
+      return await client.create("lesson", { ...options, lessonId, resume: sessionId });
     } catch (error) {
       // Another participant resumed it first (or it is still open): take a seat in it.
       const code = /^([A-Z_]+):/.exec(error instanceof Error ? error.message : "")?.[1];

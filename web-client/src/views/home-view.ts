@@ -1,8 +1,7 @@
 /** The learner's front door: choose a course (which also sets the UI language), a name and a lesson. */
 import type { LessonSummary, PackSummary, ProgressEntry } from "../api.ts";
-import { levelLabel, tl } from "../i18n-learning.ts";
 import type { AppContext, Unmount } from "../app-context.ts";
-import { languageForPack, setLanguage, t } from "../i18n.ts";
+import { languageForPack, setLanguage, t, levelLabel } from "../i18n.ts";
 import { remembered } from "../storage.ts";
 import { errorCodeOf, errorText } from "../error-text.ts";
 import { h, setChildren } from "./dom.ts";
@@ -69,9 +68,9 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
     const entry = progress.get(lesson.id);
     if (!entry) return null;
     if (entry.completedAt) {
-      return h("span", { class: "badge badge--done", dataset: { progress: "done" } }, `${tl("lessonDone")} · ${tl("lessonBest", { score: entry.bestScore })}`);
+      return h("span", { class: "badge badge--done", dataset: { progress: "done" } }, `${t("lessonDone")} · ${t("lessonBest", { score: entry.bestScore })}`);
     }
-    return h("span", { class: "badge badge--partial", dataset: { progress: "partial" } }, tl("lessonProgress", { done: entry.completedSteps.length, total: learnerLines(entry) }));
+    return h("span", { class: "badge badge--partial", dataset: { progress: "partial" } }, t("lessonProgress", { done: entry.completedSteps.length, total: learnerLines(entry) }));
   }
 
   /** The most recently practised unfinished lesson of this course, and the practice streak. */
@@ -82,16 +81,16 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
       .filter((entry) => !entry.completedAt && entry.lessonId.startsWith(`${pack}-`) && (entry.attemptsCount > 0 || entry.currentStep > 0))
       .sort((a, b) => String(b.updatedAt ?? "").localeCompare(String(a.updatedAt ?? "")))[0];
     const streak = streakDays === null ? null
-      : h("p", { class: "streak", dataset: { streak: streakDays } }, streakDays > 0 ? tl("streakDays", { count: streakDays }) : tl("streakNone"));
+      : h("p", { class: "streak", dataset: { streak: streakDays } }, streakDays > 0 ? t("streakDays", { count: streakDays }) : t("streakNone"));
     if (!unfinished && !streak) return null;
     return h("section", { class: "card continue-card", attrs: { "aria-labelledby": "continue-heading" } },
-      h("h2", { id: "continue-heading", text: tl(unfinished ? "continueTitle" : "practiceTitle") }),
+      h("h2", { id: "continue-heading", text: t(unfinished ? "continueTitle" : "practiceTitle") }),
       streak,
       unfinished ? h("a", {
         class: "button button--primary", href: `#/lesson/${encodeURIComponent(unfinished.lessonId)}`, dataset: { action: "continue" },
-        text: tl("continueAction", { title: unfinished.title }),
+        text: t("continueAction", { title: unfinished.title }),
       }) : null,
-      h("a", { class: "button button--quiet", href: "#/sounds", text: tl("navSounds") }));
+      h("a", { class: "button button--quiet", href: "#/sounds", text: t("navSounds") }));
   }
 
   function learnerLines(entry: ProgressEntry): number {

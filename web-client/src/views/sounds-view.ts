@@ -7,7 +7,6 @@ import type { LearnerSounds } from "../api.ts";
 import type { AppContext, Unmount } from "../app-context.ts";
 import { LinePlayer } from "../audio/line-player.ts";
 import { t } from "../i18n.ts";
-import { tl } from "../i18n-learning.ts";
 import { remembered } from "../storage.ts";
 import { h, setChildren } from "./dom.ts";
 import { showApiError } from "./home-view.ts";
@@ -15,9 +14,9 @@ import { icon } from "./icons.ts";
 
 export function mountSounds(root: HTMLElement, app: AppContext): Unmount {
   const learner = remembered.learner();
-  const heading = h("h1", { text: tl("soundsTitle") });
+  const heading = h("h1", { text: t("soundsTitle") });
   if (!learner) {
-    setChildren(root, heading, h("p", { class: "card", text: tl("soundsSignIn") }), h("a", { class: "button button--primary", href: "#/", text: t("backToLessons") }));
+    setChildren(root, heading, h("p", { class: "card", text: t("soundsSignIn") }), h("a", { class: "button button--primary", href: "#/", text: t("backToLessons") }));
     return () => {};
   }
   const player = new LinePlayer((url) => new URL(url, app.endpoint + "/").href);
@@ -26,9 +25,9 @@ export function mountSounds(root: HTMLElement, app: AppContext): Unmount {
   app.api.mySounds(learner.token).then((sounds) => {
     if (disposed) return;
     setChildren(root, heading,
-      h("p", { class: "streak", dataset: { streak: sounds.streakDays } }, sounds.streakDays > 0 ? tl("streakDays", { count: sounds.streakDays }) : tl("streakNone")),
-      h("p", { class: "hint-text", text: tl("soundsIntro") }),
-      sounds.confusions.length === 0 ? h("p", { class: "card", text: tl("soundsEmpty") })
+      h("p", { class: "streak", dataset: { streak: sounds.streakDays } }, sounds.streakDays > 0 ? t("streakDays", { count: sounds.streakDays }) : t("streakNone")),
+      h("p", { class: "hint-text", text: t("soundsIntro") }),
+      sounds.confusions.length === 0 ? h("p", { class: "card", text: t("soundsEmpty") })
         : h("ul", { class: "sound-list" }, sounds.confusions.map((confusion) => soundCard(confusion, player))),
       h("a", { class: "button", href: "#/", text: t("backToLessons") }));
   }, (error) => {
@@ -44,12 +43,12 @@ function soundCard(confusion: LearnerSounds["confusions"][number], player: LineP
   return h("li", { class: "card sound-card", dataset: { expected: confusion.expected, heard: confusion.heard } },
     h("h2", { class: "sound-card__pair", attrs: { lang: "ko" } },
       h("span", { class: "sound-card__jamo", text: confusion.expected }), " → ", h("span", { class: "sound-card__jamo sound-card__jamo--heard", text: confusion.heard || "∅" })),
-    h("p", { text: tl("confusionTimes", { expected: confusion.expected, heard: confusion.heard || "∅", count: confusion.count }) }),
+    h("p", { text: t("confusionTimes", { expected: confusion.expected, heard: confusion.heard || "∅", count: confusion.count }) }),
     h("ul", { class: "drill-list" }, confusion.drill.map((line) => h("li", { class: "drill-line" },
       h("span", { class: "drill-line__korean", attrs: { lang: "ko" }, text: line.korean }),
       h("button", {
-        type: "button", class: "icon-button", attrs: { "aria-label": `${tl("listen")}: ${line.korean}` },
+        type: "button", class: "icon-button", attrs: { "aria-label": `${t("listen")}: ${line.korean}` },
         on: { click: () => player.playNow({ index: line.stepIndex, korean: line.korean, audioUrl: line.audioUrl ?? "" }) },
       }, icon("speaker")),
-      h("a", { class: "button button--quiet", href: `#/lesson/${encodeURIComponent(line.lessonId)}`, text: tl("drillOpen") })))));
+      h("a", { class: "button button--quiet", href: `#/lesson/${encodeURIComponent(line.lessonId)}`, text: t("drillOpen") })))));
 }

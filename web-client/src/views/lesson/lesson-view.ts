@@ -6,7 +6,7 @@
 import type { LessonDetails } from "../../api.ts";
 import type { AppContext, Unmount } from "../../app-context.ts";
 import { LinePlayer } from "../../audio/line-player.ts";
-import { language, languageForPack, setLanguage, t, type MessageKey } from "../../i18n.ts";
+import { language, languageForPack, setLanguage, t, type MessageKey, levelLabel } from "../../i18n.ts";
 import { conversationFor, latestAttemptOf, serverLinesSaid } from "../../session/conversation.ts";
 import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
@@ -20,10 +20,10 @@ import { ChatView } from "./chat-view.ts";
 import { ResultCard } from "./result-card.ts";
 import { TurnPanel } from "./turn-panel.ts";
 import { withLearnerName } from "./learner-name.ts";
+import { hasNameSlot } from "../../../../server/content/name-slot.ts";
 import { ModelComparison } from "./model-comparison.ts";
 import { recapOf, renderRecap } from "./recap.ts";
 import { keepTurnInView } from "./turn-in-view.ts";
-import { levelLabel, tl } from "../../i18n-learning.ts";
 
 interface Parts {
   chat: ChatView;
@@ -180,7 +180,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
       room.on<ServerErrorMessage>("error", (error) => app.toasts.error(errorText(error.code, error), error.code)),
       room.on("attempt-accepted", () => turn.answerAccepted()),
       room.on<{ from: string; text: string }>("tutor-hint", (hint) => app.toasts.info(hint.text, t("hintFromTutor", { name: hint.from }))),
-      room.on<{ by: string }>("tutor-moved", (move) => app.toasts.info(tl("tutorMoved", { name: move.by }))),
+      room.on<{ by: string }>("tutor-moved", (move) => app.toasts.info(t("tutorMoved", { name: move.by }))),
       room.on("session-ended", () => render(room.snapshot)),
       player.onIdle(() => speaking?.refresh()),
       player.onChange(() => {
@@ -220,7 +220,9 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     parts.result.update(snapshot, latestAttemptOf(snapshot, userId));
     parts.comparison.update(latestAttemptOf(snapshot, userId), snapshot);
     const waitingItem = items.find((item) => item.kind === "waiting");
-    parts.turn.update(snapshot, userId, waitingItem?.kind === "waiting" ? waitingItem.speakerName : null);
+    const line = synced.steps[synced.currentStep];
+    const exampleName = line && hasNameSlot(line.korean) ? details?.roles[details.learnerRole]?.exampleName ?? null : null;
+    parts.turn.update(snapshot, userId, waitingItem?.kind === "waiting" ? waitingItem.speakerName : null, exampleName);
     renderLobby(parts.lobby, snapshot, parts.room);
     renderFinished(parts.finished, snapshot, parts.room);
     speaking?.refresh();

@@ -2,7 +2,7 @@
  * "You vs the model": after a spoken attempt, the learner's recording and the model line side by
  * side, one tap each, so they can hear the difference the colours point at.
  */
-import { tl } from "../../i18n-learning.ts";
+import { t } from "../../i18n.ts";
 import type { AttemptSnapshot, LessonSnapshot } from "../../session/snapshot.ts";
 import { h } from "../dom.ts";
 import { icon } from "../icons.ts";
@@ -32,10 +32,10 @@ export class ModelComparison {
     this.attempt = attempt;
     this.disposeAudio();
     this.element.replaceChildren(
-      h("h3", { id: "comparison-heading", class: "comparison__title", text: tl("youVsModel") }),
+      h("h3", { id: "comparison-heading", class: "comparison__title", text: t("youVsModel") }),
       h("div", { class: "comparison__row" },
-        h("button", { type: "button", class: "button", dataset: { action: "play-yours" }, on: { click: () => void this.playYours() } }, icon("play"), tl("playYours")),
-        h("button", { type: "button", class: "button", dataset: { action: "play-model" }, on: { click: () => this.actions.playModel(attempt.step) } }, icon("speaker"), tl("playModel"))));
+        h("button", { type: "button", class: "button", dataset: { action: "play-yours" }, on: { click: () => void this.playYours() } }, icon("play"), t("playYours")),
+        h("button", { type: "button", class: "button", dataset: { action: "play-model" }, on: { click: () => this.actions.playModel(attempt.step) } }, icon("speaker"), t("playModel"))));
   }
 
   private async playYours(): Promise<void> {

@@ -2,7 +2,7 @@
  * The end-of-lesson recap: how many of their lines the learner said, the syllables they said best
  * and worst across every attempt, and the jamo the scorer heard as something else (what to practise).
  */
-import { tl } from "../../i18n-learning.ts";
+import { t } from "../../i18n.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
 import { h } from "../dom.ts";
 
@@ -59,12 +59,12 @@ export function renderRecap(recap: Recap): HTMLElement {
   const chips = (syllables: string[], kind: string) => h("p", { class: "recap__syllables", attrs: { lang: "ko" } },
     syllables.map((syllable) => h("span", { class: `recap-chip recap-chip--${kind}`, text: syllable })));
   return h("section", { class: "recap", attrs: { "aria-labelledby": "recap-heading" }, dataset: { said: recap.said, total: recap.total } },
-    h("h3", { id: "recap-heading", text: tl("recapTitle") }),
-    h("p", { class: "recap__lines", text: tl("recapLines", { said: recap.said, total: recap.total }) }),
-    recap.best.length ? h("div", {}, h("h4", { text: tl("recapBest") }), chips(recap.best, "best")) : null,
-    recap.weakest.length ? h("div", {}, h("h4", { text: tl("recapWeakest") }), chips(recap.weakest, "weak")) : null,
+    h("h3", { id: "recap-heading", text: t("recapTitle") }),
+    h("p", { class: "recap__lines", text: t("recapLines", { said: recap.said, total: recap.total }) }),
+    recap.best.length ? h("div", {}, h("h4", { text: t("recapBest") }), chips(recap.best, "best")) : null,
+    recap.weakest.length ? h("div", {}, h("h4", { text: t("recapWeakest") }), chips(recap.weakest, "weak")) : null,
     recap.confusions.length
-      ? h("div", { class: "recap__confusions" }, h("h4", { text: tl("recapConfusions") }),
-        h("ul", {}, recap.confusions.map((c) => h("li", { attrs: { lang: "ko" }, text: tl("confusionTimes", { ...c }) }))))
-      : h("p", { class: "hint-text", text: tl("recapNothing") }));
+      ? h("div", { class: "recap__confusions" }, h("h4", { text: t("recapConfusions") }),
+        h("ul", {}, recap.confusions.map((c) => h("li", { attrs: { lang: "ko" }, text: t("confusionTimes", { ...c }) }))))
+      : h("p", { class: "hint-text", text: t("recapNothing") }));
 }

@@ -4,7 +4,6 @@
  * Built once; updates only change text, states and attributes, so focus and typing survive patches.
  */
 import { t } from "../../i18n.ts";
-import { tl } from "../../i18n-learning.ts";
 import type { MicrophoneProblem } from "../../audio/microphone.ts";
 import { isMyTurn } from "../../session/conversation.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
@@ -33,6 +32,8 @@ export class TurnPanel {
   private readonly translation = h("p", { class: "translation prompt__translation" });
   private readonly hintButton: HTMLButtonElement;
   private readonly hintText = h("p", { class: "hint-bubble", hidden: true, attrs: { "aria-live": "polite" } });
+  /** Under Listen on a line with the learner's name: the recording says the lesson's example name. */
+  private readonly exampleNameNote = h("p", { class: "hint-text example-name-note", hidden: true, dataset: { role: "example-name" } });
   private readonly problem = h("div", { class: "mic-problem", hidden: true, attrs: { role: "alert" } });
   private readonly micButton: HTMLButtonElement;
   private readonly micLabel = h("span", { class: "mic-button__label" });
@@ -78,12 +79,12 @@ export class TurnPanel {
 
     const listenButton = (slow: boolean) => h("button", {
       type: "button", class: `button button--quiet listen-button${slow ? " listen-button--slow" : ""}`,
-      dataset: { action: slow ? "listen-slow" : "listen" }, attrs: { "aria-label": tl(slow ? "listenSlowerLabel" : "listenLabel") },
+      dataset: { action: slow ? "listen-slow" : "listen" }, attrs: { "aria-label": t(slow ? "listenSlowerLabel" : "listenLabel") },
       on: { click: () => actions.listen(slow) },
-    }, icon("speaker"), h("span", { text: tl(slow ? "listenSlower" : "listen"), attrs: { "aria-hidden": "true" } }));
+    }, icon("speaker"), h("span", { text: t(slow ? "listenSlower" : "listen"), attrs: { "aria-hidden": "true" } }));
     this.body = h("div", { class: "turn__body" },
       h("div", { class: "prompt" }, this.korean, this.romanization, this.translation,
-        h("div", { class: "listen-row" }, listenButton(false), listenButton(true), this.hintButton)),
+        h("div", { class: "listen-row" }, listenButton(false), listenButton(true), this.hintButton), this.exampleNameNote),
       h("div", { class: "hint-row" }, this.hintText),
       this.problem,
       h("div", { class: "mic-row" },
@@ -98,7 +99,11 @@ export class TurnPanel {
     this.renderSpeaking(speaking.state);
   }
 
-  update(snapshot: LessonSnapshot, userId: string, waitingFor: string | null): void {
+  /**
+   * `exampleName`: set when the current line has the learner's `{name}`; its model audio says this
+   * name (audio is made once per line, before anyone's name is known), and the note says so.
+   */
+  update(snapshot: LessonSnapshot, userId: string, waitingFor: string | null, exampleName: string | null = null): void {
     this.myTurn = isMyTurn(snapshot, userId);
     const step = snapshot.steps[snapshot.currentStep];
     this.element.dataset.myTurn = String(this.myTurn);
@@ -109,7 +114,7 @@ export class TurnPanel {
     const mine = snapshot.steps.filter((candidate) => candidate.speaker === role);
     const position = mine.findIndex((candidate) => candidate.index === snapshot.currentStep);
     this.lineCount.hidden = position < 0;
-    this.lineCount.textContent = position < 0 ? "" : tl("lineOf", { n: position + 1, total: mine.length });
+    this.lineCount.textContent = position < 0 ? "" : t("lineOf", { n: position + 1, total: mine.length });
     this.waiting.hidden = this.myTurn;
     if (step && this.myTurn) {
       if (this.element.dataset.step !== String(step.index)) {
@@ -120,6 +125,8 @@ export class TurnPanel {
       this.romanization.textContent = step.romanization;
       this.translation.textContent = step.translation;
     }
+    this.exampleNameNote.hidden = !exampleName || !this.myTurn;
+    this.exampleNameNote.textContent = exampleName ? t("exampleNameNote", { name: exampleName }) : "";
     const hint = snapshot.progress[userId]?.lastHint ?? "";
     this.hintText.hidden = !hint;
     this.hintText.textContent = hint;

@@ -1,8 +1,7 @@
 /** Tutor sign-in, then the live sessions, refreshed every few seconds. */
 import type { SessionFlags, SessionSummary } from "../../api.ts";
-import { phaseLabel, tl } from "../../i18n-learning.ts";
 import type { AppContext, Unmount } from "../../app-context.ts";
-import { t } from "../../i18n.ts";
+import { t, phaseLabel } from "../../i18n.ts";
 import { remembered } from "../../storage.ts";
 import { scoreBand } from "../attempt-parts.ts";
 import { h, reconcile, setChildren } from "../dom.ts";
@@ -101,11 +100,11 @@ function mountDashboard(root: HTMLElement, app: AppContext, token: string, name:
 function flagChips(flags: SessionFlags | undefined): HTMLElement | null {
   if (!flags) return null;
   const chips: HTMLElement[] = [];
-  if (flags.needsGrading > 0) chips.push(h("li", { class: "flag flag--grading", dataset: { flag: "needs-grading" }, text: tl("flagNeedsGrading", { count: flags.needsGrading }) }));
-  if (flags.disconnected.length > 0) chips.push(h("li", { class: "flag flag--disconnected", dataset: { flag: "disconnected" }, text: tl("flagDisconnected") }));
-  if (flags.speaking.length > 0) chips.push(h("li", { class: "flag flag--speaking", dataset: { flag: "speaking" }, text: tl("flagSpeaking") }));
-  else if (flags.idleMinutes >= 2) chips.push(h("li", { class: "flag flag--idle", dataset: { flag: "idle" }, text: tl("flagIdle", { minutes: flags.idleMinutes }) }));
-  if (chips.length === 0) chips.push(h("li", { class: "flag flag--ok", dataset: { flag: "ok" }, text: tl("flagOk") }));
+  if (flags.needsGrading > 0) chips.push(h("li", { class: "flag flag--grading", dataset: { flag: "needs-grading" }, text: t("flagNeedsGrading", { count: flags.needsGrading }) }));
+  if (flags.disconnected.length > 0) chips.push(h("li", { class: "flag flag--disconnected", dataset: { flag: "disconnected" }, text: t("flagDisconnected") }));
+  if (flags.speaking.length > 0) chips.push(h("li", { class: "flag flag--speaking", dataset: { flag: "speaking" }, text: t("flagSpeaking") }));
+  else if (flags.idleMinutes >= 2) chips.push(h("li", { class: "flag flag--idle", dataset: { flag: "idle" }, text: t("flagIdle", { minutes: flags.idleMinutes }) }));
+  if (chips.length === 0) chips.push(h("li", { class: "flag flag--ok", dataset: { flag: "ok" }, text: t("flagOk") }));
   return h("ul", { class: "flags" }, chips);
 }
 

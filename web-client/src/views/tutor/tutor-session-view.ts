@@ -5,8 +5,7 @@
  */
 import type { AppContext, Unmount } from "../../app-context.ts";
 import { LiveListener } from "../../audio/live-listener.ts";
-import { t } from "../../i18n.ts";
-import { phaseLabel, tl, type LearningKey } from "../../i18n-learning.ts";
+import { phaseLabel, t, type MessageKey } from "../../i18n.ts";
 import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { AttemptSnapshot, LessonSnapshot, ParticipantSnapshot, ProgressSnapshot } from "../../session/snapshot.ts";
 import { remembered } from "../../storage.ts";
@@ -32,6 +31,8 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
   const cleanups: (() => void)[] = [];
   const learnerCards = new Map<string, LearnerCard>();
   const attemptItems = new Map<string, AttemptItem>();
+  /** Every learner this page has seen in the session, so one who left (or is not back yet) keeps a name. */
+  const seenLearners = new Map<string, ParticipantSnapshot>();
 
   const title = h("h1", { class: "lesson-header__title", text: t("loading") });
   const subtitle = h("p", { class: "lesson-header__subtitle" });
@@ -51,11 +52,11 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
         listenToggle.setAttribute("aria-pressed", String(listener.isEnabled));
       },
     },
-  }, icon("headphones"), t("listen"));
+  }, icon("headphones"), t("listenLive"));
   const learnersList = h("div", { class: "tutor-learners" });
   const steps = h("ol", { class: "step-list" });
   // After a restart or the end of a session the room is gone: say so instead of showing stale live facts.
-  const gone = h("p", { class: "notice notice--warning session-gone", hidden: true, attrs: { role: "status" }, text: tl("sessionGone") });
+  const gone = h("p", { class: "notice notice--warning session-gone", hidden: true, attrs: { role: "status" }, text: t("sessionGone") });
   const timeline = h("ol", { class: "timeline", attrs: { "aria-live": "polite", "aria-label": t("timeline") } });
   const noAttempts = h("p", { class: "hint-text", text: t("noAttempts") });
   const page = h("div", { class: "tutor-session", dataset: { connection: "connecting", phase: "" } },
@@ -71,7 +72,10 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
       h("section", { class: "tutor-column tutor-column--steps", attrs: { "aria-labelledby": "steps-heading" } }, h("h2", { id: "steps-heading", text: t("conversation") }), steps)));
   setChildren(root, page);
 
+  /** Whether the page is joined to a live room: only then are "connected" and "speaking" facts. */
+  let live = false;
   const setConnection = (state: ConnectionState) => {
+    live = state === "connected" || state === "reconnected";
     status.textContent = t(state === "connected" ? "connConnected" : state === "reconnecting" ? "connReconnecting"
       : state === "reconnected" ? "connBack" : state === "ended" ? "connEnded" : state === "lost" ? "connLost"
         : state === "failed" ? "connFailed" : "connConnecting");
@@ -110,14 +114,18 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
 
   function render(synced: LessonSnapshot): void {
     if (!synced.lesson.id || !session) return;
-    const live = gone.hidden ? synced : withoutLiveFacts(synced);
+    // While reconnecting, what the page last heard about who is connected or speaking came from a
+    // process that may be gone: those facts wait for the room to be back.
+    const current = withAbsentLearners(live ? synced : withoutLiveFacts(synced), seenLearners);
     // Lines with the learner's {name} read with the name of the learner in the session.
-    const firstLearner = Object.values(live.participants).find((participant) => participant.role === "learner");
-    const snapshot = firstLearner ? withLearnerName(live, firstLearner.displayName, firstLearner.id) : live;
+    const firstLearner = Object.values(current.participants).find((participant) => participant.role === "learner");
+    const snapshot = firstLearner ? withLearnerName(current, firstLearner.displayName, firstLearner.id) : current;
     page.dataset.phase = snapshot.phase;
     page.dataset.currentStep = String(snapshot.currentStep);
-    backButton.disabled = advanceButton.disabled = snapshot.phase !== "running" || !gone.hidden;
-    endButton.disabled = snapshot.phase === "finished" || !gone.hidden;
+    // Controls sent while the session is moving would be dropped: they wait for it too.
+    backButton.disabled = advanceButton.disabled = snapshot.phase !== "running" || !live;
+    endButton.disabled = snapshot.phase === "finished" || !live;
+    page.dataset.live = String(live);
     title.textContent = snapshot.lesson.title;
     subtitle.textContent = `${phaseLabel(gone.hidden ? snapshot.phase : "finished")} · ${t("step")} ${Math.min(snapshot.currentStep + 1, snapshot.steps.length)}/${snapshot.steps.length}`;
 
@@ -130,7 +138,7 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
         return card.element;
       },
     })));
-    for (const participant of learners) learnerCards.get(participant.id)?.update(participant, snapshot.progress[participant.id], snapshot);
+    for (const participant of learners) learnerCards.get(participant.id)?.update(participant, snapshot.progress[participant.id], snapshot, !live && gone.hidden);
 
     const names = Object.fromEntries(Object.values(snapshot.participants).map((participant) => [participant.id, participant.displayName]));
     const attempts = [...snapshot.attempts].reverse();
@@ -143,7 +151,7 @@ export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: st
         return item.element;
       },
     })));
-    for (const attempt of attempts) attemptItems.get(attempt.id)?.update(attempt, snapshot, names[attempt.learnerId] ?? attempt.learnerId);
+    for (const attempt of attempts) attemptItems.get(attempt.id)?.update(attempt, snapshot, names[attempt.learnerId] ?? attempt.learnerId, session.isOpen);
 
     reconcile(steps, snapshot.steps.map((step) => {
       const current = snapshot.phase === "running" && step.index === snapshot.currentStep;
@@ -207,8 +215,8 @@ class LearnerCard {
       h("button", { type: "submit", class: "button", text: t("sendHint") })));
   }
 
-  update(participant: ParticipantSnapshot, progress: ProgressSnapshot | undefined, snapshot: LessonSnapshot): void {
-    const version = JSON.stringify([participant, progress, snapshot.steps.length]);
+  update(participant: ParticipantSnapshot, progress: ProgressSnapshot | undefined, snapshot: LessonSnapshot, reconnecting: boolean): void {
+    const version = JSON.stringify([participant, progress, snapshot.steps.length, reconnecting]);
     if (version === this.version) return;
     this.version = version;
     const account = participant.account;
@@ -218,7 +226,9 @@ class LearnerCard {
         participant.platform === "unity"
           ? h("span", { class: "badge badge--unity", dataset: { platform: "unity" }, title: t("unityLearnerTitle"), text: t("unityLearner") })
           : null,
-        h("span", { class: `presence ${participant.connected ? "presence--on" : "presence--off"}`, text: participant.connected ? t("connected") : t("disconnected") }),
+        !reconnecting
+          ? h("span", { class: `presence ${participant.connected ? "presence--on" : "presence--off"}`, text: participant.connected ? t("connected") : t("disconnected") })
+          : h("span", { class: "presence presence--unknown", text: t("presenceUnknown") }),
         participant.speaking ? h("span", { class: "speaking-light speaking-light--on", dataset: { speaking: "true" }, text: t("speaking") }) : null),
       h("dl", { class: "stat-grid stat-grid--compact" },
         stat(t("role"), participant.dialogueRole),
@@ -268,9 +278,9 @@ class AttemptItem {
     h("button", { type: "submit", class: "button button--primary", text: t("saveGrade") }));
     const quickGrade = (kind: QuickGrade) => h("button", {
       type: "button", class: `button quick-grade quick-grade--${kind}`, dataset: { action: `grade-${kind}`, score: QUICK_SCORES[kind] },
-      attrs: { "aria-label": tl(QUICK_LABELS[kind].label, { score: QUICK_SCORES[kind] }) },
+      attrs: { "aria-label": t(QUICK_LABELS[kind].label, { score: QUICK_SCORES[kind] }) },
       on: { click: () => session.send("grade", { attemptId, score: QUICK_SCORES[kind], comment: this.comment.value.trim() }) },
-    }, tl(QUICK_LABELS[kind].text));
+    }, t(QUICK_LABELS[kind].text));
     this.element = h("li", { class: "card attempt", dataset: { attemptId } },
       this.content,
       h("div", { class: "attempt__actions" }, this.playButton, this.audioSlot),
@@ -278,9 +288,11 @@ class AttemptItem {
       this.gradeForm);
   }
 
-  update(attempt: AttemptSnapshot, snapshot: LessonSnapshot, learnerName: string): void {
+  update(attempt: AttemptSnapshot, snapshot: LessonSnapshot, learnerName: string, canGrade: boolean): void {
+    // A grade sent while the session is moving to another process would be lost: the buttons wait.
+    for (const button of this.element.querySelectorAll<HTMLButtonElement>(".quick-grades button, .grade-form button")) button.disabled = !canGrade;
     const line = snapshot.steps[attempt.step]?.korean ?? "";
-    const version = JSON.stringify([attempt, learnerName]);
+    const version = JSON.stringify([attempt, learnerName, canGrade]);
     if (version === this.version) return;
     this.version = version;
     this.element.dataset.status = attempt.status;
@@ -291,7 +303,7 @@ class AttemptItem {
       h("div", { class: "attempt__head" },
         h("strong", { text: learnerName }),
         h("span", { class: "hint-text", text: `${t("step")} ${attempt.step + 1} · ${attempt.kind} · ${formatTime(attempt.createdAt)}` }),
-        tutorStatusBadge(attempt),
+        tutorStatusBadge(attempt, canGrade),
         correctnessLabel(attempt)),
       attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large")
         : h("p", { class: "attempt__line", attrs: { lang: "ko" }, text: line }),
@@ -299,7 +311,7 @@ class AttemptItem {
       scoreList(attempt),
       attempt.feedback ? h("p", { class: "result-card__tip", text: attempt.feedback }) : null,
       // "A tutor will grade your attempt" is written for the learner; the badge tells the tutor.
-      failureText(attempt) && attempt.status !== "awaiting-tutor" ? h("p", { class: "result-card__failure", text: failureText(attempt) }) : null,
+      tutorFailureText(attempt) && attempt.status !== "awaiting-tutor" ? h("p", { class: "result-card__failure", text: tutorFailureText(attempt) }) : null,
       attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
         h("strong", { text: t("graded", { score: attempt.tutorScore }) }), attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null,
       attempt.evaluation ? h("details", { class: "attempt__evaluation", dataset: { tutorOnly: "evaluation" } },
@@ -341,18 +353,27 @@ type QuickGrade = "pass" | "close" | "retry";
  * ("close" = right, with small slips), "retry" keeps them on the line.
  */
 const QUICK_SCORES: Record<QuickGrade, number> = { pass: 95, close: PASS_MARK, retry: 40 };
-const QUICK_LABELS: Record<QuickGrade, { text: LearningKey; label: LearningKey }> = {
+const QUICK_LABELS: Record<QuickGrade, { text: MessageKey; label: MessageKey }> = {
   pass: { text: "gradePass", label: "gradePassLabel" },
   close: { text: "gradeClose", label: "gradeCloseLabel" },
   retry: { text: "gradeRetry", label: "gradeRetryLabel" },
 };
 
 /** The status in a tutor's words: "Waiting for your tutor" is what the learner reads, not the tutor. */
-function tutorStatusBadge(attempt: AttemptSnapshot): HTMLElement {
+function tutorStatusBadge(attempt: AttemptSnapshot, live: boolean): HTMLElement {
   const badge = statusBadge(attempt);
-  if (attempt.status === "awaiting-tutor") badge.textContent = tl("tutorAwaiting");
-  if (attempt.status === "failed") badge.textContent = tl("tutorFailed");
+  // "Listening…" from a process that may be gone is not a fact: it waits for the session to be back.
+  if (!live && (attempt.status === "recording" || attempt.status === "evaluating")) badge.textContent = t("attemptUnknown");
+  if (attempt.status === "awaiting-tutor") badge.textContent = t("tutorAwaiting");
+  if (attempt.status === "failed") badge.textContent = t("tutorFailed");
   return badge;
+}
+
+/** Why an answer was not scored, in a tutor's words where the learner's sentence says "your answer". */
+const TUTOR_FAILURES: Record<string, MessageKey> = { SERVER_RESTARTED: "tutorServerRestarted", SERVER_RESTARTED_NO_AUDIO: "tutorServerRestartedNoAudio" };
+function tutorFailureText(attempt: AttemptSnapshot): string {
+  const key = attempt.failureCode ? TUTOR_FAILURES[attempt.failureCode] : undefined;
+  return key ? t(key) : failureText(attempt);
 }
 
 function correctnessLabel(attempt: AttemptSnapshot): HTMLElement | null {
@@ -360,7 +381,28 @@ function correctnessLabel(attempt: AttemptSnapshot): HTMLElement | null {
   // The server's pass rule, as synced (every syllable right, or a tutor grade at the configured pass mark).
   const correct = attempt.passed;
   return h("span", { class: `label label--${correct ? "correct" : "incorrect"}`, dataset: { correct: String(correct) } },
-    tl(correct ? "labelCorrect" : "labelIncorrect"));
+    t(correct ? "labelCorrect" : "labelIncorrect"));
+}
+
+/**
+ * Learners who answered in this session but hold no seat now (they left, or after a restart they
+ * are not back yet) are listed as away, under the name the page last saw: a tutor reads "Mina,
+ * disconnected", never an account id. A learner's seat is a participant only while they are in the room.
+ */
+function withAbsentLearners(snapshot: LessonSnapshot, seen: Map<string, ParticipantSnapshot>): LessonSnapshot {
+  for (const participant of Object.values(snapshot.participants)) if (participant.role === "learner") seen.set(participant.id, participant);
+  const absent = [...new Set([...snapshot.attempts.map((attempt) => attempt.learnerId), ...Object.keys(snapshot.progress)])]
+    .filter((id) => !snapshot.participants[id]);
+  if (absent.length === 0) return snapshot;
+  const participants = { ...snapshot.participants };
+  for (const id of absent) {
+    const known = seen.get(id);
+    participants[id] = {
+      id, role: "learner", displayName: known?.displayName ?? t("learnerAway"), platform: known?.platform ?? "",
+      dialogueRole: known?.dialogueRole ?? "", account: known?.account, connected: false, speaking: false,
+    };
+  }
+  return { ...snapshot, participants };
 }
 
 /** A session whose room is gone: nobody is connected or speaking any more. */
