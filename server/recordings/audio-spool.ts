@@ -1,7 +1,7 @@
 /**
  * An utterance's audio written to a local file as it arrives (16 kHz PCM16, no header), so that a
  * crash keeps what was received: at start-up the spool of an interrupted attempt becomes its
- * recording. Writes are batched (500 ms) and go through a stream, never blocking the loop;
+ * recording. Writes are batched (1 s) and go through a stream, never blocking the loop;
  * a kill -9 loses at most the last batch still in this process's memory.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
@@ -9,11 +9,11 @@ import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
- * 500 ms of audio per write: each write is a hand-off to libuv's thread pool that costs the event
- * loop tens of microseconds on a busy machine (100 ms batches were 10 % of a core at 50 speakers,
- * docs/capacity.md §4.8); a kill -9 loses at most this much of the utterance being spoken.
+ * One second of audio per write: each write is a hand-off to libuv's thread pool, and on a busy
+ * machine the event loop waits on that hand-off (100 ms batches took 10 % of the loop at 50
+ * speakers, docs/capacity.md §4.8). A kill -9 loses at most this last second of the utterance.
  */
-const BATCH_SAMPLES = 8000;
+const BATCH_SAMPLES = 16000;
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const madeDirectories = new Set<string>();
 

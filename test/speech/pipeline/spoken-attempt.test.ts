@@ -143,7 +143,7 @@ describe("SpokenAttempt pipeline", function () {
       spool: AudioSpool.open(directory, "a2"), keep: async () => {}, evaluate: async () => { throw new Error("not reached"); },
     }, { accepted: ["네"], learnerLanguage: "en" }, () => {});
     for (const frame of pcmFrames(sine(16000, 300, 16000), 320)) pipeline.push(frame);
-    // No end(): as after kill -9. The stream writes in batches of 500 ms.
+    // No end(): as after kill -9. The stream writes in batches of 1 s.
     let spooled: Int16Array | null = null;
     for (let i = 0; i < 100 && (spooled?.length ?? 0) < 14000; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
