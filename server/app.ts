@@ -21,6 +21,7 @@ import { openModelAudio } from "./model-audio/open-model-audio.ts";
 import { ModelAudioLibrary } from "./model-audio/model-audio-library.ts";
 import { FileRecordingStorage } from "./recordings/index.ts";
 import { createLogger } from "./logger.ts";
+import { lowerBackgroundThreads } from "./thread-priority.ts";
 import { DEFAULT_LOCK_STALE_MS, openStore } from "./store/open-store.ts";
 import { SignInGate } from "./auth/sign-in-limits.ts";
 import { isKotoError } from "./errors.ts";
@@ -184,7 +185,9 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
       logger.info({ rooms: liveRooms.size }, "room listings restored in Redis");
     })().catch((error) => logger.warn({ err: error }, "could not restore room listings in Redis yet"));
   });
-  logger.info({ host: config.host, port, transport: config.transport, store: store.kind, coordination: coordination.kind, processId: matchMaker.processId, publicAddress: config.publicAddress }, "KOTO Live is listening");
+  // The thread pool and the database thread exist by now (start-up read files and opened the store).
+  const lowered = lowerBackgroundThreads();
+  logger.info({ host: config.host, port, transport: config.transport, store: store.kind, coordination: coordination.kind, processId: matchMaker.processId, publicAddress: config.publicAddress, backgroundThreadsLowered: lowered }, "KOTO Live is listening");
   attempts.start();
 
   let closing: Promise<void> | undefined;
