@@ -245,6 +245,8 @@ interface RelayRow {
   /** RSS added per session since the previous level of the ladder (the fixed start-up growth left out). */
   marginalKbPerSession: number | null;
   serverEventLoop: { p99: number; max: number };
+  /** The server's garbage-collection pauses in the window: how many, their sum and the longest. */
+  serverGc: { count: number; totalMs: number; maxMs: number } | null;
   loadgenEventLoop: { p99: number; max: number };
   senderLagP99Ms: number | null;
   dbWritesPerSecond: number | null;
@@ -315,7 +317,7 @@ async function relayLadder(variant: Variant, ladder = plan.relayLadder, budgetMs
           rssGrowthMb: rssGrowthMb === null ? null : round1(rssGrowthMb),
           kbPerSession: rssGrowthMb === null ? null : Math.round((rssGrowthMb * 1024) / target),
           marginalKbPerSession: null,
-          serverEventLoop: stats.eventLoop, loadgenEventLoop: loadgenLoop,
+          serverEventLoop: stats.eventLoop, serverGc: stats.gc, loadgenEventLoop: loadgenLoop,
           senderLagP99Ms: summarize(load.window.senderLagMs.values()).p99,
           dbWritesPerSecond: db ? round1(db.writes / usage.seconds) : null, dbCallP99Ms: db?.p99 ?? null,
           utterancesPerSecond: lesson ? round1(sttServed / usage.seconds) : null,
@@ -334,6 +336,7 @@ async function relayLadder(variant: Variant, ladder = plan.relayLadder, budgetMs
       }
       rows.push(row);
       log(`  N=${target}: relay p50 ${row.relayMs.p50} ms p99 ${row.relayMs.p99} ms, delivered ${row.delivered} %, server CPU ${row.serverCpuPercent} %, ` +
+        `loop lag p99 ${row.serverEventLoop.p99} ms, GC ${row.serverGc?.totalMs ?? "–"} ms (longest ${row.serverGc?.maxMs ?? "–"}), ` +
         `RSS ${row.serverRssMb} MB, load generator CPU ${row.loadgenCpuPercent} %, machine ${row.machineBusyPercent} % busy (others ${row.othersPercent} %)${broken ? "  -> stops here" : ""} (${elapsed()})`);
       if (broken) break;
     }
@@ -469,6 +472,8 @@ interface RampRow {
   othersPercent: number | null;
   serverRssMb: number | null;
   serverEventLoop: { p99: number; max: number };
+  /** The server's garbage-collection pauses in the window: how many, their sum and the longest. */
+  serverGc: { count: number; totalMs: number; maxMs: number } | null;
   loadgenEventLoop: { p99: number; max: number };
   dbWritesPerSecond: number;
   dbCallP99Ms: number | null;
@@ -546,7 +551,7 @@ async function concurrencyRamp(): Promise<{ rows: RampRow[]; maxWithinBudget: nu
           postgresCpuPercent: usage.cpuPercent.postgres ?? null,
           machineBusyPercent: usage.machineBusyPercent, othersPercent: othersPercent(usage),
           serverRssMb: usage.rssMb.server === null ? null : round1(usage.rssMb.server),
-          serverEventLoop: stats.eventLoop, loadgenEventLoop: loadgenLoop,
+          serverEventLoop: stats.eventLoop, serverGc: stats.gc, loadgenEventLoop: loadgenLoop,
           dbWritesPerSecond: round1(db.writes / usage.seconds), dbCallP99Ms: db.p99,
           recordingPutP99Ms: db.byMethod["recordings.put"]?.p99 ?? null, errors: errorsOf(load.errors), withinBudget,
         };

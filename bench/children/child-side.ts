@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 
 type Handler = (payload: any) => unknown;
 
@@ -21,6 +21,11 @@ export function serveParent(handlers: Record<string, Handler>): { ready(info: Re
   const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100);
 
   let profiler: Session | undefined;
+  // Garbage-collection pauses since the last stats call (a long one stalls every frame behind it).
+  let gcPauses: number[] = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+  }).observe({ entryTypes: ["gc"] });
   const all: Record<string, Handler> = {
     /** Event-loop lag (beyond the 5 ms sampling interval) since the last call, then reset; memory now. */
     stats: () => {
@@ -33,7 +38,13 @@ export function serveParent(handlers: Record<string, Handler>): { ready(info: Re
         },
       };
       loop.reset();
-      return result;
+      const pauses = gcPauses.sort((a, b) => a - b);
+      gcPauses = [];
+      const round = (value: number) => Math.round(value * 100) / 100;
+      return {
+        ...result,
+        gc: { count: pauses.length, totalMs: round(pauses.reduce((sum, pause) => sum + pause, 0)), maxMs: round(pauses.at(-1) ?? 0) },
+      };
     },
     /** BENCH_CPU_PROF: a V8 CPU profile of this process's main thread over one measurement window. */
     profileStart: async () => {
