@@ -57,10 +57,22 @@ export type SpokenAttemptEvent =
 
 export type SpokenAttemptListener = (event: SpokenAttemptEvent) => void;
 
+/** Room for 5 s of 16 kHz audio at first (160 KB); the buffer doubles for a longer utterance. */
+const INITIAL_SAMPLES = PIPELINE_SAMPLE_RATE * 5;
+/** The spool gets one second at a time (its own batch), not every frame. */
+const SPOOL_EVERY_SAMPLES = PIPELINE_SAMPLE_RATE;
+
 export class SpokenAttempt {
   private readonly sequencer = new FrameSequencer<Uint8Array>();
-  private readonly chunks: Int16Array[] = [];
+  /**
+   * The utterance so far in one buffer that doubles as it fills, rather than one small array per
+   * frame: those arrays lived for the whole utterance, so the GC promoted them to the old generation
+   * and collected them there, in the full collections that stall the event loop (docs/capacity.md §4.8).
+   */
+  private samples = new Int16Array(INITIAL_SAMPLES);
   private sampleCount = 0;
+  /** Samples handed to the spool so far (it gets whole seconds, then the rest at the end). */
+  private spooledCount = 0;
   private spoke = false;
   private ending: UtteranceEnd | null = null;
   /** Resolves when every event has been emitted (stored, evaluated or failed). */
@@ -166,9 +178,14 @@ export class SpokenAttempt {
 
   private record(samples: Int16Array): UtteranceEnd | null {
     if (samples.length === 0) return null;
-    this.chunks.push(samples);
+    if (this.sampleCount + samples.length > this.samples.length) {
+      const larger = new Int16Array(Math.max(this.samples.length * 2, this.sampleCount + samples.length));
+      larger.set(this.samples.subarray(0, this.sampleCount));
+      this.samples = larger;
+    }
+    this.samples.set(samples, this.sampleCount);
     this.sampleCount += samples.length;
-    this.stages.spool.append(samples);
+    if (this.sampleCount - this.spooledCount >= SPOOL_EVERY_SAMPLES) this.spoolRecorded();
     let ended: UtteranceEnd | null = null;
     for (const event of this.endpointer.process(samples)) ended ??= this.onEndpoint(event);
     return ended;
@@ -197,14 +214,18 @@ export class SpokenAttempt {
     this.emit({ type: "speaking", speaking });
   }
 
+  /** What was recorded since the last hand-over goes to the spool (which copies it into its write). */
+  private spoolRecorded(): void {
+    if (this.sampleCount === this.spooledCount) return;
+    this.stages.spool.append(this.samples.subarray(this.spooledCount, this.sampleCount));
+    this.spooledCount = this.sampleCount;
+  }
+
+  /** The whole utterance, exactly as long as it is. */
   private joined(): Int16Array {
-    const samples = new Int16Array(this.sampleCount);
-    let offset = 0;
-    for (const chunk of this.chunks) {
-      samples.set(chunk, offset);
-      offset += chunk.length;
-    }
-    this.chunks.length = 0;
+    this.spoolRecorded();
+    const samples = this.samples.slice(0, this.sampleCount);
+    this.samples = new Int16Array(0);
     return samples;
   }
 
