@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Client } from "@colyseus/core";
 import type { Logger } from "pino";
 import { KotoError } from "../../server/errors.ts";
-import { assertSupportedAudioFormat } from "../../server/speech/audio/index.ts";
+import { assertSupportedAudioFormat, parseAudioFrame, type AudioCodec } from "../../server/speech/audio/index.ts";
 import type { SpeechService } from "../../server/speech/speech-service.ts";
 import type { SpokenAttempt, SpokenAttemptEvent, UtteranceEnd } from "../../server/speech/pipeline/spoken-attempt.ts";
 import type { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
@@ -40,6 +40,7 @@ interface OpenTurn {
   learnerId: string;
   client: SpeakingClient;
   mode: "hands-free" | "push-to-talk";
+  codec: AudioCodec;
   pipeline: SpokenAttempt | null;
   /** Frames that arrived while the attempt row was being committed. */
   early: Uint8Array[];
@@ -80,7 +81,7 @@ export class SpokenTurns {
     const attemptId = payload.attemptId ?? randomUUID();
     const prefix = new TextEncoder().encode(attemptId);
     const turn: OpenTurn = {
-      attemptId, learnerId, client, mode: payload.mode, pipeline: null, early: [], release,
+      attemptId, learnerId, client, mode: payload.mode, codec: payload.codec, pipeline: null, early: [], release,
       // Room for a 20 ms frame of 48 kHz PCM; grown on demand (pushFrame) for a larger one.
       relayBuffer: new Uint8Array(1 + prefix.length + INITIAL_RELAY_FRAME_BYTES),
       relayPrefixLength: 1 + prefix.length,
@@ -89,6 +90,8 @@ export class SpokenTurns {
     turn.relayBuffer.set(prefix, 1);
     this.open.set(learnerId, turn);
     this.ended.delete(learnerId);
+    // Listeners hear the learner from the first frame, not only once the attempt row is stored.
+    this.room.toListeners(client, "utterance-started", { learnerId, attemptId, codec: payload.codec, sampleRate: payload.sampleRate });
     try {
       const { inserted } = await this.ledger.create(newAttempt({
         id: attemptId, sessionId: this.room.roomId, learnerId, lessonId: this.room.lesson.id, stepIndex: step.index,
@@ -105,8 +108,7 @@ export class SpokenTurns {
       );
       this.pipelines.add(turn.pipeline);
       client.send("utterance-opened", { attemptId, step: step.index });
-      this.room.toListeners(client, "utterance-started", { learnerId, attemptId, codec: payload.codec, sampleRate: payload.sampleRate });
-      for (const frame of turn.early.splice(0)) this.pushFrame(turn, frame);
+      for (const frame of turn.early.splice(0)) this.pushFrame(turn, frame, { relayed: true });
     } catch (error) {
       if (this.open.get(learnerId) === turn) this.open.delete(learnerId);
       release();
@@ -139,7 +141,16 @@ export class SpokenTurns {
       if (turn.early.length >= MAX_EARLY_FRAMES) {
         return this.throttledError(client, new KotoError("AUDIO_TOO_EARLY", "wait for utterance-opened before streaming more audio"));
       }
+      // Held until the attempt row is stored, then recorded; relayed now if it is a well-formed frame,
+      // so that a slow store write does not delay what tutors hear.
+      try {
+        parseAudioFrame(bytes, turn.codec, { maxFrameBytes: this.speech.config.limits.maxFrameBytes, copy: false });
+      } catch (error) {
+        if (error instanceof KotoError) return this.throttledError(client, error);
+        throw error;
+      }
       turn.early.push(Uint8Array.from(bytes));
+      this.relay(turn, bytes);
       return;
     }
     this.pushFrame(turn, bytes);
@@ -169,7 +180,7 @@ export class SpokenTurns {
     while (this.pipelines.size > 0) await Promise.allSettled([...this.pipelines].map((pipeline) => pipeline.settled()));
   }
 
-  private pushFrame(turn: OpenTurn, bytes: Uint8Array): void {
+  private pushFrame(turn: OpenTurn, bytes: Uint8Array, how: { relayed?: boolean } = {}): void {
     let ended: UtteranceEnd | null;
     try {
       ended = turn.pipeline!.push(bytes);
@@ -178,13 +189,7 @@ export class SpokenTurns {
       throw error;
     }
     // Relayed after the pipeline accepted the frame: listeners hear only what is recorded.
-    if (turn.relayPrefixLength + bytes.byteLength > turn.relayBuffer.byteLength) {
-      const larger = new Uint8Array(turn.relayPrefixLength + bytes.byteLength);
-      larger.set(turn.relayBuffer.subarray(0, turn.relayPrefixLength));
-      turn.relayBuffer = larger;
-    }
-    turn.relayBuffer.set(bytes, turn.relayPrefixLength);
-    this.room.toListeners(turn.client, "learner-audio", turn.relayBuffer.subarray(0, turn.relayPrefixLength + bytes.byteLength));
+    if (!how.relayed) this.relay(turn, bytes);
     // Push-to-talk waits for the release, except at the length limit.
     if (ended && (turn.mode === "hands-free" || ended === "max-duration")) {
       if (ended === "max-duration") {
@@ -192,6 +197,17 @@ export class SpokenTurns {
       }
       this.finish(turn, ended);
     }
+  }
+
+  /** `[n][attemptId][frame]` to the listeners, built in the turn's one reused buffer. */
+  private relay(turn: OpenTurn, bytes: Uint8Array): void {
+    if (turn.relayPrefixLength + bytes.byteLength > turn.relayBuffer.byteLength) {
+      const larger = new Uint8Array(turn.relayPrefixLength + bytes.byteLength);
+      larger.set(turn.relayBuffer.subarray(0, turn.relayPrefixLength));
+      turn.relayBuffer = larger;
+    }
+    turn.relayBuffer.set(bytes, turn.relayPrefixLength);
+    this.room.toListeners(turn.client, "learner-audio", turn.relayBuffer.subarray(0, turn.relayPrefixLength + bytes.byteLength));
   }
 
   private finish(turn: OpenTurn, reason: UtteranceEnd): void {

@@ -8,6 +8,7 @@ import type { Room } from "@colyseus/sdk";
 import type { KotoServer } from "../../server/app.ts";
 import type { LessonState } from "../../schema/index.ts";
 import { decodeWav, encodeAudioFrame, int16ToBytesLE } from "../../server/speech/audio/index.ts";
+import { decodeRelayFrame } from "../../protocol/audio-frames.ts";
 import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
 import { baseUrl, guest, nextMessage, sdk, startTestServer, tutor, waitForState } from "../support/koto-test-server.ts";
 import { startFakeOpenAiStt, type FakeOpenAiStt } from "../fakes/fake-openai-stt.ts";
@@ -208,6 +209,44 @@ describe("Spoken answers over uWebSockets (OpenAI-compatible STT, Postgres)", fu
     const scored = await waitForState(room, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "scored", "re-evaluated", 30_000);
     assert.equal(scored.attempts.find((a) => a.id === attemptId)!.accuracy, 100);
     assert.equal((await server.store.getAttempt(attemptId))?.status, "scored");
+    await Promise.all([room.leave(), tutorRoom.leave()]);
+  });
+
+  it("relays frames to the tutor as they arrive while the attempt row is still being stored, then records them too", async () => {
+    const kim = await tutor(server);
+    const { room } = await startLesson(server);
+    const tutorRoom = await sdk(server).joinById<LessonState>(room.roomId, { token: kim.token });
+    // A slow store: the attempt row is written only when the test says so (rooms hold this same store object).
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const recordAttempt = server.store.recordAttempt.bind(server.store);
+    server.store.recordAttempt = async (...args) => {
+      await gate;
+      return recordAttempt(...args);
+    };
+    const heardByTutor: string[] = [];
+    tutorRoom.onMessage("utterance-started", () => heardByTutor.push("started"));
+    tutorRoom.onMessage("learner-audio", (bytes: Uint8Array) => heardByTutor.push(String(decodeRelayFrame(bytes).sequence)));
+    const frames = pcmFrames(speech.samples).slice(0, 10);
+    const opened = nextMessage(room, "utterance-opened");
+    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
+    for (const frame of frames) room.sendBytes("audio", frame);
+    for (let i = 0; i < 1000 && heardByTutor.length < 11; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The row is not written yet, and the tutor has heard all ten frames: they were not held back for it.
+    assert.deepEqual(heardByTutor, ["started", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    release();
+    const { attemptId } = await opened;
+    server.store.recordAttempt = recordAttempt;
+    const ended = nextMessage(room, "utterance-ended");
+    room.send("utterance-close");
+    await ended;
+    // The held frames were recorded as well (10 × 20 ms).
+    let recording = null;
+    for (let i = 0; i < 300 && !recording; i++) {
+      recording = await server.store.getRecording(attemptId);
+      if (!recording) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(recording?.durationMs, 200);
     await Promise.all([room.leave(), tutorRoom.leave()]);
   });
 
