@@ -21,6 +21,13 @@ export interface AudioDecoder {
   /** One frame's payload in, 16 kHz mono samples out (a fresh array). */
   decode(payload: Uint8Array): Int16Array;
   /**
+   * Only where decoding is a plain copy (16 kHz PCM): writes the samples into `target` at `offset`
+   * and returns how many, with no array of its own per frame. Callers check `decodesInPlace` first.
+   */
+  decodeInto?(payload: Uint8Array, target: Int16Array, offset: number): number;
+  /** True when `decodeInto` may be used for this stream. */
+  readonly decodesInPlace: boolean;
+  /**
    * Stands in for one lost frame: Opus packet-loss concealment (the decoder extrapolates from
    * what it heard), silence of the last frame's length for PCM. Keeps the timeline true.
    */
@@ -66,14 +73,27 @@ class Pcm16FrameDecoder implements AudioDecoder {
       format.sampleRate === PIPELINE_SAMPLE_RATE ? null : new Resampler(format.sampleRate, PIPELINE_SAMPLE_RATE);
   }
 
+  get decodesInPlace(): boolean {
+    return this.resampler === null && !this.closed;
+  }
+
+  decodeInto(payload: Uint8Array, target: Int16Array, offset: number): number {
+    assertOpen(this.closed);
+    assertWholeSamples(payload);
+    const count = payload.byteLength >> 1;
+    if (offset + count > target.length) throw new RangeError("decodeInto: the target is too short");
+    if (HOST_IS_LITTLE_ENDIAN) {
+      new Uint8Array(target.buffer, target.byteOffset + offset * 2, count * 2).set(payload);
+    } else {
+      target.set(bytesLEToInt16(payload), offset);
+    }
+    this.lastFrameSamples = count;
+    return count;
+  }
+
   decode(payload: Uint8Array): Int16Array {
     assertOpen(this.closed);
-    if (payload.byteLength % 2 !== 0) {
-      throw new KotoError(
-        "AUDIO_FRAME_ODD_LENGTH",
-        `pcm16 audio must hold whole 16-bit samples, but the frame carries ${payload.byteLength} bytes of audio`,
-      );
-    }
+    assertWholeSamples(payload);
     const samples = bytesLEToInt16(payload);
     this.lastFrameSamples = samples.length;
     return this.resampler ? this.resampler.process(samples) : samples;
@@ -107,6 +127,8 @@ class OpusFrameDecoder implements AudioDecoder {
   private decoder: OpusDecoder | null;
   /** The TOC byte of the last good packet (frame size and mode), reused to ask for concealment. */
   private lastToc: number | null = null;
+
+  readonly decodesInPlace = false;
 
   constructor(format: AudioFormat) {
     this.format = format;
@@ -152,6 +174,17 @@ class OpusFrameDecoder implements AudioDecoder {
     this.decoder = null;
   }
 }
+
+function assertWholeSamples(payload: Uint8Array): void {
+  if (payload.byteLength % 2 !== 0) {
+    throw new KotoError(
+      "AUDIO_FRAME_ODD_LENGTH",
+      `pcm16 audio must hold whole 16-bit samples, but the frame carries ${payload.byteLength} bytes of audio`,
+    );
+  }
+}
+
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function assertOpen(closed: boolean): void {
   if (closed) throw closedError();

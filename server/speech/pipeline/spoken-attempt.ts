@@ -118,8 +118,9 @@ export class SpokenAttempt {
     const frame = parseAudioFrame(bytes, this.format.codec, { maxFrameBytes: this.options.maxFrameBytes, copy: false });
     let ended: UtteranceEnd | null = null;
     if (this.sequencer.takeInOrder(frame.sequence)) {
-      // In order with nothing waiting: decoded now (decoding copies), so the view is not kept.
-      ended = this.record(this.decode(frame.payload));
+      // In order with nothing waiting: decoded now (decoding copies), so the view is not kept; 16 kHz
+      // PCM straight into the utterance's buffer, without an array per frame.
+      ended = this.decoder.decodesInPlace ? this.recordInPlace(frame.payload) : this.record(this.decode(frame.payload));
     } else {
       // The sequencer may hold this frame after the transport reused its buffer: a copy (Uint8Array's
       // slice, since the transport's bytes may be a Node Buffer, whose own slice is a view).
@@ -178,13 +179,28 @@ export class SpokenAttempt {
 
   private record(samples: Int16Array): UtteranceEnd | null {
     if (samples.length === 0) return null;
-    if (this.sampleCount + samples.length > this.samples.length) {
-      const larger = new Int16Array(Math.max(this.samples.length * 2, this.sampleCount + samples.length));
-      larger.set(this.samples.subarray(0, this.sampleCount));
-      this.samples = larger;
-    }
+    this.makeRoom(samples.length);
     this.samples.set(samples, this.sampleCount);
-    this.sampleCount += samples.length;
+    return this.recorded(samples.length);
+  }
+
+  private recordInPlace(payload: Uint8Array): UtteranceEnd | null {
+    this.makeRoom(payload.byteLength >> 1);
+    return this.recorded(this.decoder.decodeInto!(payload, this.samples, this.sampleCount));
+  }
+
+  private makeRoom(count: number): void {
+    if (this.sampleCount + count <= this.samples.length) return;
+    const larger = new Int16Array(Math.max(this.samples.length * 2, this.sampleCount + count));
+    larger.set(this.samples.subarray(0, this.sampleCount));
+    this.samples = larger;
+  }
+
+  /** The `count` samples just written at the end of the buffer go to the spool (by the second) and the endpointer. */
+  private recorded(count: number): UtteranceEnd | null {
+    if (count === 0) return null;
+    const samples = this.samples.subarray(this.sampleCount, this.sampleCount + count);
+    this.sampleCount += count;
     if (this.sampleCount - this.spooledCount >= SPOOL_EVERY_SAMPLES) this.spoolRecorded();
     let ended: UtteranceEnd | null = null;
     for (const event of this.endpointer.process(samples)) ended ??= this.onEndpoint(event);

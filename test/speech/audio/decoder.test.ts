@@ -53,6 +53,22 @@ describe("createAudioDecoder", () => {
     it("refuses half a sample", () => {
       const decoder = createAudioDecoder({ codec: "pcm16", sampleRate: 16000 });
       expectKotoError(() => decoder.decode(new Uint8Array(3)), "AUDIO_FRAME_ODD_LENGTH");
+      expectKotoError(() => decoder.decodeInto!(new Uint8Array(3), new Int16Array(4), 0), "AUDIO_FRAME_ODD_LENGTH");
+    });
+
+    it("decodes 16 kHz PCM in place into a buffer, from any byte offset, and only 16 kHz PCM", () => {
+      const decoder = createAudioDecoder({ codec: "pcm16", sampleRate: 16000 });
+      assert.equal(decoder.decodesInPlace, true);
+      const backing = new Uint8Array(11);
+      backing.set(int16ToBytesLE(new Int16Array([258, -3])), 3);
+      const target = new Int16Array([9, 9, 9, 9]);
+      assert.equal(decoder.decodeInto!(backing.subarray(3, 7), target, 1), 2);
+      assert.deepEqual([...target], [9, 258, -3, 9]);
+      // A lost frame after it is concealed with silence as long as that frame.
+      assert.equal(decoder.conceal().length, 2);
+      assert.throws(() => decoder.decodeInto!(backing.subarray(3, 7), target, 3), RangeError);
+      assert.equal(createAudioDecoder({ codec: "pcm16", sampleRate: 48000 }).decodesInPlace, false);
+      assert.equal(createAudioDecoder({ codec: "opus", sampleRate: 16000 }).decodesInPlace, false);
     });
   });
 
