@@ -22,7 +22,9 @@ const MAX_FORWARDED_LINES = 30;
 export async function startChild(name: string, script: string, env: Record<string, string>, startTimeoutMs = 60_000): Promise<ChildHandle> {
   const path = fileURLToPath(new URL(`../children/${script}`, import.meta.url));
   const profile = process.env.BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "--expose-gc", ...profile, path], {
+  // BENCH_CHILD_NODE_ARGS: V8/Node flags for every child (an experiment, e.g. "--max-semi-space-size=64").
+  const extra = process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "--expose-gc", ...extra, ...profile, path], {
     cwd: fileURLToPath(new URL("../..", import.meta.url)),
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
