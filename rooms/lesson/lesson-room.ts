@@ -44,6 +44,9 @@ type LessonClient = Client & { auth: LessonClientAuth };
 /** Tutors do not take learner seats, but a room still has a ceiling. */
 const MAX_TUTORS_PER_ROOM = 8;
 
+/** The write queue's key for the session row (never a learner id: those are UUIDs). */
+const SESSION_ROW = "(session)";
+
 export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTurnsRoom, AttemptOwner {
   /** Set by `defineLessonRoom`; one set of services per server. */
   protected services!: LessonRoomServices;
@@ -58,6 +61,10 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   private restored: RestoredSession | null = null;
   /** The process is stopping: the session moves to another process (session-drain.ts). */
   private draining = false;
+  /** When a draining room stops waiting for the store (writes still failing then are given up, and logged). */
+  private drainDeadline = Number.POSITIVE_INFINITY;
+  /** Aborted at the drain deadline: writes retrying while Postgres is down stop, so a late write cannot land behind a resumed session. */
+  private readonly givingUp = new AbortController();
 
   private get passMark(): number {
     return this.services.config.passMark;
@@ -171,7 +178,8 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     const participant = this.state.participants.get(userId);
     if (!participant) return;
     this.spokenTurns.learnerGone(userId, client.sessionId);
-    if (role === "learner") await this.saveProgress(userId);
+    // Queued, not awaited: while Postgres is down the write waits for it, the learner's seat does not.
+    if (role === "learner") this.saveProgress(userId).catch((error) => this.logFailure("leave", error));
     this.state.participants.delete(userId);
     if (role === "learner") this.refreshServerPlayedSteps();
   }
@@ -180,26 +188,46 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   onBeforeShutdown(): void {
     this.draining = true;
     const { drainDeadlineMs, resumeWindowSeconds } = this.services.config;
+    this.drainDeadline = Date.now() + drainDeadlineMs;
     drainSession({
       roomId: this.roomId,
       broadcast: (type, message) => this.broadcast(type, message),
       openUtterances: () => this.spokenTurns.openCount,
       settleSpeech: () => this.spokenTurns.settle(),
-      settleWrites: () => this.writes.settle(),
+      settleWrites: () => this.settleWrites(),
       disconnect: (code) => this.disconnect(code),
     }, { deadlineMs: drainDeadlineMs, resumeWithinMs: Math.min(resumeWindowSeconds * 1000, 30_000) }, this.services.logger)
       .catch((error) => this.logFailure("drain", error));
   }
 
   async onDispose(): Promise<void> {
-    // Attempts being evaluated finish and are stored, and every accepted write lands, before the session closes.
+    // Attempts being evaluated finish and are stored, and every accepted write lands, before the session
+    // closes (a draining room waits for the store up to its deadline only).
     await this.spokenTurns?.settle();
-    await this.writes.settle();
+    await this.settleWrites();
     // A drained session stays open: it resumes on another process.
-    await this.services.store.updateSession(this.roomId, {
-      phase: this.state.phase, currentStep: this.state.currentStep, ended: !this.draining,
-    });
+    if (!this.givingUp.signal.aborted) {
+      await this.saveSession(!this.draining).catch((error) => this.logFailure("closing the session", error));
+    }
     this.services.onRoomDisposed?.(this);
+  }
+
+  /**
+   * Waits for every write the room accepted. While the process drains, only until the drain deadline:
+   * a write Postgres still refuses then is given up, and the log says exactly what is not stored (the
+   * session resumes from the last stored step); nothing claims it was kept.
+   */
+  private async settleWrites(): Promise<void> {
+    if (!this.draining) return this.writes.settle();
+    const remaining = this.drainDeadline - Date.now();
+    const settled = await Promise.race([this.writes.settle().then(() => true), pause(Math.max(0, remaining)).then(() => false)]);
+    if (settled || this.givingUp.signal.aborted) return;
+    this.services.logger.error({
+      roomId: this.roomId, currentStep: this.state.currentStep, pendingWrites: this.writes.pending,
+      learners: [...this.state.progress.values()].map((progress) => ({ learnerId: progress.learnerId, currentStep: progress.currentStep })),
+    }, "drain deadline passed while the store was unavailable: these steps and progress are NOT stored; the session resumes from the last stored step");
+    this.givingUp.abort();
+    await this.writes.settle();
   }
 
   // ---- joining ---------------------------------------------------------------------------------
@@ -383,26 +411,34 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     this.state.currentStep = Math.min(Math.max(index, 0), this.state.steps.length);
     for (const progress of this.state.progress.values()) progress.currentStep = this.state.currentStep;
     if (this.state.currentStep >= this.state.steps.length) return this.finish(true);
-    await Promise.all([
-      this.services.store.updateSession(this.roomId, { phase: this.state.phase, currentStep: this.state.currentStep }),
-      ...[...this.state.progress.keys()].map((learnerId) => this.saveProgress(learnerId)),
-    ]);
+    // The state moves now; the rows follow (while Postgres is down they are written once it answers).
+    await Promise.all([this.saveSession(), ...[...this.state.progress.keys()].map((learnerId) => this.saveProgress(learnerId))]);
   }
 
   private async finish(completed: boolean): Promise<void> {
     this.state.phase = "finished";
-    await this.services.store.updateSession(this.roomId, { phase: "finished", currentStep: this.state.currentStep, ended: true });
-    await Promise.all([...this.state.progress.keys()].map((learnerId) => this.saveProgress(learnerId, completed)));
+    // Told once the rows are stored (during a database outage, when it answers again; the state says "finished" at once).
+    await Promise.all([this.saveSession(true), ...[...this.state.progress.keys()].map((learnerId) => this.saveProgress(learnerId, completed))]);
     this.broadcast("session-ended", { completed });
   }
 
-  /** Queues a write of the learner's progress as it stands when the write runs (in order with their other writes). */
+  /** Queues a write of the session row (phase, step) as it stands when the write runs, retried while the store is down. */
+  private saveSession(ended = false): Promise<void> {
+    return this.writes.run(SESSION_ROW, () => this.persist("session", () => this.services.store.updateSession(this.roomId, {
+      phase: this.state.phase, currentStep: this.state.currentStep, ended,
+    })));
+  }
+
+  /**
+   * Queues a write of the learner's progress as it stands when the write runs (in order with their
+   * other writes), retried while the store is down.
+   */
   private saveProgress(learnerId: string, finished = false): Promise<void> {
-    return this.writes.run(learnerId, async () => {
+    return this.writes.run(learnerId, () => this.persist("progress", async () => {
       const progress = this.state.progress.get(learnerId);
       if (!progress) return;
       await this.services.store.saveProgress(this.rowFor(learnerId, fieldsOf(progress), finished));
-    });
+    }));
   }
 
   private rowFor(learnerId: string, fields: ProgressFields, finished = false) {
@@ -449,7 +485,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
 
   startEvaluating(attemptId: string): Promise<void> {
     const record = this.attempts.require(attemptId);
-    return this.track(this.writes.run(record.learnerId, async () => { await this.persist(() => this.attempts.move(attemptId, "evaluating")); }));
+    return this.track(this.writes.run(record.learnerId, async () => { await this.persist("attempt", () => this.attempts.move(attemptId, "evaluating")); }));
   }
 
   /** Settles an attempt's first or repeated result: one transaction with the progress it earned, then maybe on to the next line. */
@@ -465,7 +501,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
         const { progress, nextStep } = to === "scored"
           ? this.progressWith(before.learnerId, candidate, firstResult)
           : { progress: firstResult ? this.countOnly(before.learnerId) : null, nextStep: null };
-        await this.persist(() => this.attempts.move(attemptId, to, settled, progress ? this.rowFor(before.learnerId, progress) : undefined));
+        await this.persist("attempt", () => this.attempts.move(attemptId, to, settled, progress ? this.rowFor(before.learnerId, progress) : undefined));
         if (progress) this.applyProgress(before.learnerId, progress);
         return nextStep;
       });
@@ -473,11 +509,18 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     })());
   }
 
-  /** A result the learner is waiting for survives a short database outage: written once the store answers again. */
-  private persist<T>(write: () => Promise<T>): Promise<T> {
+  /**
+   * A result the learner is waiting for, or a step the lesson already moved to, survives a database
+   * outage: written once the store answers again (until the drain deadline, when the process stops).
+   */
+  private persist<T>(what: "attempt" | "progress" | "session", write: () => Promise<T>): Promise<T> {
     return whileStoreDown(write, {
+      signal: this.givingUp.signal,
       onRetry: (error, attempt) => {
-        this.services.logger.warn({ roomId: this.roomId, attempt, code: error.code }, "store down; will write the attempt again");
+        // The first retry and then every fifth: an outage is visible without a line per back-off step.
+        if (attempt === 1 || attempt % 5 === 0) {
+          this.services.logger.warn({ roomId: this.roomId, what, attempt, code: error.code }, `store down; will write the ${what} again`);
+        }
       },
     });
   }
@@ -603,6 +646,10 @@ function buildState(lesson: Lesson, maxLearners: number): LessonState {
     state.steps.push(synced);
   }
   return state;
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function fieldsOf(progress: LearnerProgress): ProgressFields {

@@ -1,7 +1,8 @@
 /**
  * A write the process already promised (an attempt's result, after the learner was told it is being
- * evaluated) is not dropped when the database is briefly down: it is tried again with back-off while
- * the store answers STORE_UNAVAILABLE, up to a deadline. Other errors are not retried.
+ * evaluated; a step the lesson moved to, shown in state) is not dropped when the database is briefly
+ * down: it is tried again with back-off while the store answers STORE_UNAVAILABLE, up to a deadline
+ * or until the caller gives up (a process whose drain deadline passed). Other errors are not retried.
  */
 import { KotoError } from "../errors.ts";
 
@@ -10,6 +11,8 @@ export interface StoreRetryOptions {
   maxDelayMs?: number;
   /** Give up (rethrow) after this long; the row then stays as it was and start-up recovery settles it. */
   deadlineMs?: number;
+  /** Stop retrying (rethrow the last error) once aborted; a try already under way still finishes. */
+  signal?: AbortSignal;
   onRetry?: (error: KotoError, attempt: number) => void;
 }
 
@@ -22,9 +25,23 @@ export async function whileStoreDown<T>(write: () => Promise<T>, options: StoreR
       return await write();
     } catch (error) {
       const unavailable = error instanceof KotoError && error.code === "STORE_UNAVAILABLE";
-      if (!unavailable || Date.now() + delay > deadline) throw error;
+      if (!unavailable || options.signal?.aborted || Date.now() + delay > deadline) throw error;
       options.onRetry?.(error, attempt);
-      await new Promise((resolve) => setTimeout(resolve, delay * (0.75 + Math.random() * 0.5)));
+      await pause(delay * (0.75 + Math.random() * 0.5), options.signal);
+      if (options.signal?.aborted) throw error;
     }
   }
+}
+
+/** Waits `ms`, or less when the signal aborts meanwhile. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }

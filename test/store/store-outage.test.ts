@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { Client, type Room } from "@colyseus/sdk";
 import type { KotoServer } from "../../server/app.ts";
-import { baseUrl, getJson, guest, postJson, startTestServer } from "../support/koto-test-server.ts";
+import pino from "pino";
+import type { LessonState } from "../../schema/index.ts";
+import { openStore } from "../../server/store/open-store.ts";
+import type { Store } from "../../server/store/store.ts";
+import { baseUrl, getJson, guest, postJson, startTestServer, waitForState } from "../support/koto-test-server.ts";
 import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
 import { TcpProxy } from "../support/tcp-proxy.ts";
 
@@ -143,5 +147,119 @@ describe("A spoken answer's result while Postgres is down", function () {
       await proxy.close();
       await database.drop();
     }
+  });
+});
+
+describe("Session moves while Postgres is down", function () {
+  this.timeout(180_000);
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let direct: Store;
+  const servers: KotoServer[] = [];
+
+  beforeEach(async () => {
+    database = await createPostgresDatabase();
+    const target = new URL(database.url);
+    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+    direct = await openStore({ databaseUrl: database.url });
+  });
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close().catch(() => {});
+    await direct?.close();
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  const start = async (env: Record<string, string> = {}, logger?: pino.Logger) => {
+    const proxied = new URL(database.url);
+    proxied.port = String(proxy.port);
+    const server = await startTestServer({
+      databaseUrl: proxied.toString(), logger,
+      // One secret for the process and its successor, as on one server.
+      env: { DATABASE_QUERY_TIMEOUT_MS: "1500", DATABASE_CONNECT_TIMEOUT_MS: "1500", JWT_SECRET: "outage-test-secret-long-enough-0123456789", ...env },
+    });
+    servers.push(server);
+    return server;
+  };
+  const stored = async (sessionId: string, learnerId: string) => ({
+    session: (await direct.getSession(sessionId))?.currentStep,
+    progress: (await direct.getProgress(learnerId, LESSON))?.currentStep,
+  });
+
+  /** A learner alone in a running lesson (the server plays the partner), and every error they are sent. */
+  const lessonFor = async (server: KotoServer) => {
+    const learner = await guest(server, "Mina");
+    const room = await new Client(baseUrl(server)).create<LessonState>("lesson", { lessonId: LESSON, token: learner.token });
+    const errors: { code: string }[] = [];
+    room.onMessage("error", (error) => errors.push(error));
+    room.onMessage("*", () => {});
+    room.send("start");
+    await waitForState(room, (state) => state.phase === "running", "the lesson to start");
+    await waitFor(async () => (await stored(room.roomId, learner.userId)).progress === room.state.currentStep, "the first step stored");
+    return { learner, room, errors };
+  };
+
+  it("moves the lesson on at once and writes the steps once the store answers again; a restart resumes there", async () => {
+    const server = await start();
+    const { learner, room, errors } = await lessonFor(server);
+    const sessionId = room.roomId;
+    const first = room.state.currentStep;
+
+    proxy.cut();
+    room.send("next");
+    const second = (await waitForState(room, (state) => state.currentStep > first, "the first move during the outage")).currentStep;
+    room.send("next");
+    const third = (await waitForState(room, (state) => state.currentStep > second, "the second move during the outage")).currentStep;
+    // Nothing is written yet, and the learner was not refused.
+    assert.deepEqual(await stored(sessionId, learner.userId), { session: first, progress: first });
+    assert.deepEqual(errors, []);
+
+    proxy.restore();
+    await waitFor(async () => {
+      const rows = await stored(sessionId, learner.userId);
+      return rows.session === third && rows.progress === third;
+    }, "the rows to catch up with the lesson", 60_000);
+    assert.deepEqual(errors, []);
+
+    // A restart (drain, then a new process on the same database) resumes at the step reached during the outage.
+    room.onLeave(() => {});
+    await server.close();
+    const next = await start();
+    const resumed = await new Client(baseUrl(next)).create<LessonState>("lesson", { lessonId: LESSON, token: learner.token, resume: sessionId });
+    const state = await waitForState(resumed, (s) => s.progress.has(learner.userId), "the resumed session");
+    assert.equal(resumed.roomId, sessionId);
+    assert.equal(state.currentStep, third);
+    assert.equal(state.progress.get(learner.userId)!.currentStep, third);
+    await resumed.leave();
+  });
+
+  it("gives up at the drain deadline when the store never answers, logs what is not stored, and the session resumes from the last stored step", async () => {
+    const lines: { level: number; msg: string; currentStep?: number }[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => { lines.push(JSON.parse(line)); } });
+    const server = await start({ DRAIN_DEADLINE_SECONDS: "2" }, logger);
+    const { learner, room } = await lessonFor(server);
+    const sessionId = room.roomId;
+    const first = room.state.currentStep;
+
+    proxy.cut();
+    room.send("next");
+    const moved = (await waitForState(room, (state) => state.currentStep > first, "a move during the outage")).currentStep;
+    room.onLeave(() => {});
+    // The drain does not wait for the outage to end (the writes' own retry bound is 10 minutes).
+    await server.close();
+    const given = lines.find((line) => /NOT stored/.test(line.msg));
+    assert.ok(given, "the log says what was not stored");
+    assert.equal(given.level, 50, "logged as an error");
+    assert.equal(given.currentStep, moved);
+
+    proxy.restore();
+    // Nothing claims the move was kept, and no late write lands after the process gave up on it.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.deepEqual(await stored(sessionId, learner.userId), { session: first, progress: first });
+    const next = await start();
+    const resumed = await new Client(baseUrl(next)).create<LessonState>("lesson", { lessonId: LESSON, token: learner.token, resume: sessionId });
+    const state = await waitForState(resumed, (s) => s.progress.has(learner.userId), "the resumed session");
+    assert.equal(state.currentStep, first, "the last stored step");
+    await resumed.leave();
   });
 });

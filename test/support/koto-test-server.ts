@@ -16,6 +16,8 @@ export interface TestServerOptions {
   databaseUrl?: string;
   dataDir?: string;
   env?: Record<string, string>;
+  /** Where the server logs (silent by default). */
+  logger?: pino.Logger;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<KotoServer> {
@@ -34,7 +36,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     GUESTS_PER_ADDRESS_PER_HOUR: "1000000",
     ...options.env,
   });
-  return startKotoServer(config, { inMemoryStore: !options.dataDir && !options.databaseUrl, logger: pino({ level: "silent" }) });
+  return startKotoServer(config, { inMemoryStore: !options.dataDir && !options.databaseUrl, logger: options.logger ?? pino({ level: "silent" }) });
 }
 
 export const baseUrl = (server: KotoServer) => `http://127.0.0.1:${server.port}`;
