@@ -8,8 +8,12 @@ export interface StepSpeaker {
   speaker: Role;
 }
 
-/** A learner takes the lesson's learner role first; a second learner takes the partner role. */
-export function chooseDialogueRole(taken: readonly Role[], learnerRole: Role): Role | null {
+/**
+ * A learner takes the lesson's learner role first; a second learner takes the partner role. A learner
+ * who played a role in this session before (rejoining, or a resumed session) gets it back while it is free.
+ */
+export function chooseDialogueRole(taken: readonly Role[], learnerRole: Role, played?: Role): Role | null {
+  if (played && !taken.includes(played)) return played;
   const partner: Role = learnerRole === "A" ? "B" : "A";
   if (!taken.includes(learnerRole)) return learnerRole;
   if (!taken.includes(partner)) return partner;

@@ -104,6 +104,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     this.patchRate = config.patchRateMs;
     this.state = buildState(lesson, config.maxLearnersPerRoom);
     this.restored?.applyTo(this.state);
+    for (const [learnerId, role] of this.restored?.roles ?? []) this.roles.set(learnerId, role);
     this.setMetadata({ lessonId: lesson.id, title: lesson.title, pack: lesson.pack });
     // A store outage refuses the room with its code (STORE_UNAVAILABLE), not a seat reservation that expires.
     await this.services.store.startSession({ id: this.roomId, lessonId: lesson.id, phase: "lobby" }).catch((error) => {
@@ -235,7 +236,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   private async seatLearner(client: LessonClient, participant: Participant): Promise<void> {
     const learners = this.learners();
     const role = learners.length < this.state.maxLearners
-      ? chooseDialogueRole(learners.map((p) => p.dialogueRole as Role), this.lesson.learnerRole)
+      ? chooseDialogueRole(learners.map((p) => p.dialogueRole as Role), this.lesson.learnerRole, this.roles.get(participant.id))
       : null;
     if (role === null) {
       throw toServerError(new KotoError("ROOM_FULL", `this session already has ${this.state.maxLearners} learner(s)`, 409));
@@ -262,7 +263,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     }
     for (const tutor of this.tutorClients()) revealToTutor(tutor, participant, progress, ...progress.notes);
     this.refreshServerPlayedSteps();
-    await this.services.store.addParticipant(this.roomId, participant.id, "learner");
+    await this.services.store.addParticipant(this.roomId, participant.id, "learner", role);
   }
 
   private seatTutor(client: LessonClient, participant: Participant): void {

@@ -1,14 +1,14 @@
 /**
  * Resuming a lesson session on any process after the one that held it stopped (drained on SIGTERM,
  * or killed). Everything comes back from the database, the only source both processes share: the
- * lesson and its step, the attempts (with their scores and grades), the tutor notes; each learner's
- * progress is read when they take their seat again. The room keeps the session's id, so tutors find
+ * lesson and its step, the attempts (with their scores and grades), the tutor notes, each learner's
+ * dialogue role; each learner's progress is read when they take their seat again. The room keeps the session's id, so tutors find
  * it under the same id in /api/sessions and join it by that id.
  */
 import { matchMaker, type Presence } from "@colyseus/core";
 import type { ArraySchema } from "@colyseus/schema";
 import { TutorNote, type LearnerProgress, type LessonState } from "../../schema/index.ts";
-import type { Lesson } from "../../server/content/lesson.ts";
+import type { Lesson, Role } from "../../server/content/lesson.ts";
 import { KotoError } from "../../server/errors.ts";
 import type { AttemptRecord, TutorNoteRecord } from "../../server/store/store.ts";
 import type { LessonRoomServices } from "./services.ts";
@@ -23,6 +23,8 @@ export class RestoredSession {
     private readonly currentStep: number,
     readonly attempts: AttemptRecord[],
     private readonly notes: TutorNoteRecord[],
+    /** The dialogue role each learner played, so a pair keeps their roles whoever rejoins first. */
+    readonly roles: ReadonlyMap<string, Role>,
   ) {}
 
   /** The conversation where it stopped (learners and their progress come back as they rejoin). */
@@ -65,7 +67,8 @@ export async function resumeSession(services: LessonRoomServices, presence: Pres
   const [attempts, notes] = await Promise.all([store.listAttempts({ sessionId }), store.listTutorNotes(sessionId)]);
   await store.reopenSession(sessionId);
   services.logger.info({ sessionId, attempts: attempts.length, step: session.currentStep }, "session resumed");
-  return new RestoredSession(sessionId, session.phase, session.currentStep, attempts, notes);
+  const roles = new Map(session.participants.flatMap((person) => person.role === "learner" && person.dialogueRole ? [[person.userId, person.dialogueRole] as const] : []));
+  return new RestoredSession(sessionId, session.phase, session.currentStep, attempts, notes, roles);
 }
 
 /** Refuses when a live process still holds the session; a listing left by a dead process is swept. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SqlDatabase, SqlExecutor, SqlStatement } from "./sql-database.ts";
 import type {
-  AttemptRecord, NewAttempt, ParticipantRole, ProgressRecord, ProgressWrite, RecordingRecord,
+  AttemptRecord, DialogueRole, NewAttempt, ParticipantRole, ProgressRecord, ProgressWrite, RecordingRecord,
   SessionRecord, Store, TutorCredentials, TutorNoteRecord, UserRecord,
 } from "./store.ts";
 import type { AttemptStatus } from "../attempts/attempt.ts";
@@ -143,10 +143,11 @@ export class SqlStore implements Store {
     );
   }
 
-  async addParticipant(sessionId: string, userId: string, role: ParticipantRole): Promise<void> {
+  async addParticipant(sessionId: string, userId: string, role: ParticipantRole, dialogueRole?: DialogueRole): Promise<void> {
     await this.db.query(
-      "INSERT INTO session_participants (session_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-      [sessionId, userId, role],
+      `INSERT INTO session_participants (session_id, user_id, role, dialogue_role) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (session_id, user_id) DO UPDATE SET dialogue_role = coalesce(EXCLUDED.dialogue_role, session_participants.dialogue_role)`,
+      [sessionId, userId, role, dialogueRole ?? null],
     );
   }
 
@@ -162,7 +163,7 @@ export class SqlStore implements Store {
     );
     if (sessions.length === 0) return [];
     const people = await this.db.query<Row>(
-      `SELECT p.session_id, p.user_id, p.role, u.display_name FROM session_participants p
+      `SELECT p.session_id, p.user_id, p.role, p.dialogue_role, u.display_name FROM session_participants p
        JOIN users u ON u.id = p.user_id WHERE p.session_id = ANY($1::text[]) ORDER BY p.joined_at`,
       [sessions.map((row) => row.id)],
     );
@@ -171,7 +172,7 @@ export class SqlStore implements Store {
       startedAt: iso(row.started_at), endedAt: isoOrNull(row.ended_at),
       participants: people
         .filter((person) => person.session_id === row.id)
-        .map((person) => ({ userId: person.user_id, displayName: person.display_name, role: person.role })),
+        .map((person) => ({ userId: person.user_id, displayName: person.display_name, role: person.role, dialogueRole: person.dialogue_role ?? null })),
       attemptsCount: row.attempts_count, lastScore: row.last_score ?? null,
     }));
   }

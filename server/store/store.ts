@@ -5,6 +5,7 @@ import type { AttemptRecord, AttemptStatus, NewAttempt } from "../attempts/attem
  */
 export type UserKind = "guest" | "tutor";
 export type ParticipantRole = "learner" | "tutor";
+export type DialogueRole = "A" | "B";
 
 export interface UserRecord {
   id: string;
@@ -36,7 +37,8 @@ export interface SessionRecord {
   currentStep: number;
   startedAt: string;
   endedAt: string | null;
-  participants: { userId: string; displayName: string; role: ParticipantRole }[];
+  /** `dialogueRole`: the lesson role ("A" or "B") a learner plays; null for tutors. */
+  participants: { userId: string; displayName: string; role: ParticipantRole; dialogueRole: DialogueRole | null }[];
   attemptsCount: number;
   lastScore: number | null;
 }
@@ -80,7 +82,8 @@ export interface Store {
 
   startSession(session: { id: string; lessonId: string; phase: string }): Promise<void>;
   updateSession(id: string, change: { phase: string; currentStep: number; ended?: boolean }): Promise<void>;
-  addParticipant(sessionId: string, userId: string, role: ParticipantRole): Promise<void>;
+  /** Idempotent; a learner's dialogue role is kept (and updated when given again) so a resumed session restores it. */
+  addParticipant(sessionId: string, userId: string, role: ParticipantRole, dialogueRole?: DialogueRole): Promise<void>;
   listSessions(filter: { live?: boolean; limit: number }): Promise<SessionRecord[]>;
   /** Marks sessions left open by a crash as ended (a fresh process owns no rooms). */
   endOrphanSessions(liveIds: string[]): Promise<number>;

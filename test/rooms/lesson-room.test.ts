@@ -343,4 +343,39 @@ describe("LessonRoom progress across restarts", function () {
       }
     });
   }
+
+  it("gives a pair their own dialogue roles back when their session resumes after a restart, whoever comes back first", async () => {
+    const { cleanup, ...storage } = await backends[1].prepare();
+    let server = await startTestServer({ transport: "uws", ...storage });
+    try {
+      const [mina, budi] = await Promise.all([guest(server, "Mina"), guest(server, "Budi")]);
+      const minaRoom = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: mina.token });
+      const budiRoom = await sdk(server).joinById<LessonState>(minaRoom.roomId, { token: budi.token });
+      const seated = await waitForState(minaRoom, (s) => s.participants.size === 2, "two learners");
+      const roleOf = (state: LessonState, userId: string) => state.participants.get(userId)!.dialogueRole;
+      const before = { mina: roleOf(seated, mina.userId), budi: roleOf(seated, budi.userId) };
+      // Mina came first, so she holds the lesson's learner role: the one a first arrival would otherwise take.
+      assert.equal(before.mina, "B");
+      assert.equal(before.budi, "A");
+      minaRoom.send("start");
+      await waitForState(minaRoom, (s) => s.phase === "running", "start");
+      const sessionId = minaRoom.roomId;
+      for (const room of [minaRoom, budiRoom]) room.onLeave(() => {});
+      await server.close();
+
+      // The process that takes the session over learns the roles from the database, not from who rejoins first.
+      server = await startTestServer({ transport: "uws", ...storage });
+      const budiAgain = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: budi.token, resume: sessionId });
+      assert.equal(roleOf(await waitForState(budiAgain, (s) => s.participants.has(budi.userId), "Budi back"), budi.userId), before.budi);
+      const minaAgain = await sdk(server).joinById<LessonState>(sessionId, { token: mina.token });
+      const both = await waitForState(minaAgain, (s) => s.participants.size === 2, "both back");
+      assert.deepEqual({ mina: roleOf(both, mina.userId), budi: roleOf(both, budi.userId) }, before);
+      // The server plays no line of either role: both are the pair's again.
+      assert.ok(both.steps.every((step) => !step.playedByServer));
+      await Promise.all([budiAgain.leave(), minaAgain.leave()]);
+    } finally {
+      await server.close();
+      await cleanup();
+    }
+  });
 });

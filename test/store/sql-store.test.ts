@@ -136,6 +136,14 @@ for (const backend of backends) {
       const live = await store.listSessions({ live: true, limit: 10 });
       assert.deepEqual(live.map((s) => s.id), ["live"]);
       assert.equal(live[0].participants[0].displayName, "Mina");
+      assert.equal(live[0].participants[0].dialogueRole, null);
+      // A learner's dialogue role is kept with the participant row (for a resumed pair), and a later seat updates it.
+      await store.addParticipant("live", learner.id, "learner", "A");
+      assert.equal((await store.getSession("live"))!.participants[0].dialogueRole, "A");
+      await store.addParticipant("live", learner.id, "learner");
+      assert.equal((await store.getSession("live"))!.participants[0].dialogueRole, "A");
+      await store.addParticipant("live", learner.id, "learner", "B");
+      assert.equal((await store.getSession("live"))!.participants[0].dialogueRole, "B");
       assert.equal(live[0].lastScore, 64);
       assert.deepEqual((await store.listSessions({ live: false, limit: 10 })).map((s) => s.id), ["past"]);
       assert.equal(await store.endOrphanSessions([]), 1);

@@ -74,7 +74,7 @@ export interface SessionSummary {
   live: boolean;
   startedAt: string;
   endedAt: string | null;
-  participants: { userId: string; displayName: string; role: string }[];
+  participants: { userId: string; displayName: string; role: string; dialogueRole: string | null }[];
   attemptsCount: number;
   lastScore: number | null;
 }
