@@ -32,6 +32,7 @@ import { createSpeechService, type SpeechService } from "./speech/speech-service
 import { AttemptService, type AttemptOwner } from "./attempts/attempt-service.ts";
 import { createCoordination, type Coordination } from "./cluster/coordination.ts";
 import { installMatchmakingGate } from "./cluster/matchmaking-gate.ts";
+import { callRoom } from "./cluster/remote-outcome.ts";
 import { KotoError } from "./errors.ts";
 import { jsonResponse } from "./http/endpoint.ts";
 
@@ -90,7 +91,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const passMark = config.passMark;
   const attempts = new AttemptService({
     store, speech, content, logger, passMark,
-    liveOwner: (sessionId) => liveRooms.get(sessionId) as unknown as AttemptOwner | undefined ?? (config.redis ? remoteOwner(sessionId) : undefined),
+    liveOwner: (sessionId) => liveRooms.get(sessionId) as unknown as AttemptOwner | undefined ?? (config.redis ? remoteOwner(sessionId, () => coordination) : undefined),
     retry: { intervalMs: 30_000, maxRetries: 10, batch: 10 },
   });
   // One process owns no rooms yet: whatever a previous run left open is over (and can be resumed).
@@ -209,14 +210,17 @@ const REMOTE_REEVALUATION_MS = 60_000;
 
 /**
  * The room of a session that lives on another process: its attempts are re-evaluated there, through
- * Colyseus' remote room call over Redis, so that room's state and the store keep agreeing.
+ * Colyseus' remote room call over Redis, so that room's state and the store keep agreeing. The room's
+ * error (code and HTTP status) comes back as it would from a room in this process.
  */
-async function remoteOwner(sessionId: string): Promise<AttemptOwner | undefined> {
-  const listing = await matchMaker.driver.findOne({ roomId: sessionId });
+async function remoteOwner(sessionId: string, coordination: () => Coordination): Promise<AttemptOwner | undefined> {
+  const redisDown = () => new KotoError("REDIS_UNAVAILABLE", "the session lives on another server, which cannot be reached while the coordination service is down; try again in a moment", 503);
+  if (!coordination().isAvailable()) throw redisDown();
+  const listing = await matchMaker.driver.findOne({ roomId: sessionId }).catch(() => { throw redisDown(); });
   if (!listing) return undefined;
   return {
     reevaluateAttempt: (attemptId, how = {}) =>
-      matchMaker.remoteRoomCall(sessionId, "reevaluateAttempt", [attemptId, how], REMOTE_REEVALUATION_MS),
+      callRoom<null>(sessionId, "reevaluateAttemptRemotely", [attemptId, how], REMOTE_REEVALUATION_MS).then(() => {}),
   };
 }
 

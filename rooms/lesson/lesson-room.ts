@@ -33,6 +33,7 @@ import { whileStoreDown } from "../../server/store/store-retry.ts";
 import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
 import { drainSession } from "./session-drain.ts";
+import { outcomeOf, type RemoteOutcome } from "../../server/cluster/remote-outcome.ts";
 import { progressAfterResult, progressWrite, type ProgressFields } from "../../server/progress/progress.ts";
 
 export interface LessonClientAuth extends TokenClaims {
@@ -543,6 +544,14 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     });
     const { status, result } = await evaluateAgain(this.services.speech, record, this.lesson, samples);
     await this.settle(attemptId, status, result);
+  }
+
+  /**
+   * The same, asked from another process over Redis (POST /api/attempts/:id/reevaluate there): the
+   * answer carries the error code, never a rejection Colyseus would turn into "timed out".
+   */
+  reevaluateAttemptRemotely(attemptId: string, how: { automatic?: boolean } = {}): Promise<RemoteOutcome<null>> {
+    return outcomeOf(async () => { await this.reevaluateAttempt(attemptId, how); return null; }, (error) => this.logFailure("reevaluate", error));
   }
 
   setSpeaking(learnerId: string, speaking: boolean): void {

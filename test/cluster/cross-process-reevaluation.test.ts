@@ -47,4 +47,33 @@ describe("Re-evaluation asked of a process that does not hold the session", func
     await waitForState(room, (state) => state.attempts.find((attempt) => attempt.id === attemptId)?.status === "scored", "the learner to see the score", 15_000);
     await room.leave();
   });
+
+  it("answers the room's own error code and status, the same as the process that holds the session would", async () => {
+    const [first] = cluster.processes;
+    const learner = await signInGuest(first.baseUrl, "Budi");
+    const kim = await signInTutor(cluster, first.baseUrl);
+    const room = await startLesson(new Client(first.baseUrl), learner.token);
+    const owner = await ownerOf(cluster, room.roomId);
+    const other = cluster.processes.find((process) => process !== owner)!;
+    const reevaluate = async (process: typeof owner, attemptId: string, token = kim.token) => {
+      const response = await fetch(`${process.baseUrl}/api/attempts/${attemptId}/reevaluate`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+      const body = (await response.json()) as { error?: { code: string; message: string } };
+      return { status: response.status, code: body.error?.code, message: body.error?.message };
+    };
+
+    // An answer still being spoken has no kept recording: the room refuses it with RECORDING_NOT_FOUND.
+    const attemptId = await openUtterance(room);
+    await stream(room, pcmFrames(greeting().samples).slice(0, 20));
+    await waitForState(room, (state) => state.attempts.find((attempt) => attempt.id === attemptId)?.status === "recording", "the attempt being recorded", 15_000);
+    const local = await reevaluate(owner, attemptId);
+    assert.equal(local.status, 404);
+    assert.equal(local.code, "RECORDING_NOT_FOUND");
+    assert.deepEqual(await reevaluate(other, attemptId), local, "the remote room's refusal, not a generic 500");
+    // Refusals decided before the call stay as they were.
+    assert.equal((await reevaluate(other, "no-such-attempt")).code, "ATTEMPT_NOT_FOUND");
+    const forbidden = await reevaluate(other, attemptId, learner.token);
+    assert.deepEqual([forbidden.status, forbidden.code], [403, "ROLE_FORBIDDEN"]);
+    room.send("utterance-close");
+    await room.leave();
+  });
 });

@@ -47,6 +47,7 @@ const id: Record<AnyCode, string> = {
   SESSION_NOT_FOUND: "Sesi ini tidak ditemukan. Buka pelajaran lagi.",
   SESSION_LESSON_MISMATCH: "Sesi ini milik pelajaran lain. Buka pelajaran lagi.",
   SESSION_EXPIRED: "Sesi ini berhenti terlalu lama untuk dilanjutkan. Buka pelajaran lagi.",
+  SESSION_UNREACHABLE: "Server yang menjalankan sesi ini tidak menjawab. Silakan coba lagi sebentar lagi.",
   ALREADY_IN_ROOM: "Anda sudah ada di sesi ini (di tab atau perangkat lain?).",
   LESSON_NOT_FOUND: "Pelajaran ini tidak ada.",
   PACK_NOT_FOUND: "Kursus ini tidak ada.",

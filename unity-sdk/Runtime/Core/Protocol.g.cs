@@ -33,6 +33,7 @@ namespace Koto.Live.Core
             { "SESSION_NOT_FOUND", "This session could not be found. Open the lesson again." },
             { "SESSION_LESSON_MISMATCH", "This session belongs to another lesson. Open the lesson again." },
             { "SESSION_EXPIRED", "This session stopped too long ago to continue. Open the lesson again." },
+            { "SESSION_UNREACHABLE", "The server holding this session did not answer. Please try again in a moment." },
             { "BODY_MALFORMED", "The request could not be read." },
             { "BODY_NOT_JSON", "The request must be sent as JSON." },
             { "BODY_TOO_LARGE", "The request is too large." },
