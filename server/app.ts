@@ -151,6 +151,8 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
         store: store.kind,
         coordination: coordination.kind,
         redis: coordination.kind === "redis" ? (coordination.isAvailable() ? "up" : "down") : undefined,
+        // Each connection's state and whether the subscriber heard its watchdog's last echo (cluster/coordination.ts).
+        redisConnections: redisConnections(coordination),
         processId: matchMaker.processId,
         rooms: liveRooms.size,
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
@@ -197,12 +199,20 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     close() {
       closing ??= (async () => {
         await attempts.stop();
+        coordination.stop();
         await colyseus.gracefullyShutdown(false);
         await store.close();
       })();
       return closing;
     },
   };
+}
+
+function redisConnections(coordination: Coordination) {
+  const report = coordination.describe();
+  if (!report) return undefined;
+  const { state: _state, ...connections } = report;
+  return connections;
 }
 
 /** Time a re-evaluation in a room on another process may take (speech-to-text with its retries). */

@@ -12,6 +12,7 @@
 import { LocalDriver, LocalPresence, type MatchMakerDriver, type Presence } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
+import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
@@ -21,10 +22,29 @@ export interface Coordination {
   readonly kind: "local" | "redis";
   readonly presence: Presence;
   readonly driver: MatchMakerDriver;
-  /** False while Redis is unreachable: new rooms are refused, rooms in progress go on. */
+  /** False while Redis is unreachable or the subscriber hears nothing: new rooms are refused, rooms in progress go on. */
   isAvailable(): boolean;
+  /** For /healthz: each Redis connection, and whether the subscriber heard its own last echo. */
+  describe(): RedisReport | undefined;
   /** Called each time Redis is reachable again after an outage (it may have lost every key). */
   onRecovered(callback: () => void): void;
+  stop(): void;
+}
+
+export interface RedisReport {
+  /** "up": every connection ready and the subscriber listening. */
+  state: "up" | "down";
+  publisher: string;
+  subscriber: string;
+  driver: string;
+  /** "listening": the subscriber received the watchdog's last echo; "silent": it missed one and is being reconnected. */
+  subscription: "listening" | "silent";
+  lastEchoAgoMs: number | null;
+}
+
+export interface CoordinationOptions {
+  /** How often the subscriber's watchdog publishes an echo to itself; an echo unheard by the next round counts as silence. */
+  watchdogMs?: number;
 }
 
 /**
@@ -44,10 +64,14 @@ export function redisRetryDelay(attempt: number, random = Math.random): number {
 }
 
 const STARTUP_WAIT_MS = 10_000;
+const WATCHDOG_MS = 5000;
 
-export async function createCoordination(config: Config, logger: Logger): Promise<Coordination> {
+export async function createCoordination(config: Pick<Config, "redis">, logger: Logger, coordinationOptions: CoordinationOptions = {}): Promise<Coordination> {
   if (!config.redis) {
-    return { kind: "local", presence: new LocalPresence(), driver: new LocalDriver(), isAvailable: () => true, onRecovered: () => {} };
+    return {
+      kind: "local", presence: new LocalPresence(), driver: new LocalDriver(),
+      isAvailable: () => true, describe: () => undefined, onRecovered: () => {}, stop: () => {},
+    };
   }
   const { url, password, keyPrefix } = config.redis;
   const options: RedisOptions = {
@@ -70,8 +94,10 @@ export async function createCoordination(config: Config, logger: Logger): Promis
   let started = false;
   let lastError = "";
   const recovered: (() => void)[] = [];
+  /** False from the moment the watchdog finds the subscriber deaf until it hears an echo again. */
+  let listening = true;
   const refresh = () => {
-    const now = clients.every((client) => client.status === "ready");
+    const now = listening && clients.every((client) => client.status === "ready");
     if (now === available) return;
     available = now;
     // One line per change of state, not one per reconnection attempt.
@@ -93,11 +119,70 @@ export async function createCoordination(config: Config, logger: Logger): Promis
   }
   refresh();
   started = true;
+  const watchdog = await watchSubscriber({ presence, publisher, subscriber, logger, everyMs: coordinationOptions.watchdogMs ?? WATCHDOG_MS,
+    onChange: (now) => { listening = now; refresh(); } });
+  publisher.once("end", () => watchdog.stop());
   return {
     kind: "redis", presence, driver,
     isAvailable: () => available,
+    describe: () => ({
+      state: available ? "up" : "down", publisher: publisher.status, subscriber: subscriber.status, driver: driverClient.status,
+      subscription: listening ? "listening" : "silent", lastEchoAgoMs: watchdog.lastEchoAt() === null ? null : Date.now() - watchdog.lastEchoAt()!,
+    }),
     onRecovered: (callback) => { recovered.push(callback); },
+    stop: () => watchdog.stop(),
   };
+}
+
+/**
+ * The subscriber connection is the one Colyseus needs to hear anything from other processes (room
+ * calls, seat reservations, replies). ioredis reconnects it and the presence subscribes again when
+ * it comes back, but a connection that stays open while hearing nothing (subscriptions lost, a
+ * half-open socket) raises no event. So the process publishes an echo to a channel of its own every
+ * round; an echo not heard by the next round means the subscriber is deaf: it is marked so (new
+ * rooms are refused as when Redis is down) and reconnected, which makes the presence subscribe to
+ * every channel again. It is listening once an echo arrives.
+ */
+async function watchSubscriber(watched: {
+  presence: Presence; publisher: Redis; subscriber: Redis; logger: Logger; everyMs: number; onChange: (listening: boolean) => void;
+}): Promise<{ stop(): void; lastEchoAt(): number | null }> {
+  const { presence, publisher, subscriber, logger, everyMs, onChange } = watched;
+  // Channels are global (README): the random part keeps this process's echo its own.
+  const channel = `koto-echo:${randomUUID()}`;
+  let waitingFor: string | null = null;
+  let lastEchoAt: number | null = null;
+  let listening = true;
+  const set = (now: boolean) => {
+    if (now === listening) return;
+    listening = now;
+    onChange(now);
+  };
+  await presence.subscribe(channel, (token: unknown) => {
+    if (token !== waitingFor) return;
+    waitingFor = null;
+    lastEchoAt = Date.now();
+    if (!listening) logger.info({ channel }, "the Redis subscriber hears again");
+    set(true);
+  });
+  const round = () => {
+    // While a connection is down, ioredis' own reconnection is at work (and the presence resubscribes).
+    if (publisher.status !== "ready" || subscriber.status !== "ready") {
+      waitingFor = null;
+      return;
+    }
+    if (waitingFor !== null) {
+      logger.warn({ channel }, "the Redis subscriber missed its echo: marking it deaf and reconnecting it");
+      waitingFor = null;
+      set(false);
+      subscriber.disconnect(true);
+      return;
+    }
+    waitingFor = randomUUID();
+    presence.publish(channel, waitingFor).catch(() => { waitingFor = null; });
+  };
+  const timer = setInterval(round, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer), lastEchoAt: () => lastEchoAt };
 }
 
 function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
+import { Redis } from "ioredis";
 import type { LessonState } from "../../schema/index.ts";
 import { nextMessage, waitForState } from "../support/koto-test-server.ts";
 import { waitFor } from "../support/processes.ts";
@@ -82,5 +83,41 @@ describe("Redis outage with two processes", function () {
     await waitForState(lateTutor, (state) => state.attempts.some((attempt) => attempt.id === attemptId), "the late tutor to see the attempt", 15_000);
     for (const joined of [lateTutor, fresh, tutorRoom, room]) await joined.leave();
     assert.equal(room.state.currentStep > step, true);
+  });
+
+  it("joins across processes again after Redis drops every subscriber connection (CLIENT KILL TYPE pubsub)", async () => {
+    const [first] = cluster.processes;
+    const learner = await signInGuest(first.baseUrl, "Sari");
+    const kim = await signInTutor(cluster, first.baseUrl);
+    const room = await startLesson(new Client(first.baseUrl), learner.token);
+    const owner = await ownerOf(cluster, room.roomId);
+    const other = cluster.processes.find((process) => process !== owner)!;
+
+    const admin = new Redis(cluster.redis.url);
+    const killedAt = Date.now();
+    try {
+      // Each process's presence subscriber (and nothing else of ours) is a pub/sub connection.
+      assert.ok(Number(await admin.client("KILL", "TYPE", "pubsub")) >= cluster.processes.length);
+    } finally {
+      admin.disconnect();
+    }
+    type Health = { redis: string; redisConnections: { subscriber: string; subscription: string; lastEchoAgoMs: number | null } };
+    const health = async (baseUrl: string) => (await (await fetch(`${baseUrl}/healthz`)).json()) as Health;
+    for (const process of cluster.processes) {
+      // /healthz reports the subscriber back once it heard its own watchdog echo sent after the kill.
+      await waitFor(async () => {
+        const report = await health(process.baseUrl);
+        const { subscriber, subscription, lastEchoAgoMs } = report.redisConnections;
+        return report.redis === "up" && subscriber === "ready" && subscription === "listening" && lastEchoAgoMs !== null && lastEchoAgoMs < Date.now() - killedAt;
+      }, "each process's subscriber to hear again");
+    }
+    // A seat in a room on the owner, reserved through the other process: a call over the room's
+    // channel, answered over the caller's reply channel. Both subscriptions came back (first try).
+    const tutorRoom = await new Client(other.baseUrl).joinById<LessonState>(room.roomId, { token: kim.token, platform: "web" });
+    await waitForState(tutorRoom, (state) => state.participants.has(learner.userId), "the tutor to see the learner", 15_000);
+    // And a new room requested from the other process may be created on either.
+    const newcomer = await signInGuest(other.baseUrl, "Dewi");
+    const fresh = await startLesson(new Client(other.baseUrl), newcomer.token);
+    for (const joined of [fresh, tutorRoom, room]) await joined.leave();
   });
 });
