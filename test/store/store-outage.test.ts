@@ -5,7 +5,7 @@ import pino from "pino";
 import type { LessonState } from "../../schema/index.ts";
 import { openStore } from "../../server/store/open-store.ts";
 import type { Store } from "../../server/store/store.ts";
-import { baseUrl, getJson, guest, postJson, startTestServer, waitForState } from "../support/koto-test-server.ts";
+import { baseUrl, getJson, guest, postJson, startTestServer, tutor, waitForState } from "../support/koto-test-server.ts";
 import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
 import { TcpProxy } from "../support/tcp-proxy.ts";
 
@@ -204,22 +204,37 @@ describe("Session moves while Postgres is down", function () {
     const { learner, room, errors } = await lessonFor(server);
     const sessionId = room.roomId;
     const first = room.state.currentStep;
+    const kim = await tutor(server);
+    const tutorRoom = await new Client(baseUrl(server)).joinById<LessonState>(sessionId, { token: kim.token });
+    tutorRoom.onMessage("*", () => {});
+    const tutorErrors: { code: string }[] = [];
+    tutorRoom.onMessage("error", (error) => tutorErrors.push(error));
+    await waitForState(tutorRoom, (state) => state.participants.has(learner.userId), "the tutor to see the learner");
 
     proxy.cut();
     room.send("next");
     const second = (await waitForState(room, (state) => state.currentStep > first, "the first move during the outage")).currentStep;
+    room.send("hint");
+    await waitForState(room, (state) => state.progress.get(learner.userId)!.hintsUsed === 1, "a hint during the outage");
     room.send("next");
     const third = (await waitForState(room, (state) => state.currentStep > second, "the second move during the outage")).currentStep;
-    // Nothing is written yet, and the learner was not refused.
+    // A tutor's moves go on too: back a line, then forward again.
+    tutorRoom.send("back");
+    await waitForState(room, (state) => state.currentStep === second, "the tutor's move back during the outage");
+    tutorRoom.send("advance");
+    await waitForState(room, (state) => state.currentStep === third, "the tutor's move on during the outage");
+    // Nothing is written yet, and nobody was refused.
     assert.deepEqual(await stored(sessionId, learner.userId), { session: first, progress: first });
-    assert.deepEqual(errors, []);
+    assert.deepEqual([errors, tutorErrors], [[], []]);
 
     proxy.restore();
     await waitFor(async () => {
       const rows = await stored(sessionId, learner.userId);
       return rows.session === third && rows.progress === third;
     }, "the rows to catch up with the lesson", 60_000);
-    assert.deepEqual(errors, []);
+    assert.equal((await direct.getProgress(learner.userId, LESSON))?.hintsUsed, 1);
+    assert.deepEqual([errors, tutorErrors], [[], []]);
+    tutorRoom.onLeave(() => {});
 
     // A restart (drain, then a new process on the same database) resumes at the step reached during the outage.
     room.onLeave(() => {});
