@@ -139,9 +139,10 @@ export async function createCoordination(config: Pick<Config, "redis">, logger: 
  * calls, seat reservations, replies). ioredis reconnects it and the presence subscribes again when
  * it comes back, but a connection that stays open while hearing nothing (subscriptions lost, a
  * half-open socket) raises no event. So the process publishes an echo to a channel of its own every
- * round; an echo not heard by the next round means the subscriber is deaf: it is marked so (new
- * rooms are refused as when Redis is down) and reconnected, which makes the presence subscribe to
- * every channel again. It is listening once an echo arrives.
+ * round; an echo still unheard two rounds later means the subscriber is deaf (one round of grace:
+ * after a long event-loop stall the timer may fire before the echo waiting on the socket is read):
+ * it is marked so (new rooms are refused as when Redis is down) and reconnected, which makes the
+ * presence subscribe to every channel again. It is listening once an echo arrives.
  */
 async function watchSubscriber(watched: {
   presence: Presence; publisher: Redis; subscriber: Redis; logger: Logger; everyMs: number; onChange: (listening: boolean) => void;
@@ -150,6 +151,7 @@ async function watchSubscriber(watched: {
   // Channels are global (README): the random part keeps this process's echo its own.
   const channel = `koto-echo:${randomUUID()}`;
   let waitingFor: string | null = null;
+  let roundsWaited = 0;
   let lastEchoAt: number | null = null;
   let listening = true;
   const set = (now: boolean) => {
@@ -171,12 +173,15 @@ async function watchSubscriber(watched: {
       return;
     }
     if (waitingFor !== null) {
+      roundsWaited += 1;
+      if (roundsWaited < 2) return;
       logger.warn({ channel }, "the Redis subscriber missed its echo: marking it deaf and reconnecting it");
       waitingFor = null;
       set(false);
       subscriber.disconnect(true);
       return;
     }
+    roundsWaited = 0;
     waitingFor = randomUUID();
     presence.publish(channel, waitingFor).catch(() => { waitingFor = null; });
   };
