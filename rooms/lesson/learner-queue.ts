@@ -24,11 +24,6 @@ export class LearnerQueue {
     this.inFlight.add(tracked);
   }
 
-  /** How many tasks are queued or running (for logs). */
-  get pending(): number {
-    return this.inFlight.size;
-  }
-
   /** Resolves when nothing is queued or running, including work queued while waiting. */
   async settle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);

@@ -66,6 +66,8 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   private drainDeadline = Number.POSITIVE_INFINITY;
   /** Aborted at the drain deadline: writes retrying while Postgres is down stop, so a late write cannot land behind a resumed session. */
   private readonly givingUp = new AbortController();
+  /** Writes given up at the drain deadline because the store still refused them: never stored, and logged so. */
+  private readonly unstored: { what: string; code: string }[] = [];
 
   private get passMark(): number {
     return this.services.config.passMark;
@@ -207,29 +209,31 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     // closes (a draining room waits for the store up to its deadline only).
     await this.spokenTurns?.settle();
     await this.settleWrites();
-    // A drained session stays open: it resumes on another process.
-    if (!this.givingUp.signal.aborted) {
+    // A drained session stays open: it resumes on another process (from the last stored step when writes were given up).
+    if (this.unstored.length === 0) {
       await this.saveSession(!this.draining).catch((error) => this.logFailure("closing the session", error));
     }
     this.services.onRoomDisposed?.(this);
   }
 
   /**
-   * Waits for every write the room accepted. While the process drains, only until the drain deadline:
-   * a write Postgres still refuses then is given up, and the log says exactly what is not stored (the
-   * session resumes from the last stored step); nothing claims it was kept.
+   * Waits for every write the room accepted. While the process drains, retries stop at the drain
+   * deadline: a write already running still finishes, but one the store keeps refusing is given up,
+   * and the log says exactly what is not stored (the session resumes from the last stored step);
+   * nothing claims it was kept.
    */
   private async settleWrites(): Promise<void> {
     if (!this.draining) return this.writes.settle();
     const remaining = this.drainDeadline - Date.now();
     const settled = await Promise.race([this.writes.settle().then(() => true), pause(Math.max(0, remaining)).then(() => false)]);
     if (settled || this.givingUp.signal.aborted) return;
-    this.services.logger.error({
-      roomId: this.roomId, currentStep: this.state.currentStep, pendingWrites: this.writes.pending,
-      learners: [...this.state.progress.values()].map((progress) => ({ learnerId: progress.learnerId, currentStep: progress.currentStep })),
-    }, "drain deadline passed while the store was unavailable: these steps and progress are NOT stored; the session resumes from the last stored step");
     this.givingUp.abort();
     await this.writes.settle();
+    if (this.unstored.length === 0) return;
+    this.services.logger.error({
+      roomId: this.roomId, currentStep: this.state.currentStep, unstored: this.unstored,
+      learners: [...this.state.progress.values()].map((progress) => ({ learnerId: progress.learnerId, currentStep: progress.currentStep })),
+    }, "drain deadline passed while the store was unavailable: these steps and progress are NOT stored; the session resumes from the last stored step");
   }
 
   // ---- joining ---------------------------------------------------------------------------------
@@ -516,6 +520,10 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
    * outage: written once the store answers again (until the drain deadline, when the process stops).
    */
   private persist<T>(what: "attempt" | "progress" | "session", write: () => Promise<T>): Promise<T> {
+    const given = (error: unknown) => {
+      if (this.givingUp.signal.aborted && error instanceof KotoError && error.code === "STORE_UNAVAILABLE") this.unstored.push({ what, code: error.code });
+      throw error;
+    };
     return whileStoreDown(write, {
       signal: this.givingUp.signal,
       onRetry: (error, attempt) => {
@@ -524,7 +532,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
           this.services.logger.warn({ roomId: this.roomId, what, attempt, code: error.code }, `store down; will write the ${what} again`);
         }
       },
-    });
+    }).catch(given);
   }
 
   /** A failed first result still counts as an attempt. */

@@ -249,7 +249,7 @@ describe("Session moves while Postgres is down", function () {
   });
 
   it("gives up at the drain deadline when the store never answers, logs what is not stored, and the session resumes from the last stored step", async () => {
-    const lines: { level: number; msg: string; currentStep?: number }[] = [];
+    const lines: { level: number; msg: string; currentStep?: number; unstored?: { what: string }[] }[] = [];
     const logger = pino({ level: "info" }, { write: (line: string) => { lines.push(JSON.parse(line)); } });
     const server = await start({ DRAIN_DEADLINE_SECONDS: "2" }, logger);
     const { learner, room } = await lessonFor(server);
@@ -266,6 +266,7 @@ describe("Session moves while Postgres is down", function () {
     assert.ok(given, "the log says what was not stored");
     assert.equal(given.level, 50, "logged as an error");
     assert.equal(given.currentStep, moved);
+    assert.deepEqual([...new Set(given.unstored!.map((write) => write.what))].sort(), ["progress", "session"]);
 
     proxy.restore();
     // Nothing claims the move was kept, and no late write lands after the process gave up on it.
