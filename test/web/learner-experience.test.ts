@@ -11,7 +11,6 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { KotoServer } from "../../server/app.ts";
 import { loadConfig } from "../../server/config.ts";
@@ -19,10 +18,10 @@ import { loadContent, spokenLines } from "../../server/content/load-content.ts";
 import { EspeakTextToSpeech } from "../../server/model-audio/espeak-text-to-speech.ts";
 import { openModelAudio } from "../../server/model-audio/open-model-audio.ts";
 import { baseUrl, startTestServer, tutor } from "../support/koto-test-server.ts";
+import { axeViolations } from "../support/axe.ts";
 
 const repository = fileURLToPath(new URL("../../", import.meta.url));
 const screenshots = join(repository, "test-results");
-const AXE_SOURCE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const FLAGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
@@ -31,17 +30,6 @@ const FLAGS = [
 const TUTOR_EMAIL = "teacher@koto.test";
 const TUTOR_PASSWORD = "correct horse battery";
 const PHONE = { width: 390, height: 844 };
-
-/** Serious and critical axe violations on the page as it is now, as "rule: target" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_SOURCE });
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
-    return result.violations
-      .filter((violation: any) => violation.impact === "serious" || violation.impact === "critical")
-      .flatMap((violation: any) => violation.nodes.map((node: any) => `${violation.id} (${violation.impact}): ${node.target.join(" ")}`));
-  });
-}
 
 /** Both the prompt and the microphone button lie wholly inside the visible screen. */
 async function turnInView(page: Page): Promise<{ prompt: boolean; mic: boolean }> {

@@ -12,7 +12,6 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Client } from "@colyseus/sdk";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -20,6 +19,7 @@ import type { LessonState } from "../../schema/index.ts";
 import { hashPassword } from "../../server/auth/passwords.ts";
 import { openStore } from "../../server/store/open-store.ts";
 import { waitForState } from "../support/koto-test-server.ts";
+import { axeViolations } from "../support/axe.ts";
 import { freePort, startKotoProcess, stopAll, waitFor, type KotoProcess } from "../support/processes.ts";
 import { greeting, LESSON, openUtterance, pcmFrames, signInGuest, stream, type LessonRoom } from "../support/cluster.ts";
 
@@ -33,18 +33,6 @@ const START_TIMEOUT_MS = 150_000;
 /** A code as the server or a socket would word it: ROOM_NOT_FOUND, SESSION_LIVE, 4212, 1006. */
 const RAW_CODE = /\b[A-Z]{2,}_[A-Z_]{2,}\b|\b(?:1\d{3}|4\d{3})\b/;
 
-const AXE_SOURCE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** Serious and critical axe-core violations on the page as it is now. */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_SOURCE });
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
-    return result.violations
-      .filter((violation: any) => violation.impact === "serious" || violation.impact === "critical")
-      .flatMap((violation: any) => violation.nodes.map((node: any) => `${violation.id}: ${node.target.join(" ")}`));
-  });
-}
 
 /** What the learner's app does after its process stopped: resume the session under the same id. */
 function resume(baseUrl: string, token: string, sessionId: string): Promise<LessonRoom> {
