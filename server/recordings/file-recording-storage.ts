@@ -31,20 +31,31 @@ export class FileRecordingStorage implements RecordingStorage {
   async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
     const path = this.pathOf(key);
     assertContentType(contentType);
-    try {
-      await mkdir(this.directory, { recursive: true });
-    } catch (error) {
-      throw this.unavailable("save", key, error);
+    // The root folder once per process (each file operation is a hand-off to libuv's pool that a busy
+    // event loop waits on, docs/capacity.md §4.8); if it is removed later, the write below says so.
+    if (!this.rootMade) {
+      try {
+        await mkdir(this.directory, { recursive: true });
+        this.rootMade = true;
+      } catch (error) {
+        throw this.unavailable("save", key, error);
+      }
     }
     try {
       await mkdir(dirname(path), { recursive: true });
-      await writeAtomically(sidecarOf(path), new TextEncoder().encode(contentType));
+      // A sidecar only for a type the extension does not already say (a recording's WAV needs none);
+      // an older sidecar for this key goes, so the extension's type is what `get` reads back.
+      if (contentType === contentTypeForKey(key)) await rm(sidecarOf(path), { force: true });
+      else await writeAtomically(sidecarOf(path), new TextEncoder().encode(contentType));
       await writeAtomically(path, bytes);
       await syncDirectory(dirname(path));
     } catch (error) {
+      if (errorCode(error) === "ENOENT") this.rootMade = false;
       throw this.failure("save", key, error);
     }
   }
+
+  private rootMade = false;
 
   async get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null> {
     const path = this.pathOf(key);

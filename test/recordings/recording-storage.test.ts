@@ -286,7 +286,15 @@ describe("FileRecordingStorage", () => {
     const key = "sessions/s1/l1/a1.wav";
     for (let round = 0; round < 5; round++) await storage.put(key, round % 2 === 0 ? wav : otherWav, "audio/wav");
     assert.deepEqual(new Uint8Array(readFileSync(join(directory, "sessions", "s1", "l1", "a1.wav"))), wav);
+    // The extension says the type: no sidecar file beside it.
+    assert.deepEqual(readdirSync(join(directory, "sessions", "s1", "l1")).sort(), ["a1.wav"]);
+    // Another type gets its sidecar, and loses it when the key is written with the extension's type again.
+    await storage.put(key, wav, "audio/x-wav");
     assert.deepEqual(readdirSync(join(directory, "sessions", "s1", "l1")).sort(), [".a1.wav.content-type", "a1.wav"]);
+    assert.equal((await storage.get(key))?.contentType, "audio/x-wav");
+    await storage.put(key, wav, "audio/wav");
+    assert.deepEqual(readdirSync(join(directory, "sessions", "s1", "l1")).sort(), ["a1.wav"]);
+    assert.equal((await storage.get(key))?.contentType, "audio/wav");
   });
 
   it("writes nothing outside its folder for a key that tries to escape", async () => {
