@@ -13,7 +13,7 @@ import { join } from "node:path";
  * machine the event loop waits on that hand-off (100 ms batches took 10 % of the loop at 50
  * speakers, docs/capacity.md §4.8). A kill -9 loses at most this last second of the utterance.
  */
-const BATCH_SAMPLES = 16000;
+export const SPOOL_BATCH_SAMPLES = 16000;
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const madeDirectories = new Set<string>();
 
@@ -42,7 +42,7 @@ export class AudioSpool {
     if (samples.length === 0 || this.failed) return;
     this.batch.push(samples);
     this.batchSamples += samples.length;
-    if (this.batchSamples >= BATCH_SAMPLES) this.flush();
+    if (this.batchSamples >= SPOOL_BATCH_SAMPLES) this.flush();
   }
 
   /** Writes what is batched and closes the file; rejects when the disk refused a write. */

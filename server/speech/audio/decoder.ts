@@ -1,6 +1,6 @@
 import { Decoder as OpusDecoder } from "@evan/opus";
 import { KotoError } from "../../errors.ts";
-import { AUDIO_CODECS, bytesLEToInt16, isAudioCodec, type AudioCodec } from "./frame.ts";
+import { AUDIO_CODECS, bytesLEToInt16, copyBytesLEInto, isAudioCodec, type AudioCodec } from "./frame.ts";
 import { Resampler } from "./resampler.ts";
 
 /** Every stage after decoding works on 16 kHz mono PCM16: what VAD and speech-to-text want. */
@@ -80,15 +80,8 @@ class Pcm16FrameDecoder implements AudioDecoder {
   decodeInto(payload: Uint8Array, target: Int16Array, offset: number): number {
     assertOpen(this.closed);
     assertWholeSamples(payload);
-    const count = payload.byteLength >> 1;
-    if (offset + count > target.length) throw new RangeError("decodeInto: the target is too short");
-    if (HOST_IS_LITTLE_ENDIAN) {
-      new Uint8Array(target.buffer, target.byteOffset + offset * 2, count * 2).set(payload);
-    } else {
-      target.set(bytesLEToInt16(payload), offset);
-    }
-    this.lastFrameSamples = count;
-    return count;
+    this.lastFrameSamples = copyBytesLEInto(payload, target, offset);
+    return this.lastFrameSamples;
   }
 
   decode(payload: Uint8Array): Int16Array {
@@ -183,8 +176,6 @@ function assertWholeSamples(payload: Uint8Array): void {
     );
   }
 }
-
-const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function assertOpen(closed: boolean): void {
   if (closed) throw closedError();

@@ -92,11 +92,19 @@ export function int16ToBytesLE(samples: Int16Array): Uint8Array {
 /** Little-endian bytes as samples (a copy, whatever the alignment of `bytes`). */
 export function bytesLEToInt16(bytes: Uint8Array): Int16Array {
   const samples = new Int16Array(bytes.byteLength >> 1);
+  copyBytesLEInto(bytes, samples, 0);
+  return samples;
+}
+
+/** Little-endian bytes written as samples into `target` from `offset` (whatever the alignment of `bytes`); returns how many. */
+export function copyBytesLEInto(bytes: Uint8Array, target: Int16Array, offset: number): number {
+  const count = bytes.byteLength >> 1;
+  if (offset + count > target.length) throw new RangeError(`${count} samples do not fit at ${offset} in ${target.length}`);
   if (HOST_IS_LITTLE_ENDIAN) {
-    new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 2));
+    new Uint8Array(target.buffer, target.byteOffset + offset * 2, count * 2).set(bytes.subarray(0, count * 2));
   } else {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true);
+    for (let i = 0; i < count; i++) target[offset + i] = view.getInt16(i * 2, true);
   }
-  return samples;
+  return count;
 }

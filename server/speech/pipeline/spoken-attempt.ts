@@ -15,7 +15,7 @@ import {
   type AudioCodec, type AudioDecoder, type EndpointEvent, type Endpointer, type UtteranceTiming,
 } from "../audio/index.ts";
 import { KotoError } from "../../errors.ts";
-import type { AudioSpool } from "../../recordings/audio-spool.ts";
+import { SPOOL_BATCH_SAMPLES, type AudioSpool } from "../../recordings/audio-spool.ts";
 import type { Evaluation, UtteranceToEvaluate } from "./evaluate-utterance.ts";
 
 export interface UtteranceFormat {
@@ -59,8 +59,6 @@ export type SpokenAttemptListener = (event: SpokenAttemptEvent) => void;
 
 /** Room for 5 s of 16 kHz audio at first (160 KB); the buffer doubles for a longer utterance. */
 const INITIAL_SAMPLES = PIPELINE_SAMPLE_RATE * 5;
-/** The spool gets one second at a time (its own batch), not every frame. */
-const SPOOL_EVERY_SAMPLES = PIPELINE_SAMPLE_RATE;
 
 export class SpokenAttempt {
   private readonly sequencer = new FrameSequencer<Uint8Array>();
@@ -71,7 +69,7 @@ export class SpokenAttempt {
    */
   private samples = new Int16Array(INITIAL_SAMPLES);
   private sampleCount = 0;
-  /** Samples handed to the spool so far (it gets whole seconds, then the rest at the end). */
+  /** Samples handed to the spool so far (it gets whole batches, then the rest at the end). */
   private spooledCount = 0;
   private spoke = false;
   private ending: UtteranceEnd | null = null;
@@ -201,7 +199,8 @@ export class SpokenAttempt {
     if (count === 0) return null;
     const samples = this.samples.subarray(this.sampleCount, this.sampleCount + count);
     this.sampleCount += count;
-    if (this.sampleCount - this.spooledCount >= SPOOL_EVERY_SAMPLES) this.spoolRecorded();
+    // The spool gets a whole batch of its own at a time, not every frame.
+    if (this.sampleCount - this.spooledCount >= SPOOL_BATCH_SAMPLES) this.spoolRecorded();
     let ended: UtteranceEnd | null = null;
     for (const event of this.endpointer.process(samples)) ended ??= this.onEndpoint(event);
     return ended;
