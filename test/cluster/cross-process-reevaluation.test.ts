@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { Client } from "@colyseus/sdk";
-import type { LessonState } from "../../schema/index.ts";
 import { startFakeOpenAiStt, type FakeOpenAiStt } from "../fakes/fake-openai-stt.ts";
 import { waitForState } from "../support/koto-test-server.ts";
 import {
-  greeting, openUtterance, ownerOf, pcmFrames, signInGuest, signInTutor, startCluster, startLesson, stream, type Cluster,
+  greeting, lessonAcrossProcesses, openUtterance, pcmFrames, startCluster, stream, type Cluster,
 } from "../support/cluster.ts";
 
 describe("Re-evaluation asked of a process that does not hold the session", function () {
@@ -24,11 +22,7 @@ describe("Re-evaluation asked of a process that does not hold the session", func
 
   it("runs in the room on the other process, so the learner's state and the store agree", async () => {
     const [first] = cluster.processes;
-    const learner = await signInGuest(first.baseUrl, "Mina");
-    const kim = await signInTutor(cluster, first.baseUrl);
-    const room = await startLesson(new Client(first.baseUrl), learner.token);
-    const owner = await ownerOf(cluster, room.roomId);
-    const other = cluster.processes.find((process) => process !== owner)!;
+    const { kim, room, other } = await lessonAcrossProcesses(cluster, first.baseUrl, "Mina");
     heard = room.state.steps[room.state.currentStep].accepted[0];
 
     const attemptId = await openUtterance(room);
@@ -50,11 +44,7 @@ describe("Re-evaluation asked of a process that does not hold the session", func
 
   it("answers the room's own error code and status, the same as the process that holds the session would", async () => {
     const [first] = cluster.processes;
-    const learner = await signInGuest(first.baseUrl, "Budi");
-    const kim = await signInTutor(cluster, first.baseUrl);
-    const room = await startLesson(new Client(first.baseUrl), learner.token);
-    const owner = await ownerOf(cluster, room.roomId);
-    const other = cluster.processes.find((process) => process !== owner)!;
+    const { learner, kim, room, owner, other } = await lessonAcrossProcesses(cluster, first.baseUrl, "Budi");
     const reevaluate = async (process: typeof owner, attemptId: string, token = kim.token) => {
       const response = await fetch(`${process.baseUrl}/api/attempts/${attemptId}/reevaluate`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
       const body = (await response.json()) as { error?: { code: string; message: string } };

@@ -5,7 +5,7 @@ import type { LessonState } from "../../schema/index.ts";
 import { nextMessage, waitForState } from "../support/koto-test-server.ts";
 import { waitFor } from "../support/processes.ts";
 import {
-  greeting, LESSON, openUtterance, ownerOf, pcmFrames, signInGuest, signInTutor, startCluster, startLesson, stream, type Cluster,
+  greeting, LESSON, lessonAcrossProcesses, openUtterance, pcmFrames, signInGuest, signInTutor, startCluster, startLesson, stream, type Cluster,
 } from "../support/cluster.ts";
 
 describe("Redis outage with two processes", function () {
@@ -23,11 +23,7 @@ describe("Redis outage with two processes", function () {
 
   it("refuses new rooms with REDIS_UNAVAILABLE, keeps lessons in progress going, retries calmly and recovers", async () => {
     const [first, second] = cluster.processes;
-    const learner = await signInGuest(first.baseUrl, "Mina");
-    const kim = await signInTutor(cluster, first.baseUrl);
-    const room = await startLesson(new Client(first.baseUrl), learner.token);
-    const owner = await ownerOf(cluster, room.roomId);
-    const other = cluster.processes.find((process) => process !== owner)!;
+    const { learner, kim, room, other } = await lessonAcrossProcesses(cluster, first.baseUrl, "Mina");
     const tutorRoom = await new Client(other.baseUrl).joinById<LessonState>(room.roomId, { token: kim.token, platform: "web" });
     await waitForState(tutorRoom, (state) => state.participants.has(learner.userId), "the tutor to join", 15_000);
 
@@ -87,11 +83,7 @@ describe("Redis outage with two processes", function () {
 
   it("joins across processes again after Redis drops every subscriber connection (CLIENT KILL TYPE pubsub)", async () => {
     const [first] = cluster.processes;
-    const learner = await signInGuest(first.baseUrl, "Sari");
-    const kim = await signInTutor(cluster, first.baseUrl);
-    const room = await startLesson(new Client(first.baseUrl), learner.token);
-    const owner = await ownerOf(cluster, room.roomId);
-    const other = cluster.processes.find((process) => process !== owner)!;
+    const { learner, kim, room, other } = await lessonAcrossProcesses(cluster, first.baseUrl, "Sari");
 
     const admin = new Redis(cluster.redis.url);
     const killedAt = Date.now();

@@ -7,7 +7,7 @@ import type { LessonState } from "../../schema/index.ts";
 import { nextMessage, waitForState } from "../support/koto-test-server.ts";
 import { waitFor } from "../support/processes.ts";
 import {
-  greeting, openUtterance, ownerOf, pcmFrames, signInGuest, signInTutor, startCluster, startLesson, stream, type Cluster,
+  greeting, lessonAcrossProcesses, openUtterance, pcmFrames, startCluster, stream, type Cluster,
 } from "../support/cluster.ts";
 
 describe("infra/Caddyfile in front of two processes sharing Redis", function () {
@@ -56,11 +56,7 @@ describe("infra/Caddyfile in front of two processes sharing Redis", function () 
 
   it("plays a lesson through Caddy: the tutor, seated by the other process, hears the learner live and grades", async () => {
     const apiBase = cluster.caddy!.apiBase;
-    const learner = await signInGuest(apiBase, "Mina");
-    const kim = await signInTutor(cluster, apiBase);
-    const room = await startLesson(new Client(apiBase), learner.token);
-    const owner = await ownerOf(cluster, room.roomId);
-    const other = cluster.processes.find((process) => process !== owner)!;
+    const { learner, kim, room, other } = await lessonAcrossProcesses(cluster, apiBase, "Mina");
 
     // The tutor's matchmaking request goes to the process that does not hold the room.
     const tutorRoom = await new Client(`${apiBase}/p/${other.port}`).joinById<LessonState>(room.roomId, { token: kim.token, platform: "web" });

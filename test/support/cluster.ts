@@ -130,6 +130,19 @@ export async function ownerOf(cluster: Cluster, roomId: string): Promise<KotoPro
   }
 }
 
+/**
+ * A guest learner's lesson started through `apiBase`, the cluster's tutor signed in, and the two
+ * processes told apart: the one that holds the room and the other one (to cross processes through).
+ */
+export async function lessonAcrossProcesses(cluster: Cluster, apiBase: string, name: string) {
+  const learner = await signInGuest(apiBase, name);
+  const kim = await signInTutor(cluster, apiBase);
+  const room = await startLesson(new Client(apiBase), learner.token);
+  const owner = await ownerOf(cluster, room.roomId);
+  const other = cluster.processes.find((process) => process !== owner)!;
+  return { learner, kim, room, owner, other };
+}
+
 // ---- speaking -----------------------------------------------------------------------------------
 
 const fixture = (name: string) => decodeWav(readFileSync(new URL(`../fixtures/audio/${name}`, import.meta.url)));
