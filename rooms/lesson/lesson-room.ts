@@ -32,7 +32,7 @@ import { LearnerQueue } from "./learner-queue.ts";
 import { whileStoreDown } from "../../server/store/store-retry.ts";
 import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
-import { drainSession } from "./session-drain.ts";
+import { drainSession, settledBefore } from "./session-drain.ts";
 import { outcomeOf, type RemoteOutcome } from "../../server/cluster/remote-outcome.ts";
 import { progressAfterResult, progressWrite, type ProgressFields } from "../../server/progress/progress.ts";
 
@@ -224,8 +224,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
    */
   private async settleWrites(): Promise<void> {
     if (!this.draining) return this.writes.settle();
-    const remaining = this.drainDeadline - Date.now();
-    const settled = await Promise.race([this.writes.settle().then(() => true), pause(Math.max(0, remaining)).then(() => false)]);
+    const settled = await settledBefore(this.writes.settle(), this.drainDeadline);
     if (settled || this.givingUp.signal.aborted) return;
     this.givingUp.abort();
     await this.writes.settle();
@@ -664,10 +663,6 @@ function buildState(lesson: Lesson, maxLearners: number): LessonState {
     state.steps.push(synced);
   }
   return state;
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function fieldsOf(progress: LearnerProgress): ProgressFields {

@@ -31,12 +31,23 @@ export async function drainSession(room: DrainingRoom, timing: DrainTiming, logg
   room.broadcast(SERVER_DRAINING, { sessionId: room.roomId, resumeWithinMs: timing.resumeWithinMs });
   // A learner mid-sentence finishes it (silence or release ends the utterance), up to the deadline.
   while (room.openUtterances() > 0 && Date.now() < deadline) await pause(50);
-  const evaluated = await Promise.race([room.settleSpeech().then(() => true), pause(Math.max(0, deadline - Date.now())).then(() => false)]);
+  const evaluated = await settledBefore(room.settleSpeech(), deadline);
   if (!evaluated) {
     logger.warn({ roomId: room.roomId }, "drain deadline passed with answers still being evaluated; they finish before the process exits, or are recovered after it");
   }
   await room.settleWrites();
   await room.disconnect(SESSION_MOVING_CLOSE_CODE);
+}
+
+/** True when `work` settles before `deadline` (a Date.now() time), false when the deadline comes first; the timer goes either way. */
+export async function settledBefore(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now())); });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function pause(ms: number): Promise<void> {
