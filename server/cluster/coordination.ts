@@ -94,10 +94,10 @@ export async function createCoordination(config: Pick<Config, "redis">, logger: 
   let started = false;
   let lastError = "";
   const recovered: (() => void)[] = [];
-  /** False from the moment the watchdog finds the subscriber deaf until it hears an echo again. */
-  let listening = true;
+  /** Started once every connection is ready; it says whether the subscriber hears its echo. */
+  let watchdog: SubscriberWatchdog | undefined;
   const refresh = () => {
-    const now = listening && clients.every((client) => client.status === "ready");
+    const now = (watchdog?.listening() ?? true) && clients.every((client) => client.status === "ready");
     if (now === available) return;
     available = now;
     // One line per change of state, not one per reconnection attempt.
@@ -119,18 +119,19 @@ export async function createCoordination(config: Pick<Config, "redis">, logger: 
   }
   refresh();
   started = true;
-  const watchdog = await watchSubscriber({ presence, publisher, subscriber, logger, everyMs: coordinationOptions.watchdogMs ?? WATCHDOG_MS,
-    onChange: (now) => { listening = now; refresh(); } });
-  publisher.once("end", () => watchdog.stop());
+  const subscriberWatchdog = await watchSubscriber({ presence, publisher, subscriber, logger, everyMs: coordinationOptions.watchdogMs ?? WATCHDOG_MS, onChange: refresh });
+  watchdog = subscriberWatchdog;
+  publisher.once("end", () => subscriberWatchdog.stop());
   return {
     kind: "redis", presence, driver,
     isAvailable: () => available,
     describe: () => ({
       state: available ? "up" : "down", publisher: publisher.status, subscriber: subscriber.status, driver: driverClient.status,
-      subscription: listening ? "listening" : "silent", lastEchoAgoMs: watchdog.lastEchoAt() === null ? null : Date.now() - watchdog.lastEchoAt()!,
+      subscription: subscriberWatchdog.listening() ? "listening" : "silent",
+      lastEchoAgoMs: subscriberWatchdog.lastEchoAt() === null ? null : Date.now() - subscriberWatchdog.lastEchoAt()!,
     }),
     onRecovered: (callback) => { recovered.push(callback); },
-    stop: () => watchdog.stop(),
+    stop: () => subscriberWatchdog.stop(),
   };
 }
 
@@ -145,8 +146,8 @@ export async function createCoordination(config: Pick<Config, "redis">, logger: 
  * presence subscribe to every channel again. It is listening once an echo arrives.
  */
 async function watchSubscriber(watched: {
-  presence: Presence; publisher: Redis; subscriber: Redis; logger: Logger; everyMs: number; onChange: (listening: boolean) => void;
-}): Promise<{ stop(): void; lastEchoAt(): number | null }> {
+  presence: Presence; publisher: Redis; subscriber: Redis; logger: Logger; everyMs: number; onChange: () => void;
+}): Promise<SubscriberWatchdog> {
   const { presence, publisher, subscriber, logger, everyMs, onChange } = watched;
   // Channels are global (README): the random part keeps this process's echo its own.
   const channel = `koto-echo:${randomUUID()}`;
@@ -157,7 +158,7 @@ async function watchSubscriber(watched: {
   const set = (now: boolean) => {
     if (now === listening) return;
     listening = now;
-    onChange(now);
+    onChange();
   };
   await presence.subscribe(channel, (token: unknown) => {
     if (token !== waitingFor) return;
@@ -187,7 +188,14 @@ async function watchSubscriber(watched: {
   };
   const timer = setInterval(round, everyMs);
   timer.unref();
-  return { stop: () => clearInterval(timer), lastEchoAt: () => lastEchoAt };
+  return { stop: () => clearInterval(timer), lastEchoAt: () => lastEchoAt, listening: () => listening };
+}
+
+interface SubscriberWatchdog {
+  stop(): void;
+  lastEchoAt(): number | null;
+  /** False from the moment the subscriber missed its echo until it hears one again. */
+  listening(): boolean;
 }
 
 function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
