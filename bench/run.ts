@@ -18,7 +18,8 @@
  * Environment: BENCH_QUICK=1, BENCH_DATABASE_URL (Postgres instead of PGlite in a temp DATA_DIR),
  * BENCH_CLIENT_WS=ws|undici (the load generator's WebSocket), BENCH_STT_DELAY_MS (default 300),
  * BENCH_PARTS=capacity,relay,pipeline,concurrency,scaleout (a subset; scaleout = bench/scaleout.ts), BENCH_OVERHEAD_BUDGET_MS (default 50),
- * BENCH_CPU_PROF=<dir> (V8 CPU profiles of the server's main thread per window), BENCH_UTTERANCE_MS (default 6000),
+ * BENCH_CPU_PROF=<dir> (V8 CPU profiles of the server's main thread per window), BENCH_HEAP_PROF=<dir> (sampled
+ * allocations of the server's main thread per window, collected objects included), BENCH_UTTERANCE_MS (default 6000),
  * BENCH_CAPACITY_VARIANTS, BENCH_CAPACITY_LADDER, BENCH_RECORDINGS=discard (ablation:
  * the lesson server does not write recordings, to see what that write costs).
  */
@@ -297,10 +298,12 @@ async function relayLadder(variant: Variant, ladder = plan.relayLadder, budgetMs
         loopMs();
         const cpu = cpuWindow(watched(server));
         if (process.env.BENCH_CPU_PROF) await server.call("profileStart");
+        if (process.env.BENCH_HEAP_PROF) await server.call("heapProfileStart");
         load.window.open();
         await sleep(measureMs);
         load.window.close();
         if (process.env.BENCH_CPU_PROF) log(`  (server profile of this window: ${await server.call("profileStop", `${variant}-${target}`)})`);
+        if (process.env.BENCH_HEAP_PROF) log(`  (server allocations in this window: ${await server.call("heapProfileStop", `${variant}-${target}`)})`);
         const usage = cpu.stop();
         const loadgenLoop = loopMs();
         const stats = await server.call("stats");

@@ -62,6 +62,27 @@ export function serveParent(handlers: Record<string, Handler>): { ready(info: Re
       writeFileSync(path, JSON.stringify(profile));
       return path;
     },
+    /**
+     * BENCH_HEAP_PROF: where this process allocates over one window (sampled every 32 KB, objects the
+     * GC already collected included: what churns, not what stays).
+     */
+    heapProfileStart: async () => {
+      profiler ??= new Session();
+      profiler.connect();
+      await profiler.post("HeapProfiler.enable");
+      await profiler.post("HeapProfiler.startSampling", {
+        samplingInterval: 32 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true,
+      });
+      return true;
+    },
+    heapProfileStop: async (label: string) => {
+      if (!profiler) throw new Error("heapProfileStart was not called");
+      const { profile } = await profiler.post("HeapProfiler.stopSampling");
+      profiler.disconnect();
+      const path = join(process.env.BENCH_HEAP_PROF ?? ".", `window-${label}-${process.pid}.heapprofile`);
+      writeFileSync(path, JSON.stringify(profile));
+      return path;
+    },
     gc: () => {
       (globalThis as { gc?: () => void }).gc?.();
       return true;

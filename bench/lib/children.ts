@@ -16,8 +16,8 @@ export interface ChildHandle {
   stop(): Promise<void>;
 }
 
-/** Lines a child may print before the rest is only counted (a flood of errors must not drown the report). */
-const MAX_FORWARDED_LINES = 30;
+/** Lines a child may print before the rest is only counted (a flood of errors must not drown the report; BENCH_CHILD_LINES for a trace). */
+const MAX_FORWARDED_LINES = Number(process.env.BENCH_CHILD_LINES ?? 30);
 
 export async function startChild(name: string, script: string, env: Record<string, string>, startTimeoutMs = 60_000): Promise<ChildHandle> {
   const path = fileURLToPath(new URL(`../children/${script}`, import.meta.url));

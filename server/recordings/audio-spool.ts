@@ -38,6 +38,10 @@ export class AudioSpool {
     return new AudioSpool(spoolPath(directory, attemptId));
   }
 
+  /**
+   * Samples to write (batched to a second). They are written from the caller's memory, not copied:
+   * the caller must not change them until `close()` has resolved.
+   */
   append(samples: Int16Array): void {
     if (samples.length === 0 || this.failed) return;
     this.batch.push(samples);
@@ -60,17 +64,16 @@ export class AudioSpool {
 
   private flush(): void {
     if (this.batch.length === 0) return;
-    const bytes = Buffer.allocUnsafe(this.batchSamples * 2);
-    let offset = 0;
-    for (const chunk of this.batch) {
-      bytes.set(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), offset);
-      offset += chunk.byteLength;
-    }
+    // One write per batch; a batch of one view (what the pipeline hands over) is written as it is.
+    const bytes = this.batch.length === 1 ? asBytes(this.batch[0]) : Buffer.concat(this.batch.map(asBytes));
     this.batch = [];
     this.batchSamples = 0;
     this.stream.write(bytes);
   }
 }
+
+/** The samples' own bytes (PCM16 in the host's order: little-endian on every platform Node runs on here). */
+const asBytes = (samples: Int16Array) => new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
 
 export function spoolPath(directory: string, attemptId: string): string {
   if (!SAFE_ID.test(attemptId)) throw new RangeError(`not an attempt id: ${attemptId}`);

@@ -2,7 +2,7 @@
  * A 16 kHz mono PCM16 WAV of a tone: real WAV bytes for tests that need a file shaped like the
  * pipeline's output but do not care what it says.
  */
-export function makeTestWav(options: { durationMs?: number; sampleRate?: number; frequencyHz?: number } = {}): Uint8Array {
+export function makeTestWav(options: { durationMs?: number; sampleRate?: number; frequencyHz?: number } = {}): Uint8Array<ArrayBuffer> {
   const sampleRate = options.sampleRate ?? 16_000;
   const samples = Math.round(((options.durationMs ?? 500) / 1000) * sampleRate);
   const frequency = options.frequencyHz ?? 220;

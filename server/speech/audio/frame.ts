@@ -80,13 +80,19 @@ const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] ===
 /** Samples as little-endian bytes (a copy). */
 export function int16ToBytesLE(samples: Int16Array): Uint8Array {
   const bytes = new Uint8Array(samples.length * 2);
+  copyInt16AsBytesLEInto(samples, bytes, 0);
+  return bytes;
+}
+
+/** Samples written as little-endian bytes into `target` from byte `offset` (a WAV body, without an array in between). */
+export function copyInt16AsBytesLEInto(samples: Int16Array, target: Uint8Array, offset: number): void {
+  if (offset + samples.byteLength > target.byteLength) throw new RangeError(`${samples.length} samples do not fit at byte ${offset} in ${target.byteLength}`);
   if (HOST_IS_LITTLE_ENDIAN) {
-    bytes.set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
+    target.set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength), offset);
   } else {
-    const view = new DataView(bytes.buffer);
+    const view = new DataView(target.buffer, target.byteOffset + offset, samples.byteLength);
     for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i], true);
   }
-  return bytes;
 }
 
 /** Little-endian bytes as samples (a copy, whatever the alignment of `bytes`). */

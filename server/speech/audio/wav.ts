@@ -1,5 +1,5 @@
 import { KotoError } from "../../errors.ts";
-import { bytesLEToInt16, int16ToBytesLE } from "./frame.ts";
+import { bytesLEToInt16, copyInt16AsBytesLEInto } from "./frame.ts";
 
 export interface WavAudio {
   sampleRate: number;
@@ -13,7 +13,7 @@ const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 /** A canonical 44-byte-header RIFF/WAVE file of 16-bit PCM: what speech-to-text services accept. */
-export function encodeWav(samples: Int16Array, sampleRate: number, channels = 1): Uint8Array {
+export function encodeWav(samples: Int16Array, sampleRate: number, channels = 1): Uint8Array<ArrayBuffer> {
   if (!Number.isInteger(sampleRate) || sampleRate <= 0) throw new RangeError(`bad sample rate ${sampleRate}`);
   const dataBytes = samples.length * 2;
   const wav = new Uint8Array(WAV_HEADER_BYTES + dataBytes);
@@ -31,7 +31,7 @@ export function encodeWav(samples: Int16Array, sampleRate: number, channels = 1)
   view.setUint16(34, 16, true);
   writeTag(view, 36, "data");
   view.setUint32(40, dataBytes, true);
-  wav.set(int16ToBytesLE(samples), WAV_HEADER_BYTES);
+  copyInt16AsBytesLEInto(samples, wav, WAV_HEADER_BYTES);
   return wav;
 }
 

@@ -16,6 +16,7 @@ import {
 } from "../audio/index.ts";
 import { KotoError } from "../../errors.ts";
 import { SPOOL_BATCH_SAMPLES, type AudioSpool } from "../../recordings/audio-spool.ts";
+import { SampleBuffers } from "../audio/sample-buffers.ts";
 import type { Evaluation, UtteranceToEvaluate } from "./evaluate-utterance.ts";
 
 export interface UtteranceFormat {
@@ -32,7 +33,11 @@ export interface SpokenAttemptOptions {
 
 export type UtteranceEnd = "silence" | "max-duration" | "released" | "disconnected" | "no-speech";
 
-/** What the pipeline needs from the process: where audio is spooled and kept, and the evaluation stages. */
+/**
+ * What the pipeline needs from the process: where audio is spooled and kept, and the evaluation
+ * stages. `keep` and `evaluate` are lent the samples until their promise settles (the buffer is
+ * then reused for another utterance): a stage that needs them longer copies them.
+ */
 export interface SpokenAttemptStages {
   spool: AudioSpool;
   /** Keeps the finished audio (storage + its row); resolves when it is safe. */
@@ -57,8 +62,11 @@ export type SpokenAttemptEvent =
 
 export type SpokenAttemptListener = (event: SpokenAttemptEvent) => void;
 
-/** Room for 5 s of 16 kHz audio at first (160 KB); the buffer doubles for a longer utterance. */
-const INITIAL_SAMPLES = PIPELINE_SAMPLE_RATE * 5;
+/**
+ * Utterance buffers of the process: 5 s of 16 kHz audio (160 KB) at first, doubling for a longer
+ * utterance; free ones kept up to 32 MB (200 speakers' worth of 5 s answers) for the next utterances.
+ */
+const utteranceBuffers = new SampleBuffers(PIPELINE_SAMPLE_RATE * 5, 16 * 1024 * 1024);
 
 export class SpokenAttempt {
   private readonly sequencer = new FrameSequencer<Uint8Array>();
@@ -66,8 +74,11 @@ export class SpokenAttempt {
    * The utterance so far in one buffer that doubles as it fills, rather than one small array per
    * frame: those arrays lived for the whole utterance, so the GC promoted them to the old generation
    * and collected them there, in the full collections that stall the event loop (docs/capacity.md §4.8).
+   * The buffer comes from `utteranceBuffers` and goes back once the audio is kept and evaluated.
    */
-  private samples = new Int16Array(INITIAL_SAMPLES);
+  private samples = utteranceBuffers.acquire(0);
+  /** Buffers outgrown during this utterance: the spool may still be writing from them, so they go back with the last one. */
+  private readonly outgrown: Int16Array[] = [];
   private sampleCount = 0;
   /** Samples handed to the spool so far (it gets whole batches, then the rest at the end). */
   private spooledCount = 0;
@@ -189,8 +200,9 @@ export class SpokenAttempt {
 
   private makeRoom(count: number): void {
     if (this.sampleCount + count <= this.samples.length) return;
-    const larger = new Int16Array(Math.max(this.samples.length * 2, this.sampleCount + count));
+    const larger = utteranceBuffers.acquire(Math.max(this.samples.length * 2, this.sampleCount + count));
     larger.set(this.samples.subarray(0, this.sampleCount));
+    this.outgrown.push(this.samples);
     this.samples = larger;
   }
 
@@ -229,22 +241,40 @@ export class SpokenAttempt {
     this.emit({ type: "speaking", speaking });
   }
 
-  /** What was recorded since the last hand-over goes to the spool (which copies it into its write). */
+  /** What was recorded since the last hand-over goes to the spool (written from this buffer: it is not released before the spool is closed). */
   private spoolRecorded(): void {
     if (this.sampleCount === this.spooledCount) return;
     this.stages.spool.append(this.samples.subarray(this.spooledCount, this.sampleCount));
     this.spooledCount = this.sampleCount;
   }
 
-  /** The whole utterance, exactly as long as it is. */
+  /** The whole utterance, exactly as long as it is: a view of the buffer, which `afterEnd` releases when it is done. */
   private joined(): Int16Array {
     this.spoolRecorded();
-    const samples = this.samples.slice(0, this.sampleCount);
-    this.samples = new Int16Array(0);
-    return samples;
+    return this.samples.subarray(0, this.sampleCount);
   }
 
+  /**
+   * Keeps and evaluates the utterance, then gives its buffers back: by then the spool is closed, the
+   * WAV for storage and the one for speech-to-text are copies, and nothing reads the samples.
+   */
   private async afterEnd(samples: Int16Array, timing: UtteranceTiming, spoke: boolean, reason: UtteranceEnd): Promise<void> {
+    try {
+      await this.keepAndEvaluate(samples, timing, spoke, reason);
+    } finally {
+      const buffers = [...this.outgrown.splice(0), this.samples];
+      this.samples = new Int16Array(0);
+      const release = () => buffers.forEach((buffer) => utteranceBuffers.release(buffer));
+      // After a storage failure the evaluation may still be running: its buffers go back when it ends.
+      if (this.evaluation) void this.evaluation.then(release);
+      else release();
+    }
+  }
+
+  /** The evaluation of this utterance, once started (it settles, never rejects). */
+  private evaluation: Promise<unknown> | null = null;
+
+  private async keepAndEvaluate(samples: Int16Array, timing: UtteranceTiming, spoke: boolean, reason: UtteranceEnd): Promise<void> {
     const endedAt = performance.now();
     const durationMs = (samples.length / PIPELINE_SAMPLE_RATE) * 1000;
     const kept = this.keep(samples, durationMs);
@@ -258,6 +288,7 @@ export class SpokenAttempt {
     }
     const evaluation = this.stages.evaluate({ samples, timing, ...this.target })
       .then((result) => ({ result }), (cause: unknown) => ({ cause }));
+    this.evaluation = evaluation;
     const audioKept = await kept;
     if (!audioKept) return this.emit(storageFailure(this.keepError));
     this.emit({ type: "stored", durationMs });

@@ -47,7 +47,7 @@ export class OpenAiSpeechToText implements SpeechToText {
 
   async transcribe(request: TranscribeRequest, signal?: AbortSignal): Promise<Transcript> {
     const form = new FormData();
-    form.append("file", new Blob([new Uint8Array(request.wav)], { type: "audio/wav" }), "attempt.wav");
+    form.append("file", new Blob([request.wav], { type: "audio/wav" }), "attempt.wav");
     form.append("model", this.model);
     form.append("language", request.language);
     form.append("response_format", "json");

@@ -1,7 +1,7 @@
 /** One recorded learner utterance to transcribe. */
 export interface TranscribeRequest {
-  /** A RIFF WAV file (16 kHz mono PCM16 from the audio pipeline). */
-  wav: Uint8Array;
+  /** A RIFF WAV file (16 kHz mono PCM16 from the audio pipeline), in an ArrayBuffer of its own: a client may hand it to a Blob as it is. */
+  wav: Uint8Array<ArrayBuffer>;
   language: "ko";
   /**
    * What the learner was asked to say. Only a hint, and ignored by default: a recogniser told

@@ -34,10 +34,10 @@ async function runPipeline(format: UtteranceFormat, frames: Uint8Array[], stages
     spool,
     keep: async (samples) => {
       if (stages.keepFails) throw new Error("disk full");
-      run.kept = samples;
+      run.kept = samples.slice(); // lent until this promise settles (the buffer is reused afterwards)
     },
     evaluate: stages.evaluate ?? (async (input) => {
-      run.evaluated = input;
+      run.evaluated = { ...input, samples: input.samples.slice() };
       return { status: "awaiting-tutor", code: "STT_DISABLED", reason: "off", transcript: "", timings: { trimMs: 0, speechToTextMs: 0, scoringMs: 0, feedbackMs: 0 } };
     }),
   }, { accepted: ["안녕하세요"], learnerLanguage: "en" }, (event) => events.push(event));
@@ -123,7 +123,7 @@ describe("SpokenAttempt pipeline", function () {
     const directory = mkdtempSync(join(tmpdir(), "koto-spool-"));
     let kept: Int16Array | null = null;
     const pipeline = await SpokenAttempt.open({ codec: "pcm16", sampleRate: 16000 }, OPTIONS, {
-      spool: AudioSpool.open(directory, "a3"), keep: async (samples) => { kept = samples; },
+      spool: AudioSpool.open(directory, "a3"), keep: async (samples) => { kept = samples.slice(); },
       evaluate: async () => ({ status: "awaiting-tutor", code: "STT_DISABLED", reason: "off", transcript: "", timings: { trimMs: 0, speechToTextMs: 0, scoringMs: 0, feedbackMs: 0 } }),
     }, { accepted: ["네"], learnerLanguage: "en" }, () => {});
     for (const { frame, view } of reused) {
