@@ -52,9 +52,13 @@ export function decodeAudioFrame(bytes: Uint8Array): DecodedAudioFrame {
   if (bytes.byteLength <= AUDIO_FRAME_HEADER_BYTES) {
     throw new RangeError(`an audio frame needs a ${AUDIO_FRAME_HEADER_BYTES}-byte sequence number followed by audio (got ${bytes.byteLength} bytes)`);
   }
+  return { sequence: audioFrameSequence(bytes), payload: bytes.subarray(AUDIO_FRAME_HEADER_BYTES) };
+}
+
+/** The sequence number of an audio frame (its first four bytes, little-endian); the caller checked the length. */
+export function audioFrameSequence(bytes: Uint8Array): number {
   // Read byte by byte: no DataView per frame (this runs 50 times a second per speaker).
-  const sequence = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0;
-  return { sequence, payload: bytes.subarray(AUDIO_FRAME_HEADER_BYTES) };
+  return (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0;
 }
 
 /** The `[n][attemptId]` prefix of every relayed frame of one utterance: build it once per utterance. */

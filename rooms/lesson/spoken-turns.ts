@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Client } from "@colyseus/core";
 import type { Logger } from "pino";
 import { KotoError } from "../../server/errors.ts";
-import { assertSupportedAudioFormat, parseAudioFrame, type AudioCodec } from "../../server/speech/audio/index.ts";
+import { assertSupportedAudioFormat, readAudioFrameSequence, type AudioCodec } from "../../server/speech/audio/index.ts";
 import type { SpeechService } from "../../server/speech/speech-service.ts";
 import type { SpokenAttempt, SpokenAttemptEvent, UtteranceEnd } from "../../server/speech/pipeline/spoken-attempt.ts";
 import type { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
@@ -144,7 +144,7 @@ export class SpokenTurns {
       // Held until the attempt row is stored, then recorded; relayed now if it is a well-formed frame,
       // so that a slow store write does not delay what tutors hear.
       try {
-        parseAudioFrame(bytes, turn.codec, { maxFrameBytes: this.speech.config.limits.maxFrameBytes, copy: false });
+        readAudioFrameSequence(bytes, turn.codec, { maxFrameBytes: this.speech.config.limits.maxFrameBytes });
       } catch (error) {
         if (error instanceof KotoError) return this.throttledError(client, error);
         throw error;

@@ -21,10 +21,11 @@ export interface AudioDecoder {
   /** One frame's payload in, 16 kHz mono samples out (a fresh array). */
   decode(payload: Uint8Array): Int16Array;
   /**
-   * Only where decoding is a plain copy (16 kHz PCM): writes the samples into `target` at `offset`
-   * and returns how many, with no array of its own per frame. Callers check `decodesInPlace` first.
+   * Only where decoding is a plain copy (16 kHz PCM): writes the samples of `bytes` (from byte
+   * `from` on: a whole wire frame can be passed, its header skipped) into `target` at `offset` and
+   * returns how many, with no array or view of its own per frame. Callers check `decodesInPlace` first.
    */
-  decodeInto?(payload: Uint8Array, target: Int16Array, offset: number): number;
+  decodeInto?(bytes: Uint8Array, target: Int16Array, offset: number, from?: number): number;
   /** True when `decodeInto` may be used for this stream. */
   readonly decodesInPlace: boolean;
   /**
@@ -77,16 +78,16 @@ class Pcm16FrameDecoder implements AudioDecoder {
     return this.resampler === null && !this.closed;
   }
 
-  decodeInto(payload: Uint8Array, target: Int16Array, offset: number): number {
+  decodeInto(bytes: Uint8Array, target: Int16Array, offset: number, from = 0): number {
     assertOpen(this.closed);
-    assertWholeSamples(payload);
-    this.lastFrameSamples = copyBytesLEInto(payload, target, offset);
+    assertWholeSamples(bytes.byteLength - from);
+    this.lastFrameSamples = copyBytesLEInto(bytes, target, offset, from);
     return this.lastFrameSamples;
   }
 
   decode(payload: Uint8Array): Int16Array {
     assertOpen(this.closed);
-    assertWholeSamples(payload);
+    assertWholeSamples(payload.byteLength);
     const samples = bytesLEToInt16(payload);
     this.lastFrameSamples = samples.length;
     return this.resampler ? this.resampler.process(samples) : samples;
@@ -168,11 +169,11 @@ class OpusFrameDecoder implements AudioDecoder {
   }
 }
 
-function assertWholeSamples(payload: Uint8Array): void {
-  if (payload.byteLength % 2 !== 0) {
+function assertWholeSamples(payloadBytes: number): void {
+  if (payloadBytes % 2 !== 0) {
     throw new KotoError(
       "AUDIO_FRAME_ODD_LENGTH",
-      `pcm16 audio must hold whole 16-bit samples, but the frame carries ${payload.byteLength} bytes of audio`,
+      `pcm16 audio must hold whole 16-bit samples, but the frame carries ${payloadBytes} bytes of audio`,
     );
   }
 }

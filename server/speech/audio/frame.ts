@@ -1,5 +1,5 @@
 import { KotoError } from "../../errors.ts";
-import { AUDIO_FRAME_HEADER_BYTES, decodeAudioFrame, encodeAudioFrame } from "../../../protocol/audio-frames.ts";
+import { AUDIO_FRAME_HEADER_BYTES, audioFrameSequence, encodeAudioFrame } from "../../../protocol/audio-frames.ts";
 
 // The wire layout has one owner, the shared protocol module; this file adds the server's checks.
 export { AUDIO_FRAME_HEADER_BYTES, encodeAudioFrame };
@@ -15,18 +15,13 @@ export const DEFAULT_MAX_AUDIO_FRAME_BYTES = 64 * 1024;
 export interface AudioFrame {
   /** Position of the frame in its utterance, starting at 0. */
   sequence: number;
-  /** PCM16 little-endian samples or one Opus packet; a fresh copy the caller owns (unless `copy: false`). */
+  /** PCM16 little-endian samples or one Opus packet; a fresh copy the caller owns. */
   payload: Uint8Array;
 }
 
 export interface ParseAudioFrameOptions {
   /** Largest whole frame (header + payload) accepted, in bytes. */
   maxFrameBytes?: number;
-  /**
-   * false: the payload is a view into `bytes`, valid only until the handler returns (the pipeline
-   * decodes an in-order frame at once and copies only a frame it must hold). Default: a copy.
-   */
-  copy?: boolean;
 }
 
 export function isAudioCodec(value: unknown): value is AudioCodec {
@@ -34,15 +29,11 @@ export function isAudioCodec(value: unknown): value is AudioCodec {
 }
 
 /**
- * Reads one binary "audio" message. `bytes` may be a view into a larger buffer that the transport
- * reuses after the handler returns, so the header is read through the view's own offset and the
- * payload is copied out.
+ * Checks one binary "audio" message (codec, size, whole samples) and returns its sequence number,
+ * without allocating anything: the pipeline reads the payload in place, from
+ * AUDIO_FRAME_HEADER_BYTES on, while the transport's buffer is still valid.
  */
-export function parseAudioFrame(
-  bytes: Uint8Array,
-  codec: AudioCodec,
-  options: ParseAudioFrameOptions = {},
-): AudioFrame {
+export function readAudioFrameSequence(bytes: Uint8Array, codec: AudioCodec, options: ParseAudioFrameOptions = {}): number {
   if (!isAudioCodec(codec)) {
     throw new KotoError(
       "AUDIO_FORMAT_UNSUPPORTED",
@@ -69,10 +60,22 @@ export function parseAudioFrame(
       `pcm16 audio must hold whole 16-bit samples, but the frame carries ${payloadBytes} bytes of audio`,
     );
   }
-  const frame = decodeAudioFrame(bytes);
-  if (options.copy === false) return frame;
+  return audioFrameSequence(bytes);
+}
+
+/**
+ * Reads one binary "audio" message. `bytes` may be a view into a larger buffer that the transport
+ * reuses after the handler returns, so the header is read through the view's own offset and the
+ * payload is copied out.
+ */
+export function parseAudioFrame(
+  bytes: Uint8Array,
+  codec: AudioCodec,
+  options: ParseAudioFrameOptions = {},
+): AudioFrame {
+  const sequence = readAudioFrameSequence(bytes, codec, options);
   // A copy even when `bytes` is a Node Buffer (whose slice is a view): transports reuse their buffers.
-  return { sequence: frame.sequence, payload: Uint8Array.prototype.slice.call(frame.payload) };
+  return { sequence, payload: Uint8Array.prototype.slice.call(bytes, AUDIO_FRAME_HEADER_BYTES) };
 }
 
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -102,15 +105,14 @@ export function bytesLEToInt16(bytes: Uint8Array): Int16Array {
   return samples;
 }
 
-/** Little-endian bytes written as samples into `target` from `offset` (whatever the alignment of `bytes`); returns how many. */
-export function copyBytesLEInto(bytes: Uint8Array, target: Int16Array, offset: number): number {
-  const count = bytes.byteLength >> 1;
+/**
+ * Little-endian bytes (from byte `from` on) written as samples into `target` from `offset`;
+ * returns how many. Sample by sample, whatever the alignment of `bytes` or the host's byte order,
+ * and without a view per call: this runs for every frame of every speaker.
+ */
+export function copyBytesLEInto(bytes: Uint8Array, target: Int16Array, offset: number, from = 0): number {
+  const count = (bytes.byteLength - from) >> 1;
   if (offset + count > target.length) throw new RangeError(`${count} samples do not fit at ${offset} in ${target.length}`);
-  if (HOST_IS_LITTLE_ENDIAN) {
-    new Uint8Array(target.buffer, target.byteOffset + offset * 2, count * 2).set(bytes.subarray(0, count * 2));
-  } else {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i < count; i++) target[offset + i] = view.getInt16(i * 2, true);
-  }
+  for (let i = 0, at = from; i < count; i++, at += 2) target[offset + i] = ((bytes[at] | (bytes[at + 1] << 8)) << 16) >> 16;
   return count;
 }

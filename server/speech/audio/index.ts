@@ -8,6 +8,7 @@ export {
   int16ToBytesLE,
   isAudioCodec,
   parseAudioFrame,
+  readAudioFrameSequence,
   type AudioCodec,
   type AudioFrame,
   type ParseAudioFrameOptions,

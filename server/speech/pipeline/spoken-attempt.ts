@@ -11,7 +11,7 @@
  * room state or the attempt row: the room maps its events onto the attempt.
  */
 import {
-  FrameSequencer, LOST, PIPELINE_SAMPLE_RATE, createAudioDecoder, createEndpointer, parseAudioFrame,
+  AUDIO_FRAME_HEADER_BYTES, FrameSequencer, LOST, PIPELINE_SAMPLE_RATE, createAudioDecoder, createEndpointer, readAudioFrameSequence,
   type AudioCodec, type AudioDecoder, type EndpointEvent, type Endpointer, type UtteranceTiming,
 } from "../audio/index.ts";
 import { KotoError } from "../../errors.ts";
@@ -123,17 +123,19 @@ export class SpokenAttempt {
    */
   push(bytes: Uint8Array): UtteranceEnd | null {
     if (this.ending) throw new KotoError("UTTERANCE_CLOSED", "this utterance has ended; open a new one to speak again");
-    // The payload is a view into the transport's buffer (PCM frames are validated here, before any is queued).
-    const frame = parseAudioFrame(bytes, this.format.codec, { maxFrameBytes: this.options.maxFrameBytes, copy: false });
+    // Checked in place: nothing is allocated for a frame that arrives in order.
+    const sequence = readAudioFrameSequence(bytes, this.format.codec, { maxFrameBytes: this.options.maxFrameBytes });
     let ended: UtteranceEnd | null = null;
-    if (this.sequencer.takeInOrder(frame.sequence)) {
-      // In order with nothing waiting: decoded now (decoding copies), so the view is not kept; 16 kHz
-      // PCM straight into the utterance's buffer, without an array per frame.
-      ended = this.decoder.decodesInPlace ? this.recordInPlace(frame.payload) : this.record(this.decode(frame.payload));
+    if (this.sequencer.takeInOrder(sequence)) {
+      // In order with nothing waiting: decoded now, from the transport's bytes (which are not kept);
+      // 16 kHz PCM straight into the utterance's buffer, without an array per frame.
+      ended = this.decoder.decodesInPlace
+        ? this.recordInPlace(bytes)
+        : this.record(this.decode(bytes.subarray(AUDIO_FRAME_HEADER_BYTES)));
     } else {
       // The sequencer may hold this frame after the transport reused its buffer: a copy (Uint8Array's
       // slice, since the transport's bytes may be a Node Buffer, whose own slice is a view).
-      for (const ordered of this.sequencer.push(frame.sequence, Uint8Array.prototype.slice.call(frame.payload))) {
+      for (const ordered of this.sequencer.push(sequence, Uint8Array.prototype.slice.call(bytes, AUDIO_FRAME_HEADER_BYTES))) {
         ended ??= this.record(this.decode(ordered));
       }
     }
@@ -193,9 +195,10 @@ export class SpokenAttempt {
     return this.recorded(samples.length);
   }
 
-  private recordInPlace(payload: Uint8Array): UtteranceEnd | null {
-    this.makeRoom(payload.byteLength >> 1);
-    return this.recorded(this.decoder.decodeInto!(payload, this.samples, this.sampleCount));
+  /** A whole wire frame of 16 kHz PCM, its header skipped. */
+  private recordInPlace(frame: Uint8Array): UtteranceEnd | null {
+    this.makeRoom((frame.byteLength - AUDIO_FRAME_HEADER_BYTES) >> 1);
+    return this.recorded(this.decoder.decodeInto!(frame, this.samples, this.sampleCount, AUDIO_FRAME_HEADER_BYTES));
   }
 
   private makeRoom(count: number): void {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Encoder } from "@evan/opus";
 import { createAudioDecoder, type AudioFormat } from "../../../server/speech/audio/decoder.ts";
-import { int16ToBytesLE, type AudioCodec } from "../../../server/speech/audio/frame.ts";
+import { encodeAudioFrame, int16ToBytesLE, type AudioCodec } from "../../../server/speech/audio/frame.ts";
 import {
   bestCorrelation,
   chunks,
@@ -67,6 +67,13 @@ describe("createAudioDecoder", () => {
       // A lost frame after it is concealed with silence as long as that frame.
       assert.equal(decoder.conceal().length, 2);
       assert.throws(() => decoder.decodeInto!(backing.subarray(3, 7), target, 3), RangeError);
+      // A whole wire frame at an odd offset, its 4-byte header skipped; negative samples keep their sign.
+      const frame = new Uint8Array(13);
+      frame.set(encodeAudioFrame(7, int16ToBytesLE(new Int16Array([-32768, 32767, -1]))), 1);
+      const into = new Int16Array(3);
+      assert.equal(decoder.decodeInto!(frame.subarray(1, 1 + 4 + 6), into, 0, 4), 3);
+      assert.deepEqual([...into], [-32768, 32767, -1]);
+      expectKotoError(() => decoder.decodeInto!(frame.subarray(1, 1 + 4 + 5), into, 0, 4), "AUDIO_FRAME_ODD_LENGTH");
       assert.equal(createAudioDecoder({ codec: "pcm16", sampleRate: 48000 }).decodesInPlace, false);
       assert.equal(createAudioDecoder({ codec: "opus", sampleRate: 16000 }).decodesInPlace, false);
     });

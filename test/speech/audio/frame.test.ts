@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_AUDIO_FRAME_BYTES,
   encodeAudioFrame,
   parseAudioFrame,
+  readAudioFrameSequence,
   type AudioCodec,
 } from "../../../server/speech/audio/frame.ts";
 import { expectKotoError } from "./signals.ts";
@@ -29,6 +30,15 @@ describe("audio frames on the wire", () => {
 
     assert.deepEqual([...parsed.payload], [1, 2, 3, 4]);
     assert.notEqual(parsed.payload.buffer, transportBuffer.buffer);
+  });
+
+  it("checks a frame in place and reads only its sequence number (the pipeline's path for in-order frames)", () => {
+    const transportBuffer = new Uint8Array(64).fill(0xee);
+    transportBuffer.set(encodeAudioFrame(0x01020304, new Uint8Array([1, 2, 3, 4])), 9);
+    assert.equal(readAudioFrameSequence(transportBuffer.subarray(9, 17), "pcm16"), 0x01020304);
+    expectKotoError(() => readAudioFrameSequence(transportBuffer.subarray(9, 16), "pcm16"), "AUDIO_FRAME_ODD_LENGTH");
+    expectKotoError(() => readAudioFrameSequence(transportBuffer.subarray(9, 17), "pcm16", { maxFrameBytes: 7 }), "AUDIO_FRAME_TOO_LARGE");
+    expectKotoError(() => readAudioFrameSequence(transportBuffer.subarray(9, 13), "opus"), "AUDIO_FRAME_TOO_SHORT");
   });
 
   it("reads sequence numbers up to 2^32 - 1 as unsigned", () => {
