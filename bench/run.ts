@@ -66,6 +66,7 @@ const plan = QUICK
       relayLadder: [25, 100],
       capacityLadder: [25, 50, 100, 150, 200, 300, 400, 600],
       capacityMeasureMs: 3000,
+      capacityWarmMs: 5000,
       relayWarmMs: 1200,
       relayMeasureMs: 3000,
       pipelineWarmUp: 2,
@@ -82,6 +83,7 @@ const plan = QUICK
       relayLadder: [25, 50, 100, 200, 300],
       capacityLadder: [25, 50, 75, 100, 150, 200, 250, 300, 400, 500, 600, 700, 800],
       capacityMeasureMs: 6000,
+      capacityWarmMs: 8000,
       relayWarmMs: 2500,
       relayMeasureMs: 8000,
       pipelineWarmUp: 3,
@@ -267,7 +269,9 @@ interface RelayRow {
  * p99 exceeds it, or that delivers under 99 % of frames, ends the ramp; unset (part 1): only a broken
  * level (p99 > 250 ms or under 95 % delivered) does.
  */
-async function relayLadder(variant: Variant, ladder = plan.relayLadder, budgetMs?: number, measureMs = plan.relayMeasureMs): Promise<{ idleRssMb: number | null; rows: RelayRow[] }> {
+async function relayLadder(
+  variant: Variant, ladder = plan.relayLadder, budgetMs?: number, measureMs = plan.relayMeasureMs, warmMs = plan.relayWarmMs,
+): Promise<{ idleRssMb: number | null; rows: RelayRow[] }> {
   const lesson = variant === "lesson-uws";
   const server = lesson
     ? await startLessonServer(50)
@@ -289,7 +293,7 @@ async function relayLadder(variant: Variant, ladder = plan.relayLadder, budgetMs
         return session;
       });
       sessions.push(...added);
-      await warmUpAndWaitForQuiet(watched(server), plan.relayWarmMs);
+      await warmUpAndWaitForQuiet(watched(server), warmMs);
       const measure = async (): Promise<RelayRow> => {
         await server.call("stats");
         if (lesson) await server.call("db");
@@ -370,7 +374,9 @@ interface CapacityResult {
 }
 
 async function capacityOf(variant: Variant): Promise<CapacityResult> {
-  const { idleRssMb, rows } = await relayLadder(variant, CAPACITY_LADDER ?? plan.capacityLadder, RELAY_BUDGET_MS, plan.capacityMeasureMs);
+  // Steady state: each level first runs long enough (5 s; 8 s in the full run) for the sessions it
+  // added to have joined, started and released their first utterance (of random length up to 6 s).
+  const { idleRssMb, rows } = await relayLadder(variant, CAPACITY_LADDER ?? plan.capacityLadder, RELAY_BUDGET_MS, plan.capacityMeasureMs, plan.capacityWarmMs);
   const within = rows.filter((row) => row.verdict === "ok");
   const over = rows.find((row) => row.verdict !== "ok");
   return {

@@ -22,6 +22,7 @@ import { ModelAudioLibrary } from "./model-audio/model-audio-library.ts";
 import { FileRecordingStorage } from "./recordings/index.ts";
 import { createLogger } from "./logger.ts";
 import { lowerBackgroundThreads } from "./thread-priority.ts";
+import { tuneGarbageCollector } from "./gc-tuning.ts";
 import { DEFAULT_LOCK_STALE_MS, openStore } from "./store/open-store.ts";
 import { SignInGate } from "./auth/sign-in-limits.ts";
 import { isKotoError } from "./errors.ts";
@@ -65,6 +66,7 @@ export interface StartOptions {
 }
 
 export async function startKotoServer(config: Config, options: StartOptions = {}): Promise<KotoServer> {
+  tuneGarbageCollector(config.heapGrowingPercent);
   const logger = options.logger ?? createLogger(config.logLevel);
   const modelAudio = await openModelAudio(config.modelAudio).catch((error: unknown) => {
     // Lessons work without model audio (the browser's voice reads lines): never fail start-up for it.

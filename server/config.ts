@@ -45,6 +45,7 @@ export const configSchema = z.object({
   DRAIN_DEADLINE_SECONDS: integer(1, 600).default(20),
   RESUME_WINDOW_SECONDS: integer(0, 86_400).default(900),
   MAX_CONCURRENT_JOINS: integer(1, 10_000).default(64),
+  HEAP_GROWING_PERCENT: integer(0, 1000).default(200),
 
   STT_PROVIDER: z.enum(["none", "gemini", "openai"]).default("none"),
   GEMINI_API_KEY: optionalText,
@@ -140,6 +141,8 @@ export interface Config {
   resumeWindowSeconds: number;
   /** Matchmaking requests handled at once by this process; more wait in line (reconnect storms). */
   maxConcurrentJoins: number;
+  /** V8's old-generation growth after a full collection, in percent (0: V8's own choice); see server/gc-tuning.ts. */
+  heapGrowingPercent: number;
   signInLimits: SignInLimits;
   /** Postgres only: how long a query or a new connection may take before STORE_UNAVAILABLE. */
   databaseTimeouts: { queryMs: number; connectMs: number };
@@ -214,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     drainDeadlineMs: raw.DRAIN_DEADLINE_SECONDS * 1000,
     resumeWindowSeconds: raw.RESUME_WINDOW_SECONDS,
     maxConcurrentJoins: raw.MAX_CONCURRENT_JOINS,
+    heapGrowingPercent: raw.HEAP_GROWING_PERCENT,
     signInLimits: {
       loginAttemptsPerAddress: raw.LOGIN_ATTEMPTS_PER_ADDRESS,
       loginFailuresPerAccount: raw.LOGIN_FAILURES_PER_ACCOUNT,

@@ -13,6 +13,8 @@ describe("loadConfig", () => {
     assert.equal(config.speech.stt.provider, "none");
     assert.equal(config.speech.feedback.provider, "template");
     assert.deepEqual(config.recordings, { kind: "file", directory: "./data/recordings" });
+    assert.equal(config.heapGrowingPercent, 200);
+    assert.equal(loadConfig({ HEAP_GROWING_PERCENT: "0" }).heapGrowingPercent, 0);
   });
 
   const invalid: [Record<string, string>, RegExp][] = [
@@ -26,6 +28,8 @@ describe("loadConfig", () => {
     [{ STT_PROVIDER: "openai" }, /OPENAI_STT_BASE_URL="": is required when STT_PROVIDER=openai/],
     [{ S3_ENDPOINT: "minio.local" }, /S3_ACCESS_KEY="": is required when S3_ENDPOINT is set/],
     [{ SERVE_WEB_CLIENT: "maybe" }, /SERVE_WEB_CLIENT="maybe"/],
+    [{ HEAP_GROWING_PERCENT: "-1" }, /HEAP_GROWING_PERCENT="-1"/],
+    [{ HEAP_GROWING_PERCENT: "lots" }, /HEAP_GROWING_PERCENT="lots"/],
     [{ MAX_AUDIO_FRAME_BYTES: "60000", MAX_MESSAGE_BYTES: "32768" }, /MAX_AUDIO_FRAME_BYTES/],
   ];
   for (const [env, message] of invalid) {
