@@ -9,7 +9,8 @@
  * machine, 100 times a second at 100 speakers (docs/capacity.md §4.9).
  */
 import { closeSync, mkdirSync, open, writeSync } from "node:fs";
-import { readFile, rm, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { removeFile } from "./remove-file.ts";
 import { join } from "node:path";
 
 /** One second of audio per write (and the most a kill -9 loses). */
@@ -77,7 +78,7 @@ export class AudioSpool {
   /** Closes and deletes: the audio is kept elsewhere now. */
   async discard(): Promise<void> {
     await this.close().catch(() => {});
-    await rm(this.path, { force: true });
+    await removeFile(this.path);
   }
 
   /** One write of the batch, once the file is open (until then the batch waits). */
@@ -115,5 +116,5 @@ export async function readSpool(directory: string, attemptId: string): Promise<I
 }
 
 export async function removeSpool(directory: string, attemptId: string): Promise<void> {
-  await rm(spoolPath(directory, attemptId), { force: true });
+  await removeFile(spoolPath(directory, attemptId));
 }

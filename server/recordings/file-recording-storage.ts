@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { removeFile } from "./remove-file.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { KotoError } from "../errors.ts";
 import {
@@ -42,20 +43,38 @@ export class FileRecordingStorage implements RecordingStorage {
       }
     }
     try {
-      await mkdir(dirname(path), { recursive: true });
-      // A sidecar only for a type the extension does not already say (a recording's WAV needs none);
-      // an older sidecar for this key goes, so the extension's type is what `get` reads back.
-      if (contentType === contentTypeForKey(key)) await rm(sidecarOf(path), { force: true });
-      else await writeAtomically(sidecarOf(path), new TextEncoder().encode(contentType));
-      await writeAtomically(path, bytes);
-      await syncDirectory(dirname(path));
+      await this.writeFiles(path, bytes, contentType);
     } catch (error) {
-      if (errorCode(error) === "ENOENT") this.rootMade = false;
-      throw this.failure("save", key, error);
+      if (errorCode(error) !== "ENOENT") throw this.failure("save", key, error);
+      // A folder this process made was removed since (a clean-up, an operator): made again, written once more.
+      this.madeFolders.clear();
+      try {
+        await this.writeFiles(path, bytes, contentType);
+      } catch (again) {
+        if (errorCode(again) === "ENOENT") this.rootMade = false;
+        throw this.failure("save", key, again);
+      }
     }
   }
 
+  private async writeFiles(path: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    // Each folder once (a session's recordings share one): a bounded memory of folders made.
+    const folder = dirname(path);
+    if (!this.madeFolders.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      if (this.madeFolders.size >= MADE_FOLDERS_REMEMBERED) this.madeFolders.clear();
+      this.madeFolders.add(folder);
+    }
+    // A sidecar only for a type the extension does not already say (a recording's WAV needs none);
+    // an older sidecar for this key goes, so the extension's type is what `get` reads back.
+    if (contentType === contentTypeForKey(path)) await removeFile(sidecarOf(path));
+    else await writeAtomically(sidecarOf(path), new TextEncoder().encode(contentType));
+    await writeAtomically(path, bytes);
+    await syncDirectory(folder);
+  }
+
   private rootMade = false;
+  private readonly madeFolders = new Set<string>();
 
   async get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null> {
     const path = this.pathOf(key);
@@ -110,6 +129,9 @@ export class FileRecordingStorage implements RecordingStorage {
     return failure;
   }
 }
+
+/** Folders this process made and remembers, so that most writes skip the mkdir. */
+const MADE_FOLDERS_REMEMBERED = 10_000;
 
 async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
   const temporary = join(dirname(path), `.${randomUUID()}.tmp`);

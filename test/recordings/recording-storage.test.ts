@@ -297,6 +297,17 @@ describe("FileRecordingStorage", () => {
     assert.equal((await storage.get(key))?.contentType, "audio/wav");
   });
 
+  it("makes a folder again when it was removed after this process made it (a clean-up between two answers)", async () => {
+    const storage = new FileRecordingStorage(directory);
+    await storage.put("sessions/s1/l1/a1.wav", wav, "audio/wav");
+    rmSync(join(directory, "sessions", "s1"), { recursive: true });
+    await storage.put("sessions/s1/l1/a2.wav", otherWav, "audio/wav");
+    assert.deepEqual(new Uint8Array(readFileSync(join(directory, "sessions", "s1", "l1", "a2.wav"))), otherWav);
+    rmSync(join(directory), { recursive: true });
+    await storage.put("sessions/s1/l1/a3.wav", wav, "audio/wav");
+    assert.deepEqual((await storage.get("sessions/s1/l1/a3.wav"))?.bytes, wav);
+  });
+
   it("writes nothing outside its folder for a key that tries to escape", async () => {
     const storage = new FileRecordingStorage(join(directory, "inside"));
     await expectKotoError(storage.put("../outside.wav", wav, "audio/wav"), "RECORDING_KEY_INVALID");
