@@ -47,12 +47,15 @@ export class AudioSpool {
   }
 
   /**
-   * Samples to write (batched to a second). They are written from the caller's memory, not copied:
-   * the caller must not change them until `close()` has resolved.
+   * Samples to write, batched to a second. A whole batch handed over once the file is open is written
+   * at once from the caller's memory; anything the spool has to hold (less than a batch, or audio
+   * arriving before the file is open) is copied. Either way the caller may reuse its buffer as soon
+   * as this returns.
    */
   append(samples: Int16Array): void {
     if (samples.length === 0 || this.failed || this.closed) return;
-    this.batch.push(samples);
+    if (this.fd !== null && this.batch.length === 0 && samples.length >= SPOOL_BATCH_SAMPLES) return this.write(asBytes(samples));
+    this.batch.push(samples.slice());
     this.batchSamples += samples.length;
     if (this.batchSamples >= SPOOL_BATCH_SAMPLES) this.flush();
   }
@@ -87,6 +90,11 @@ export class AudioSpool {
     const bytes = this.batch.length === 1 ? asBytes(this.batch[0]) : Buffer.concat(this.batch.map(asBytes));
     this.batch = [];
     this.batchSamples = 0;
+    this.write(bytes);
+  }
+
+  private write(bytes: Uint8Array): void {
+    if (this.fd === null || this.failed) return;
     try {
       for (let written = 0; written < bytes.byteLength;) written += writeSync(this.fd, bytes, written);
     } catch (error) {

@@ -77,8 +77,6 @@ export class SpokenAttempt {
    * The buffer comes from `utteranceBuffers` and goes back once the audio is kept and evaluated.
    */
   private samples = utteranceBuffers.acquire(0);
-  /** Buffers outgrown during this utterance: the spool may still be writing from them, so they go back with the last one. */
-  private readonly outgrown: Int16Array[] = [];
   private sampleCount = 0;
   /** Samples handed to the spool so far (it gets whole batches, then the rest at the end). */
   private spooledCount = 0;
@@ -205,7 +203,8 @@ export class SpokenAttempt {
     if (this.sampleCount + count <= this.samples.length) return;
     const larger = utteranceBuffers.acquire(Math.max(this.samples.length * 2, this.sampleCount + count));
     larger.set(this.samples.subarray(0, this.sampleCount));
-    this.outgrown.push(this.samples);
+    // Nothing else reads the smaller one: the spool wrote or copied what it was given.
+    utteranceBuffers.release(this.samples);
     this.samples = larger;
   }
 
@@ -244,7 +243,7 @@ export class SpokenAttempt {
     this.emit({ type: "speaking", speaking });
   }
 
-  /** What was recorded since the last hand-over goes to the spool (written from this buffer: it is not released before the spool is closed). */
+  /** What was recorded since the last hand-over goes to the spool (which writes or copies it before returning). */
   private spoolRecorded(): void {
     if (this.sampleCount === this.spooledCount) return;
     this.stages.spool.append(this.samples.subarray(this.spooledCount, this.sampleCount));
@@ -258,16 +257,16 @@ export class SpokenAttempt {
   }
 
   /**
-   * Keeps and evaluates the utterance, then gives its buffers back: by then the spool is closed, the
-   * WAV for storage and the one for speech-to-text are copies, and nothing reads the samples.
+   * Keeps and evaluates the utterance, then gives its buffer back: by then the WAV for storage and the
+   * one for speech-to-text are copies, and nothing reads the samples.
    */
   private async afterEnd(samples: Int16Array, timing: UtteranceTiming, spoke: boolean, reason: UtteranceEnd): Promise<void> {
     try {
       await this.keepAndEvaluate(samples, timing, spoke, reason);
     } finally {
-      const buffers = [...this.outgrown.splice(0), this.samples];
+      const buffer = this.samples;
       this.samples = new Int16Array(0);
-      const release = () => buffers.forEach((buffer) => utteranceBuffers.release(buffer));
+      const release = () => utteranceBuffers.release(buffer);
       // After a storage failure the evaluation may still be running: its buffers go back when it ends.
       if (this.evaluation) void this.evaluation.then(release);
       else release();

@@ -153,6 +153,22 @@ describe("SpokenAttempt pipeline", function () {
     await pipeline.end("disconnected");
   });
 
+  it("spools exactly what it was given, whatever the caller does with its buffer after each append", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "koto-spool-"));
+    const spool = AudioSpool.open(directory, "s1");
+    const audio = sine(16000, 440, 56000);
+    const scratch = new Int16Array(16000 * 2);
+    // Before the file is open, a whole second; then less than a batch; then two seconds at once; then the rest.
+    for (const [from, to] of [[0, 16000], [16000, 20000], [20000, 52000], [52000, audio.length]]) {
+      scratch.set(audio.subarray(from, to));
+      spool.append(scratch.subarray(0, to - from));
+      scratch.fill(1234);
+      if (from === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await spool.close();
+    assert.deepEqual(await readSpool(directory, "s1"), audio);
+  });
+
   it("reports silence as ended(no-speech) then failed NO_SPEECH, with the audio still kept", async () => {
     const run = await runPipeline({ codec: "pcm16", sampleRate: 16000 }, pcmFrames(new Int16Array(16000 * 8), 320));
     assert.deepEqual(types(run.events), ["ended", "stored", "failed"]);
