@@ -1,11 +1,11 @@
 /**
- * `npm run bench` (full, ~6–7 min on a quiet machine) or `BENCH_QUICK=1 npm run bench` (~1.5 min).
+ * `npm run bench` (full, ~15 min on a quiet machine) or `BENCH_QUICK=1 npm run bench` (~7 min).
  *
- * Measures, on this machine, with the load generator in this process and each server in its own
- * child process (CPU and RSS read from /proc/<pid>):
- *   0. capacity: for the bare Colyseus room and the lesson room in the same run, a ramp of continuously
- *      speaking sessions (16 kHz PCM, tutor listening) up to the last level whose relay p99 is within
- *      50 ms (BENCH_RELAY_BUDGET_MS), then lesson ÷ bare; idle RSS of both;
+ * Measures, on this machine, with the load generator in this process (part 0: in two bench children)
+ * and each server in its own child process (CPU and RSS read from /proc/<pid>):
+ *   0. capacity: for the bare Colyseus room and the lesson room (6 s and 30 s utterances) in the same
+ *      run, a ramp of continuously speaking sessions (16 kHz PCM, tutor listening) up to the last level
+ *      whose relay p99 is within 50 ms (BENCH_RELAY_BUDGET_MS), then lesson ÷ bare; idle RSS of both;
  *   1. relay: a bare Colyseus room (ws and uWS) vs the lesson room (uWS), N sessions of one learner
  *      streaming real-time PCM16 + one tutor receiving the relay: latency, CPU, RSS, ratios;
  *   2. pipeline overhead: release of a push-to-talk utterance → attempt `scored` in the learner's
@@ -347,7 +347,13 @@ async function relayLadder(
         };
         return row;
       };
-      const row = await measureQuietly(measure, server);
+      let row = await measureQuietly(measure, server);
+      // Part 0: one long pause (a full GC, a burst of answers ending together) can decide a 3 s window's p99;
+      // a level over budget is measured once more and counts as over only if that window is too.
+      if (budgetMs !== undefined && row.verdict === "BROKEN") {
+        log(`  (N=${target}: relay p99 ${row.relayMs.p99} ms, over budget: measuring once more)`);
+        row = await measureQuietly(measure, server);
+      }
       // A failure in a window other processes disturbed does not end the ladder: it is marked and the next level runs.
       const noisy = (row.othersPercent ?? 0) >= OTHERS_LIMIT_PERCENT;
       if (row.verdict === "BROKEN" && noisy) row.verdict = "BROKEN? (noisy window)";
@@ -380,19 +386,18 @@ interface CapacityResult {
   overAt: number | null;
   noisy: boolean;
   /**
-   * At the level over budget the load generator was saturated (>= 90 % of a core per process, or its own
-   * event loop late by >= 20 ms at p99): its lateness, not the server's, may have broken the budget, so
-   * `sessions` is a lower bound.
+   * At the level over budget a load-generator process was saturated (>= 90 % of a core on average): its
+   * lateness, not the server's, may have broken the budget, so `sessions` is a lower bound. (A machine
+   * that is full as a whole makes every process late, the generator too: that is the machine's limit.)
    */
   boundedByLoadGenerator: boolean;
   rows: RelayRow[];
 }
 
-/** A load generator this busy, or this late, is a limit of its own (each of its event loops sends and receives every frame of its sessions). */
+/** A load-generator process this busy is a limit of its own (its one event loop sends and receives every frame of its sessions). */
 const LOADGEN_SATURATED_PERCENT = 90;
-const LOADGEN_LATE_MS = 20;
-const loadGeneratorSaturated = (row: RelayRow | undefined) => row !== undefined &&
-  ((row.loadgenCpuPercent ?? 0) / Math.max(1, LOADGEN_PROCESSES) >= LOADGEN_SATURATED_PERCENT || row.loadgenEventLoop.p99 >= LOADGEN_LATE_MS);
+const loadGeneratorSaturated = (row: RelayRow | undefined) =>
+  row !== undefined && (row.loadgenCpuPercent ?? 0) / Math.max(1, LOADGEN_PROCESSES) >= LOADGEN_SATURATED_PERCENT;
 
 async function capacityOf(variant: Variant): Promise<CapacityResult> {
   // Steady state: each level first runs long enough (5 s; 8 s in the full run) for the sessions it
@@ -657,7 +662,7 @@ if (capacity.length) {
     `${capacityRatioLongUtterances ?? "–"} with ${LONGEST_UTTERANCE_MS / 1000} s utterances; idle RSS lesson ÷ bare: ${
     bare?.idleRssMb && lesson?.idleRssMb ? (lesson.idleRssMb / bare.idleRssMb).toFixed(2) : "–"} (goal <= 2)`);
   if (bare?.boundedByLoadGenerator) {
-    log(`   the bare room's figure is a lower bound (where it failed, the load generator was saturated: >= ${LOADGEN_SATURATED_PERCENT} % of a core per process or late by >= ${LOADGEN_LATE_MS} ms),`);
+    log(`   the bare room's figure is a lower bound (where it failed, the load generator used >= ${LOADGEN_SATURATED_PERCENT} % of a core per process),`);
     log("   so these ratios are upper bounds: BENCH_LOADGEN_PROCESSES (default 2) spreads it further, or give it cores of its own");
   }
   log("   the ladder's steps bound the precision: a capacity of N means N passed and the next step did not;");
