@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (full, ~15 min on a quiet machine) or `BENCH_QUICK=1 npm run bench` (~7 min).
+ * `npm run bench` (full) or `BENCH_QUICK=1 npm run bench` (shorter: the capacity part alone, BENCH_PARTS=capacity, ~5 min).
  *
  * Measures, on this machine, with the load generator in this process (part 0: in two bench children)
  * and each server in its own child process (CPU and RSS read from /proc/<pid>):
