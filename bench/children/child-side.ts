@@ -20,7 +20,28 @@ export function serveParent(handlers: Record<string, Handler>): { ready(info: Re
   // The histogram holds whole timer intervals: the lag is what exceeds the sampling interval.
   const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100);
 
-  let profiler: Session | undefined;
+  // One inspector session per kind of profile, so that a CPU and an allocation profile can run in the same window.
+  const profilers = new Map<"cpu" | "heap", Session>();
+  const connected = (kind: "cpu" | "heap") => {
+    let session = profilers.get(kind);
+    if (!session) {
+      session = new Session();
+      session.connect();
+      profilers.set(kind, session);
+    }
+    return session;
+  };
+  /** Stops the profile a *Start handler started, writes it into `directory` and disconnects. */
+  const saveProfile = async (kind: "cpu" | "heap", directory: string | undefined, name: string) => {
+    const session = profilers.get(kind);
+    if (!session) throw new Error(`no ${kind} profile was started`);
+    const { profile } = (await session.post(kind === "cpu" ? "Profiler.stop" : "HeapProfiler.stopSampling" as "Profiler.stop")) as { profile: unknown };
+    session.disconnect();
+    profilers.delete(kind);
+    const path = join(directory ?? ".", name);
+    writeFileSync(path, JSON.stringify(profile));
+    return path;
+  };
   // Garbage-collection pauses since the last stats call (a long one stalls every frame behind it).
   let gcPauses: number[] = [];
   new PerformanceObserver((list) => {
@@ -48,41 +69,23 @@ export function serveParent(handlers: Record<string, Handler>): { ready(info: Re
     },
     /** BENCH_CPU_PROF: a V8 CPU profile of this process's main thread over one measurement window. */
     profileStart: async () => {
-      profiler ??= new Session();
-      profiler.connect();
-      await profiler.post("Profiler.enable");
-      await profiler.post("Profiler.start");
+      await connected("cpu").post("Profiler.enable");
+      await connected("cpu").post("Profiler.start");
       return true;
     },
-    profileStop: async (label: string) => {
-      if (!profiler) throw new Error("profileStart was not called");
-      const { profile } = await profiler.post("Profiler.stop");
-      profiler.disconnect();
-      const path = join(process.env.BENCH_CPU_PROF ?? ".", `window-${label}-${process.pid}.cpuprofile`);
-      writeFileSync(path, JSON.stringify(profile));
-      return path;
-    },
+    profileStop: (label: string) => saveProfile("cpu", process.env.BENCH_CPU_PROF, `window-${label}-${process.pid}.cpuprofile`),
     /**
      * BENCH_HEAP_PROF: where this process allocates over one window (sampled every 32 KB, objects the
      * GC already collected included: what churns, not what stays).
      */
     heapProfileStart: async () => {
-      profiler ??= new Session();
-      profiler.connect();
-      await profiler.post("HeapProfiler.enable");
-      await profiler.post("HeapProfiler.startSampling", {
+      await connected("heap").post("HeapProfiler.enable");
+      await connected("heap").post("HeapProfiler.startSampling", {
         samplingInterval: 32 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true,
       });
       return true;
     },
-    heapProfileStop: async (label: string) => {
-      if (!profiler) throw new Error("heapProfileStart was not called");
-      const { profile } = await profiler.post("HeapProfiler.stopSampling");
-      profiler.disconnect();
-      const path = join(process.env.BENCH_HEAP_PROF ?? ".", `window-${label}-${process.pid}.heapprofile`);
-      writeFileSync(path, JSON.stringify(profile));
-      return path;
-    },
+    heapProfileStop: (label: string) => saveProfile("heap", process.env.BENCH_HEAP_PROF, `window-${label}-${process.pid}.heapprofile`),
     gc: () => {
       (globalThis as { gc?: () => void }).gc?.();
       return true;
