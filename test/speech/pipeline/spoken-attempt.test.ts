@@ -153,6 +153,18 @@ describe("SpokenAttempt pipeline", function () {
     await pipeline.end("disconnected");
   });
 
+  it("records each utterance into a reused buffer without the previous one's samples showing through", async () => {
+    // A long utterance grows its buffer (5 s, then 10 s) and gives both back; the next, shorter one reuses them.
+    const long = await runPipeline({ codec: "pcm16", sampleRate: 16000 }, pcmFrames(sine(16000, 440, 16000 * 7), 320));
+    assert.equal(long.kept!.length, 16000 * 7);
+    const speech = loadFixture("annyeonghaseyo").samples;
+    const short = await runPipeline({ codec: "pcm16", sampleRate: 16000 }, pcmFrames(speech, 320));
+    const expected = speech.subarray(0, short.kept!.length);
+    assert.ok(short.kept!.length <= speech.length);
+    assert.deepEqual(short.kept, expected);
+    assert.deepEqual(short.evaluated!.samples, expected);
+  });
+
   it("spools exactly what it was given, whatever the caller does with its buffer after each append", async () => {
     const directory = mkdtempSync(join(tmpdir(), "koto-spool-"));
     const spool = AudioSpool.open(directory, "s1");
