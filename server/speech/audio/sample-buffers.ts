@@ -39,7 +39,8 @@ export class SampleBuffers {
     if (buffer.byteOffset !== 0 || buffer.buffer.byteLength !== buffer.byteLength || this.sizeClassOf(size) !== size) return;
     if (this.pooledSamples + size > this.maxPooledSamples) return;
     const list = this.free.get(size) ?? [];
-    if (list.includes(buffer)) throw new Error("a sample buffer was released twice");
+    // Listed twice, it would be handed to two utterances at once; a release (in a finally) must not throw either.
+    if (list.includes(buffer)) return;
     list.push(buffer);
     this.free.set(size, list);
     this.pooledSamples += size;
