@@ -36,11 +36,11 @@ import { benchScaleOut } from "./scaleout.ts";
 import { startChild, type ChildHandle } from "./lib/children.ts";
 import { InProcessLoad, ProcessLoad, type LoadDriver } from "./lib/load-driver.ts";
 import {
-  BareSession, FIXTURE_MS, LessonSession, MeasureWindow, Pacer, postJson, type LoadContext, type UtteranceResult,
+  FIXTURE_MS, LessonSession, closeSessions, newLoadContext, postJson, type LoadContext, type UtteranceResult,
 } from "./lib/load.ts";
 import { cpuWindow, machineFacts, pidsNamed, processRssMb, round1 } from "./lib/proc.ts";
 import { loadSdk, type ClientSocket } from "./lib/sdk.ts";
-import { mapLimit, sleep, summarize, withTimeout, type Summary } from "./lib/stats.ts";
+import { loopLagMs, mapLimit, sleep, summarize, withTimeout, type Summary } from "./lib/stats.ts";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const STT_DELAY_MS = Number(process.env.BENCH_STT_DELAY_MS ?? 300);
@@ -118,8 +118,7 @@ const loadLoop = monitorEventLoopDelay({ resolution: 5 });
 loadLoop.enable();
 /** The load generator's own event-loop lag (beyond the 5 ms sampling interval): high means the generator, not the server, is late. */
 const loopMs = () => {
-  const lag = (ns: number) => Math.max(0, round1(ns / 1e6 - 5));
-  const result = { p99: lag(loadLoop.percentile(99)), max: lag(loadLoop.max) };
+  const result = loopLagMs(loadLoop);
   loadLoop.reset();
   return result;
 };
@@ -183,8 +182,7 @@ async function startLessonServer(patchRateMs: number): Promise<ChildHandle> {
 }
 
 function context(server: ChildHandle): LoadContext {
-  const window = new MeasureWindow();
-  return { sdk, baseUrl: `http://127.0.0.1:${server.info.port}`, pacer: new Pacer(window), window, errors: new Map() };
+  return newLoadContext(sdk, `http://127.0.0.1:${server.info.port}`);
 }
 
 async function tutorToken(baseUrl: string): Promise<string> {
@@ -240,10 +238,6 @@ const flag = (others: number | null) => (others !== null && others >= OTHERS_LIM
 
 const errorsOf = (errors: Map<string, number>) => Object.fromEntries(errors);
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
-
-async function closeAll(sessions: { close(): Promise<void> }[]): Promise<void> {
-  await withTimeout(mapLimit(sessions, 32, (session) => session.close()), 30_000, "closing sessions").catch(() => {});
-}
 
 // ---- 1. relay: bare vs lesson ---------------------------------------------------------------------------
 
@@ -484,7 +478,7 @@ async function pipelineOverhead(patchRateMs: number): Promise<OverheadResult> {
       storeCalls,
     };
   } finally {
-    await closeAll([session]);
+    await closeSessions([session]);
     await server.stop();
   }
 }
@@ -618,7 +612,7 @@ async function concurrencyRamp(): Promise<{ rows: RampRow[]; maxWithinBudget: nu
       }
     }
   } finally {
-    await closeAll(sessions);
+    await closeSessions(sessions);
     await withTimeout(Promise.allSettled(loops), 25_000, "speaker loops").catch(() => {});
     load.pacer.stop();
     await server.stop();

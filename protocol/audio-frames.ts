@@ -36,12 +36,21 @@ export function encodeAudioFrame(sequence: number, payload: Uint8Array | Int16Ar
   }
   const payloadBytes = payload instanceof Int16Array ? payload.length * 2 : payload.byteLength;
   const frame = new Uint8Array(AUDIO_FRAME_HEADER_BYTES + payloadBytes);
-  const view = new DataView(frame.buffer);
-  view.setUint32(0, sequence, true);
-  if (!(payload instanceof Int16Array)) frame.set(payload, AUDIO_FRAME_HEADER_BYTES);
-  else if (HOST_IS_LITTLE_ENDIAN) frame.set(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength), AUDIO_FRAME_HEADER_BYTES);
-  else for (let i = 0; i < payload.length; i++) view.setInt16(AUDIO_FRAME_HEADER_BYTES + i * 2, payload[i], true);
+  new DataView(frame.buffer).setUint32(0, sequence, true);
+  if (payload instanceof Int16Array) writeSamplesLE(payload, frame, AUDIO_FRAME_HEADER_BYTES);
+  else frame.set(payload, AUDIO_FRAME_HEADER_BYTES);
   return frame;
+}
+
+/** Samples written as little-endian bytes (the wire's order) into `target` from byte `offset`, without an array in between. */
+export function writeSamplesLE(samples: Int16Array, target: Uint8Array, offset: number): void {
+  if (offset + samples.byteLength > target.byteLength) throw new RangeError(`${samples.length} samples do not fit at byte ${offset} in ${target.byteLength}`);
+  if (HOST_IS_LITTLE_ENDIAN) {
+    target.set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength), offset);
+  } else {
+    const view = new DataView(target.buffer, target.byteOffset + offset, samples.byteLength);
+    for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i], true);
+  }
 }
 
 /**

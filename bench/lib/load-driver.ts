@@ -7,9 +7,8 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startChild, type ChildHandle } from "./children.ts";
-import { BareSession, LessonSession, MeasureWindow, Pacer, type LoadContext } from "./load.ts";
-import { round1 } from "./proc.ts";
-import { mapLimit, withTimeout } from "./stats.ts";
+import { BareSession, LessonSession, closeSessions, newLoadContext, type LoadContext } from "./load.ts";
+import { loopLagMs, mapLimit } from "./stats.ts";
 
 export interface SessionSpec {
   baseUrl: string;
@@ -49,8 +48,7 @@ export class InProcessLoad implements LoadDriver {
   private readonly loop = monitorEventLoopDelay({ resolution: 5 });
 
   constructor(sdk: typeof import("@colyseus/sdk"), private readonly spec: SessionSpec) {
-    const window = new MeasureWindow();
-    this.context = { sdk, baseUrl: spec.baseUrl, pacer: new Pacer(window), window, errors: new Map() };
+    this.context = newLoadContext(sdk, spec.baseUrl);
     this.loop.enable();
   }
 
@@ -76,17 +74,15 @@ export class InProcessLoad implements LoadDriver {
 
   async results(): Promise<WindowResult> {
     const { window } = this.context;
-    // The histogram holds whole 5 ms timer intervals: the lag is what exceeds them.
-    const lag = (ns: number) => Math.max(0, round1(ns / 1e6 - 5));
     return {
       relayMs: Array.from(window.relayMs.values()), senderLagMs: Array.from(window.senderLagMs.values()),
       sent: window.sent, delivered: window.delivered, errors: Object.fromEntries(this.context.errors),
-      loop: { p99: lag(this.loop.percentile(99)), max: lag(this.loop.max) },
+      loop: loopLagMs(this.loop),
     };
   }
 
   async close(): Promise<void> {
-    await withTimeout(mapLimit(this.sessions, 32, (session) => session.close()), 30_000, "closing sessions").catch(() => {});
+    await closeSessions(this.sessions);
     this.sessions.length = 0;
     this.context.pacer.stop();
     this.loop.disable();

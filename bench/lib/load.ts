@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Room } from "@colyseus/sdk";
 import { decodeWav, int16ToBytesLE } from "../../server/speech/audio/index.ts";
-import { Samples, sleep, withTimeout } from "./stats.ts";
+import { mapLimit, Samples, sleep, withTimeout } from "./stats.ts";
 
 export const FRAME_MS = 20;
 const FRAME_SAMPLES = 320;
@@ -126,6 +126,17 @@ export interface LoadContext {
   window: MeasureWindow;
   /** Error codes the server sent to load-generator clients, counted. */
   errors: Map<string, number>;
+}
+
+/** A context of its own (pacer, measurement window, error counts) for sessions against `baseUrl`. */
+export function newLoadContext(sdk: typeof import("@colyseus/sdk"), baseUrl: string): LoadContext {
+  const window = new MeasureWindow();
+  return { sdk, baseUrl, pacer: new Pacer(window), window, errors: new Map() };
+}
+
+/** Closes sessions, 32 at a time, giving up after 30 s (a server that no longer answers must not hold the bench). */
+export async function closeSessions(sessions: { close(): Promise<void> }[]): Promise<void> {
+  await withTimeout(mapLimit(sessions, 32, (session) => session.close()), 30_000, "closing sessions").catch(() => {});
 }
 
 function countError(context: LoadContext, payload: { code?: string }): void {

@@ -1,4 +1,5 @@
 /** Percentiles and small helpers for latency samples (milliseconds). */
+import type { RecordableHistogram } from "node:perf_hooks";
 
 export interface Summary {
   count: number;
@@ -79,4 +80,13 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
       timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
     }),
   ]);
+}
+
+/**
+ * Event-loop lag from a `monitorEventLoopDelay` histogram sampled every `resolutionMs`: it holds whole
+ * timer intervals, so the lag is what exceeds the interval (ms, to 0.1), p99 and max.
+ */
+export function loopLagMs(histogram: Pick<RecordableHistogram, "percentile" | "max">, resolutionMs = 5): { p99: number; max: number } {
+  const lag = (ns: number) => Math.max(0, Math.round((ns / 1e6 - resolutionMs) * 10) / 10);
+  return { p99: lag(histogram.percentile(99)), max: lag(histogram.max) };
 }

@@ -1,8 +1,8 @@
 import { KotoError } from "../../errors.ts";
-import { AUDIO_FRAME_HEADER_BYTES, audioFrameSequence, encodeAudioFrame } from "../../../protocol/audio-frames.ts";
+import { AUDIO_FRAME_HEADER_BYTES, audioFrameSequence, encodeAudioFrame, writeSamplesLE } from "../../../protocol/audio-frames.ts";
 
 // The wire layout has one owner, the shared protocol module; this file adds the server's checks.
-export { AUDIO_FRAME_HEADER_BYTES, encodeAudioFrame };
+export { AUDIO_FRAME_HEADER_BYTES, encodeAudioFrame, writeSamplesLE };
 
 /** How the audio inside a frame is encoded, fixed per utterance when the learner starts talking. */
 export type AudioCodec = "pcm16" | "opus";
@@ -78,24 +78,11 @@ export function parseAudioFrame(
   return { sequence, payload: Uint8Array.prototype.slice.call(bytes, AUDIO_FRAME_HEADER_BYTES) };
 }
 
-const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /** Samples as little-endian bytes (a copy). */
 export function int16ToBytesLE(samples: Int16Array): Uint8Array {
   const bytes = new Uint8Array(samples.length * 2);
-  copyInt16AsBytesLEInto(samples, bytes, 0);
+  writeSamplesLE(samples, bytes, 0);
   return bytes;
-}
-
-/** Samples written as little-endian bytes into `target` from byte `offset` (a WAV body, without an array in between). */
-export function copyInt16AsBytesLEInto(samples: Int16Array, target: Uint8Array, offset: number): void {
-  if (offset + samples.byteLength > target.byteLength) throw new RangeError(`${samples.length} samples do not fit at byte ${offset} in ${target.byteLength}`);
-  if (HOST_IS_LITTLE_ENDIAN) {
-    target.set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength), offset);
-  } else {
-    const view = new DataView(target.buffer, target.byteOffset + offset, samples.byteLength);
-    for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i], true);
-  }
 }
 
 /** Little-endian bytes as samples (a copy, whatever the alignment of `bytes`). */

@@ -1,5 +1,5 @@
 import { KotoError } from "../../errors.ts";
-import { bytesLEToInt16, copyInt16AsBytesLEInto } from "./frame.ts";
+import { bytesLEToInt16, writeSamplesLE } from "./frame.ts";
 
 export interface WavAudio {
   sampleRate: number;
@@ -31,7 +31,7 @@ export function encodeWav(samples: Int16Array, sampleRate: number, channels = 1)
   view.setUint16(34, 16, true);
   writeTag(view, 36, "data");
   view.setUint32(40, dataBytes, true);
-  copyInt16AsBytesLEInto(samples, wav, WAV_HEADER_BYTES);
+  writeSamplesLE(samples, wav, WAV_HEADER_BYTES);
   return wav;
 }
 
