@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../../server/store/open-store.ts";
@@ -261,5 +261,14 @@ describe("PGlite on a worker thread", () => {
     } finally {
       await again.close();
     }
+  });
+
+  it("reports a folder it cannot initialise with a code and the folder's name, and the process carries on", async () => {
+    // A file where Postgres needs its `base` folder. Initialisation runs in a process of its own
+    // (pglite-initdb.mjs): its failure comes back as an error, not a crash of this one.
+    writeFileSync(join(dataDir, "base"), "not a database");
+    await assert.rejects(openPgliteWorker(dataDir), (error: Error & { code?: string }) =>
+      error.code === "DATABASE_INIT_FAILED" && error.message.includes(dataDir));
+    assert.equal(readFileSync(join(dataDir, "base"), "utf8"), "not a database");
   });
 });
