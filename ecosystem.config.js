@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
+import { SERVER_NODE_FLAGS } from "./server/node-flags.mjs";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 // The same .env the server reads, so the drain deadline and the instance count agree with it.
@@ -29,7 +30,7 @@ export const apps = [
     cwd: root,
     script: "server/main.ts",
     interpreter: `${root}node_modules/node/bin/node`,
-    node_args: ["--import", "tsx"],
+    node_args: [...SERVER_NODE_FLAGS, "--import", "tsx"],
     instances,
     exec_mode: "fork",
     instance_var: "NODE_APP_INSTANCE",

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_FLAGS } from "../../server/node-flags.mjs";
 import { startTestServer } from "../support/koto-test-server.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -93,6 +94,11 @@ describe("Server start-up", function () {
     } finally {
       started.kill();
     }
+  });
+
+  it("`npm start` runs the server with the Node flags every server process shares (server/node-flags.mjs)", () => {
+    const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    assert.equal(scripts.start, `node ${SERVER_NODE_FLAGS.join(" ")} --import tsx server/main.ts`);
   });
 
   it("stops with a message naming the variable when configuration is invalid", async () => {
