@@ -11,6 +11,8 @@ import {
   type TranscribeRequest,
   type Transcript,
 } from "./speech-to-text.ts";
+import { postBytes } from "./http-post.ts";
+import { multipartBody } from "./multipart-body.ts";
 
 export interface OpenAiSpeechToTextOptions {
   /** The server root, e.g. https://api.openai.com or a whisper.cpp / speaches server. */
@@ -46,25 +48,19 @@ export class OpenAiSpeechToText implements SpeechToText {
   }
 
   async transcribe(request: TranscribeRequest, signal?: AbortSignal): Promise<Transcript> {
-    const form = new FormData();
-    form.append("file", new Blob([request.wav], { type: "audio/wav" }), "attempt.wav");
-    form.append("model", this.model);
-    form.append("language", request.language);
-    form.append("response_format", "json");
-    form.append("temperature", "0");
-    if (this.useExpectedTextHint && request.expectedText) form.append("prompt", request.expectedText);
+    const fields: Record<string, string> = { model: this.model, language: request.language, response_format: "json", temperature: "0" };
+    if (this.useExpectedTextHint && request.expectedText) fields.prompt = request.expectedText;
+    const { body: upload, contentType } = multipartBody(fields, { field: "file", filename: "attempt.wav", type: "audio/wav", bytes: request.wav });
 
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json", "content-type": contentType };
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
 
     let status: number;
     let body: string;
     try {
-      const response = await fetch(this.endpoint, { method: "POST", body: form, headers, signal: combined });
-      status = response.status;
-      body = await response.text();
+      ({ status, text: body } = await postBytes(this.endpoint, headers, upload, combined));
     } catch (error) {
       throw failureFromThrown(STT_VOCABULARY, this.name, error, signal);
     }
