@@ -1,8 +1,9 @@
 /**
  * Initialises a new PGlite data directory in a process of its own, then exits: `node
- * pglite-initdb.mjs <dataDir>`. initdb runs in a WASM instance of ~400 MB; on a thread of the server,
- * the memory it touched stayed in the server's resident set after the thread ended (glibc keeps a
- * dead thread's arena), ~190 MB on every first start. A process gives all of it back when it exits.
+ * pglite-initdb.mjs <dataDir>`. initdb runs in a WASM instance of ~400 MB; run on a thread of the
+ * server, much of that stayed in the server's resident set after the thread ended (measured: idle RSS
+ * after a first start 525–560 MB, after a restart ~370 MB). A process gives all of it back when it
+ * exits (first start now ~394 MB).
  * Plain JavaScript so that it starts under bare Node, without the server's TypeScript loader.
  */
 import { inspect } from "node:util";
