@@ -17,7 +17,7 @@ import type { ErrorCode } from "../../protocol/error-codes.ts";
 import { authenticate } from "../../server/auth/authenticate.ts";
 import type { TokenClaims } from "../../server/auth/token-service.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
-import type { RecordingRecord, UserRecord } from "../../server/store/store.ts";
+import type { UserRecord } from "../../server/store/store.ts";
 import { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
 import { attemptPasses, newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts";
 import type { LessonRoomServices } from "./services.ts";
@@ -488,14 +488,9 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
 
   // ---- spoken attempts (SpokenTurnsRoom) -----------------------------------------------------------
 
-  recordingKept(attemptId: string, recording: RecordingRecord, evaluating: boolean): Promise<void> {
+  startEvaluating(attemptId: string): Promise<void> {
     const record = this.attempts.require(attemptId);
-    return this.track(this.writes.run(record.learnerId, async () => {
-      await this.persist("attempt", async () => {
-        if (evaluating) await this.attempts.move(attemptId, "evaluating", {}, undefined, recording);
-        else await this.services.store.saveRecording(recording);
-      });
-    }));
+    return this.track(this.writes.run(record.learnerId, async () => { await this.persist("attempt", () => this.attempts.move(attemptId, "evaluating")); }));
   }
 
   /** Settles an attempt's first or repeated result: one transaction with the progress it earned, then maybe on to the next line. */

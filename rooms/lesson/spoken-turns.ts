@@ -15,7 +15,6 @@ import type { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
 import { newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts";
 import { evaluationResult } from "../../server/attempts/evaluation-result.ts";
 import type { Lesson } from "../../server/content/lesson.ts";
-import type { RecordingRecord } from "../../server/store/store.ts";
 import type { MessagePayload } from "./messages.ts";
 
 export interface SpeakingClient extends Client {
@@ -32,11 +31,8 @@ export interface SpokenTurnsRoom {
   toListeners(from: Client, type: string, message: Uint8Array | object): void;
   /** Settles an attempt with its result (progress, moving on); runs in the learner's write queue. */
   settle(attemptId: string, to: "scored" | "failed" | "awaiting-tutor", result: AttemptResult): Promise<void>;
-  /**
-   * The attempt's recording is kept: stores its row, in the same transaction as the attempt's move
-   * to `evaluating` when it will be evaluated (`evaluating`; not when nothing was said).
-   */
-  recordingKept(attemptId: string, recording: RecordingRecord, evaluating: boolean): Promise<void>;
+  /** Marks an attempt evaluating (the audio is being kept and evaluated). */
+  startEvaluating(attemptId: string): Promise<void>;
 }
 
 interface OpenTurn {
@@ -46,8 +42,6 @@ interface OpenTurn {
   mode: "hands-free" | "push-to-talk";
   codec: AudioCodec;
   pipeline: SpokenAttempt | null;
-  /** Whether the learner was heard (known at `ended`): the attempt is then evaluated. */
-  spoke: boolean;
   /** Frames that arrived while the attempt row was being committed. */
   early: Uint8Array[];
   release: () => void;
@@ -87,7 +81,7 @@ export class SpokenTurns {
     const attemptId = payload.attemptId ?? randomUUID();
     const prefix = new TextEncoder().encode(attemptId);
     const turn: OpenTurn = {
-      attemptId, learnerId, client, mode: payload.mode, codec: payload.codec, pipeline: null, spoke: false, early: [], release,
+      attemptId, learnerId, client, mode: payload.mode, codec: payload.codec, pipeline: null, early: [], release,
       // Room for a 20 ms frame of 48 kHz PCM; grown on demand (pushFrame) for a larger one.
       relayBuffer: new Uint8Array(1 + prefix.length + INITIAL_RELAY_FRAME_BYTES),
       relayPrefixLength: 1 + prefix.length,
@@ -111,8 +105,6 @@ export class SpokenTurns {
         { sessionId: this.room.roomId, learnerId, attemptId }, format,
         { accepted: [...lessonStep.accepted], learnerLanguage: this.room.lesson.learnerLanguage },
         (event) => this.onEvent(turn, event),
-        // Kept audio moves the attempt to evaluating: one transaction for the row and the move.
-        (recording) => this.room.recordingKept(attemptId, recording, turn.spoke),
       );
       this.pipelines.add(turn.pipeline);
       client.send("utterance-opened", { attemptId, step: step.index });
@@ -236,7 +228,7 @@ export class SpokenTurns {
       case "ended":
         this.room.setSpeaking(turn.learnerId, false);
         this.speech.limiter.recordAudioSeconds(turn.learnerId, event.durationMs / 1000);
-        turn.spoke = event.spoke;
+        if (event.spoke) void this.room.startEvaluating(turn.attemptId);
         return;
       case "stored":
         return;

@@ -3,24 +3,17 @@
  * and reads it back for re-evaluation. The one place that knows how a recording is named and encoded.
  */
 import { decodeWav, encodeWav, PIPELINE_SAMPLE_RATE } from "../speech/audio/index.ts";
-import type { RecordingRecord, Store } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 import { recordingKey, type AttemptAddress, type RecordingStorage } from "./recording-storage.ts";
 
 export class RecordingKeeper {
   constructor(private readonly storage: RecordingStorage, private readonly store: Store) {}
 
-  /**
-   * Writes the WAV, then its row: on its own, or by `storeRow` (the lesson room stores it in the same
-   * transaction as the attempt's move to `evaluating`). Kept means both are done.
-   */
-  async keep(
-    address: AttemptAddress, samples: Int16Array, durationMs: number,
-    storeRow: (recording: RecordingRecord) => Promise<void> = (recording) => this.store.saveRecording(recording),
-  ): Promise<void> {
+  async keep(address: AttemptAddress, samples: Int16Array, durationMs: number): Promise<void> {
     const wav = encodeWav(samples, PIPELINE_SAMPLE_RATE);
     const key = recordingKey(address, "wav");
     await this.storage.put(key, wav, "audio/wav");
-    await storeRow({
+    await this.store.saveRecording({
       attemptId: address.attemptId, storage: this.storage.kind, objectKey: key,
       contentType: "audio/wav", byteLength: wav.byteLength, durationMs: Math.round(durationMs),
     });

@@ -235,7 +235,7 @@ export class SqlStore implements Store {
     return { inserted: false, attempt: existing };
   }
 
-  async updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite, recording?: RecordingRecord): Promise<void> {
+  async updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite): Promise<void> {
     const update: SqlStatement = {
       sql: `UPDATE attempts SET status = $2, text = $3, correct = $4, overall = $5, accuracy = $6, completeness = $7,
            fluency = $8, syllables = $9, feedback = $10, failure_code = $11, failure_reason = $12, evaluation = $13,
@@ -249,11 +249,8 @@ export class SqlStore implements Store {
         attempt.tutorComment, attempt.retries,
       ],
     };
-    // The attempt with the progress it earned and its recording's row in one transaction; alone, one statement is atomic.
-    const statements = [update];
-    if (progress) statements.push(saveProgressStatement(progress));
-    if (recording) statements.push(saveRecordingStatement(recording));
-    if (statements.length > 1) await this.db.batch(statements);
+    // The attempt and the progress it earned in one transaction; alone, one statement is atomic.
+    if (progress) await this.db.batch([update, saveProgressStatement(progress)]);
     else await this.db.query(update.sql, update.params);
   }
 
@@ -306,8 +303,13 @@ export class SqlStore implements Store {
   }
 
   async saveRecording(recording: RecordingRecord): Promise<void> {
-    const { sql, params } = saveRecordingStatement(recording);
-    await this.db.query(sql, params);
+    await this.db.query(
+      `INSERT INTO recordings (attempt_id, storage, object_key, content_type, byte_length, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (attempt_id) DO UPDATE SET storage = EXCLUDED.storage,
+         object_key = EXCLUDED.object_key, content_type = EXCLUDED.content_type,
+         byte_length = EXCLUDED.byte_length, duration_ms = EXCLUDED.duration_ms`,
+      [recording.attemptId, recording.storage, recording.objectKey, recording.contentType, recording.byteLength, recording.durationMs],
+    );
   }
 
   async getRecording(attemptId: string): Promise<RecordingRecord | null> {
@@ -329,15 +331,4 @@ export class SqlStore implements Store {
     })();
     return this.closing;
   }
-}
-
-/** A recording's row; a recording kept again (re-evaluation after a restart) replaces it. */
-function saveRecordingStatement(recording: RecordingRecord): SqlStatement {
-  return {
-    sql: `INSERT INTO recordings (attempt_id, storage, object_key, content_type, byte_length, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (attempt_id) DO UPDATE SET storage = EXCLUDED.storage,
-         object_key = EXCLUDED.object_key, content_type = EXCLUDED.content_type,
-         byte_length = EXCLUDED.byte_length, duration_ms = EXCLUDED.duration_ms`,
-    params: [recording.attemptId, recording.storage, recording.objectKey, recording.contentType, recording.byteLength, recording.durationMs],
-  };
 }

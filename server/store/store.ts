@@ -100,12 +100,7 @@ export interface Store {
    */
   recordAttempt(attempt: NewAttempt, progress?: ProgressWrite): Promise<{ inserted: boolean; attempt: AttemptRecord }>;
   /** Writes every mutable field of the attempt, and `progress` in the same transaction. */
-  /**
-   * Writes an attempt's new status, with the progress it earned and the row of its kept recording
-   * when given: all in one transaction (the lesson room stores the recording with the move to
-   * `evaluating`, one round trip instead of two).
-   */
-  updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite, recording?: RecordingRecord): Promise<void>;
+  updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite): Promise<void>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
   listAttempts(filter: { sessionId?: string; learnerId?: string; lessonId?: string }): Promise<AttemptRecord[]>;
   /** Oldest first. */

@@ -113,20 +113,6 @@ for (const backend of backends) {
       assert.equal((await store.getAttempt("a2"))?.status, "evaluating");
     });
 
-    it("stores an attempt's move to evaluating with its recording's row: both or neither", async () => {
-      const learner = await store.createGuest("Mina");
-      await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
-      const { attempt } = await store.recordAttempt(newAttempt({ id: "s1", sessionId: "room1", learnerId: learner.id, kind: "spoken", status: "recording" }));
-      const recording = { attemptId: "s1", storage: "file" as const, objectKey: "k/s1.wav", contentType: "audio/wav", byteLength: 44, durationMs: 0 };
-      // A row the table refuses (an unknown storage kind) leaves the attempt as it was.
-      await assert.rejects(store.updateAttempt({ ...attempt, status: "evaluating" }, undefined, { ...recording, storage: "ftp" as "file" }));
-      assert.equal((await store.getAttempt("s1"))?.status, "recording");
-      assert.equal(await store.getRecording("s1"), null);
-      await store.updateAttempt({ ...attempt, status: "evaluating" }, undefined, recording);
-      assert.equal((await store.getAttempt("s1"))?.status, "evaluating");
-      assert.deepEqual(await store.getRecording("s1"), recording);
-    });
-
     it("upserts progress, never lowering the best score, and it survives reopening", async () => {
       const learner = await store.createGuest("Mina");
       await store.saveProgress({ userId: learner.id, lessonId: "l1", currentStep: 3, completedSteps: [1, 3], attemptsCount: 2, bestScore: 80, hintsUsed: 0, completedAt: null });
