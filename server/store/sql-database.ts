@@ -146,7 +146,8 @@ async function initialiseInChildProcess(dataDir: string): Promise<void> {
     child.once("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
   });
   if (code !== 0) {
-    throw new KotoError("DATABASE_INIT_FAILED", `could not initialise the embedded database in ${dataDir} (${signal ?? `exit code ${code}`}): ${stderr.trim() || "no message"}`, 500);
+    throw new KotoError("DATABASE_INIT_FAILED", `could not initialise the embedded database in ${dataDir} (${signal ?? `exit code ${code}`}: ${stderr.trim() || "no message"}); ` +
+      "the folder must be empty or hold a KOTO Live database: move it aside, or set DATA_DIR (or DATABASE_URL) elsewhere", 500);
   }
 }
 
