@@ -96,9 +96,34 @@ describe("Server start-up", function () {
     }
   });
 
-  it("`npm start` runs the server with the Node flags every server process shares (server/node-flags.mjs)", () => {
+  it("`npm start` runs the server with the shared Node flags, and a SIGTERM to npm drains and stops it", async () => {
     const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    assert.equal(scripts.start, `node ${SERVER_NODE_FLAGS.join(" ")} --import tsx server/main.ts`);
+    // `exec`: npm runs scripts through `sh -c`, which does not pass npm's SIGTERM on; the server must get it itself.
+    assert.equal(scripts.start, `exec node ${SERVER_NODE_FLAGS.join(" ")} --import tsx server/main.ts`);
+    const port = await freePort();
+    const npm = spawn("npm", ["start"], {
+      cwd: root, env: { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), "koto-npm-start-")), LOG_LEVEL: "info" },
+    });
+    const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));
+    let output = "";
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const check = (chunk: Buffer) => {
+          output += chunk;
+          if (output.includes("KOTO Live is listening")) resolve();
+        };
+        npm.stdout.on("data", check);
+        npm.stderr.on("data", check);
+        void exited.then((code) => reject(new Error(`npm start exited (${code}) before listening:\n${output}`)));
+      });
+      assert.equal(((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string }).status, "ok");
+      npm.kill("SIGTERM");
+      assert.equal(await exited, 0);
+      assert.match(output, /draining/);
+      await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`));
+    } finally {
+      npm.kill("SIGKILL");
+    }
   });
 
   it("stops with a message naming the variable when configuration is invalid", async () => {
