@@ -11,6 +11,7 @@ import { startChild } from "./lib/children.ts";
 
 const REQUESTS = Number(process.env.BENCH_STT_REQUESTS ?? 2000);
 const IN_FLIGHT = 8;
+const ROUNDS = 2;
 // A real WAV (the fake checks it): 6 s of a quiet 220 Hz tone at 16 kHz.
 const wav = encodeWav(Int16Array.from({ length: 6 * 16_000 }, (_, i) => Math.round(2000 * Math.sin((2 * Math.PI * 220 * i) / 16_000))), 16_000);
 
@@ -42,14 +43,14 @@ async function cpuPerRequestUs(request: () => Promise<void>): Promise<number> {
 
 try {
   const rows: [string, number][] = [];
-  // Alternated twice: a figure that moved between the two rounds says the machine was busy.
-  for (let round = 0; round < 2; round++) {
+  // Alternated: a figure that moved between rounds says the machine was busy.
+  for (let round = 0; round < ROUNDS; round++) {
     rows.push(["fetch + FormData (baseline)", await cpuPerRequestUs(viaFetchFormData)]);
     rows.push(["OpenAiSpeechToText (node:http)", await cpuPerRequestUs(viaClient)]);
   }
   console.log(`speech-to-text request, ${wav.byteLength} B WAV, ${REQUESTS} requests per figure, ${IN_FLIGHT} in flight`);
   for (const [name, us] of rows) console.log(`  ${name.padEnd(32)} ${us.toFixed(0).padStart(6)} µs CPU per request`);
-  const mean = (prefix: string) => rows.filter(([name]) => name.startsWith(prefix)).reduce((sum, [, us]) => sum + us, 0) / 2;
+  const mean = (prefix: string) => rows.filter(([name]) => name.startsWith(prefix)).reduce((sum, [, us]) => sum + us, 0) / ROUNDS;
   console.log(`  client ÷ baseline: ${(mean("OpenAi") / mean("fetch")).toFixed(2)}`);
 } finally {
   await fake.stop();

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { loopLagFromNs } from "../lib/stats.ts";
 
 type Handler = (payload: any) => unknown;
 
@@ -17,8 +18,7 @@ export function serveParent(handlers: Record<string, Handler>): { ready(info: Re
   if (!process.send) throw new Error("bench children are started by bench/run.ts with an IPC channel");
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();
-  // The histogram holds whole timer intervals: the lag is what exceeds the sampling interval.
-  const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100);
+  const ms = (ns: number) => loopLagFromNs(ns, LOOP_RESOLUTION_MS, 2);
 
   // One inspector session per kind of profile, so that a CPU and an allocation profile can run in the same window.
   const profilers = new Map<"cpu" | "heap", Session>();

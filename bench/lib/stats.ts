@@ -83,10 +83,15 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 }
 
 /**
- * Event-loop lag from a `monitorEventLoopDelay` histogram sampled every `resolutionMs`: it holds whole
- * timer intervals, so the lag is what exceeds the interval (ms, to 0.1), p99 and max.
+ * One value of a `monitorEventLoopDelay` histogram sampled every `resolutionMs`, as lag: the histogram
+ * holds whole timer intervals, so the lag is what exceeds the interval (ms, to `places` decimals).
  */
+export function loopLagFromNs(ns: number, resolutionMs = 5, places = 1): number {
+  const scale = 10 ** places;
+  return Math.max(0, Math.round((ns / 1e6 - resolutionMs) * scale) / scale);
+}
+
+/** Event-loop lag p99 and max (ms, to 0.1) of a histogram sampled every `resolutionMs`. */
 export function loopLagMs(histogram: Pick<RecordableHistogram, "percentile" | "max">, resolutionMs = 5): { p99: number; max: number } {
-  const lag = (ns: number) => Math.max(0, Math.round((ns / 1e6 - resolutionMs) * 10) / 10);
-  return { p99: lag(histogram.percentile(99)), max: lag(histogram.max) };
+  return { p99: loopLagFromNs(histogram.percentile(99), resolutionMs), max: loopLagFromNs(histogram.max, resolutionMs) };
 }

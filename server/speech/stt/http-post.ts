@@ -3,15 +3,20 @@
  *
  * Why not `fetch`: one request ends every spoken answer, on the thread that relays everyone's audio.
  * Against a loopback server with a 6 s WAV (`npm run bench:stt-request`), fetch with a FormData body
- * took 1.4–1.7 ms of CPU per request (web streams, Request/Response objects), this client 0.6–0.9 ms. Errors keep fetch's names that provider-error.ts maps:
- * an aborted or timed-out signal rejects with an AbortError, a refused connection with its errno.
+ * took 1.4–1.7 ms of CPU per request (web streams, Request/Response objects), this client 0.6–0.9 ms.
+ * Errors keep fetch's names that provider-error.ts maps: an aborted or timed-out signal rejects with
+ * an AbortError, a refused connection with its errno.
  */
 import http from "node:http";
 import https from "node:https";
 
 /** A transcript is a few hundred bytes; a server that sends more is not one to keep reading. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
-const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
+/** Each scheme's module with its one keep-alive agent (the connection to the STT server is reused). */
+const transports: Record<string, { request: typeof http.request; agent: http.Agent }> = {
+  "http:": { request: http.request, agent: new http.Agent({ keepAlive: true }) },
+  "https:": { request: https.request, agent: new https.Agent({ keepAlive: true }) },
+};
 
 export interface PostedAnswer {
   status: number;
@@ -20,14 +25,12 @@ export interface PostedAnswer {
 
 export function postBytes(url: string, headers: Record<string, string>, body: Uint8Array, signal: AbortSignal): Promise<PostedAnswer> {
   const target = new URL(url);
-  if (target.protocol !== "http:" && target.protocol !== "https:") {
-    return Promise.reject(new TypeError(`only http and https URLs can be posted to, not ${target.protocol}`));
-  }
-  const transport = target.protocol === "https:" ? https : http;
+  const transport = Object.hasOwn(transports, target.protocol) ? transports[target.protocol] : undefined;
+  if (!transport) return Promise.reject(new TypeError(`only http and https URLs can be posted to, not ${target.protocol}`));
   return new Promise<PostedAnswer>((resolve, reject) => {
     const request = transport.request(target, {
       method: "POST",
-      agent: agents[target.protocol as "http:" | "https:"],
+      agent: transport.agent,
       headers: { ...headers, "content-length": String(body.byteLength) },
       signal,
     }, (response) => {
