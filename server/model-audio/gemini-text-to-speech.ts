@@ -2,7 +2,7 @@
  * Gemini's speech generation (a TTS model through generateContent with AUDIO output). The answer
  * is raw 16-bit PCM as inline data (`audio/L16;codec=pcm;rate=24000`), which we wrap in a WAV file.
  */
-import { ApiError, GoogleGenAI } from "@google/genai";
+import { geminiApiError, lazyGeminiClient, type GeminiClient } from "../speech/resilience/gemini-json.ts";
 import { encodeWav } from "../speech/audio/wav.ts";
 import { bytesLEToInt16 } from "../speech/audio/frame.ts";
 import { textToSpeechFailed, type SynthesizedLine, type TextToSpeech } from "./text-to-speech.ts";
@@ -24,12 +24,12 @@ export class GeminiTextToSpeech implements TextToSpeech {
   readonly name = "gemini";
   readonly voice: string;
   private readonly model: string;
-  private readonly client: GoogleGenAI;
+  private readonly client: GeminiClient;
 
   constructor(options: GeminiTextToSpeechOptions) {
     this.voice = options.voice ?? "Kore";
     this.model = options.model ?? "gemini-2.5-flash-preview-tts";
-    this.client = new GoogleGenAI({
+    this.client = lazyGeminiClient({
       apiKey: options.apiKey,
       vertexai: false,
       httpOptions: { baseUrl: options.baseUrl, timeout: options.timeoutMs },
@@ -39,7 +39,7 @@ export class GeminiTextToSpeech implements TextToSpeech {
   async synthesize(korean: string): Promise<SynthesizedLine> {
     let response;
     try {
-      response = await this.client.models.generateContent({
+      response = await (await this.client()).models.generateContent({
         model: this.model,
         contents: [{ role: "user", parts: [{ text: `${READ_ALOUD} ${korean}` }] }],
         config: {
@@ -48,7 +48,8 @@ export class GeminiTextToSpeech implements TextToSpeech {
         },
       });
     } catch (error) {
-      const reason = error instanceof ApiError ? `HTTP ${error.status}: ${error.message}` : (error as Error).message;
+      const apiError = await geminiApiError(error);
+      const reason = apiError ? `HTTP ${apiError.status}: ${apiError.message}` : (error as Error).message;
       throw textToSpeechFailed("gemini", reason, error);
     }
     const inline = response.candidates?.[0]?.content?.parts?.find((part) => part.inlineData?.data)?.inlineData;

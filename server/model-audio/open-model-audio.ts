@@ -4,7 +4,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type { ModelAudioConfig } from "../config.ts";
-import { FileRecordingStorage, S3RecordingStorage, type RecordingStorage } from "../recordings/index.ts";
+import { FileRecordingStorage, newS3RecordingStorage, type RecordingStorage } from "../recordings/index.ts";
 import { EspeakTextToSpeech } from "./espeak-text-to-speech.ts";
 import { GeminiTextToSpeech } from "./gemini-text-to-speech.ts";
 import { MANIFEST_KEY, ModelAudioLibrary } from "./model-audio-library.ts";
@@ -33,7 +33,7 @@ export async function openModelAudio(config: ModelAudioConfig, options: { prepar
     // for learners. A socket of ours idling in Node's shared pool could be closed by the store at the
     // moment the recordings client reuses it (ECONNRESET at start-up, seen with s3rver).
     const agent = s3.useSSL ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
-    const bucket = new S3RecordingStorage({ ...s3, agent });
+    const bucket = await newS3RecordingStorage({ ...s3, agent });
     if (options.prepare) await bucket.ensureBucket();
     // A missing bucket or manifest is "no model audio yet", asked with HEAD requests.
     else if (!(await bucket.bucketExists()) || !(await bucket.exists(MANIFEST_KEY))) return new ModelAudioLibrary(bucket);

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { Config, SpeechConfig } from "../config.ts";
-import { FileRecordingStorage, S3RecordingStorage, type RecordingStorage } from "../recordings/index.ts";
+import { FileRecordingStorage, newS3RecordingStorage, type RecordingStorage } from "../recordings/index.ts";
 import { UsageLimiter } from "./limits/usage-limits.ts";
 import { createProviderGuard } from "./resilience/provider-guard.ts";
 import { createSpeechToText } from "./stt/create-speech-to-text.ts";
@@ -110,7 +110,7 @@ function feedbackWriter(speech: SpeechConfig, logger: Logger): FeedbackWriter {
 async function recordingStorage(config: Config): Promise<RecordingStorage> {
   if (config.recordings.kind === "file") return new FileRecordingStorage(config.recordings.directory);
   const { kind: _kind, ...options } = config.recordings;
-  const storage = new S3RecordingStorage(options);
+  const storage = await newS3RecordingStorage(options);
   // Fail at start, loudly, rather than when the first learner speaks.
   await storage.ensureBucket();
   return storage;

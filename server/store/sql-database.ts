@@ -9,7 +9,6 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
 import { KotoError } from "../errors.ts";
 
@@ -54,6 +53,8 @@ export interface PostgresTimeouts {
 const DEFAULT_TIMEOUTS: PostgresTimeouts = { queryMs: 5000, connectMs: 3000 };
 
 export async function openPostgres(url: string, timeouts: PostgresTimeouts = DEFAULT_TIMEOUTS): Promise<SqlDatabase> {
+  // Loaded here, not at the top: the embedded default never needs the Postgres client.
+  const { default: pg } = await import("pg");
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,

@@ -11,7 +11,8 @@ import { EspeakTextToSpeech } from "../../server/model-audio/espeak-text-to-spee
 import { GeminiTextToSpeech } from "../../server/model-audio/gemini-text-to-speech.ts";
 import { OpenAiTextToSpeech } from "../../server/model-audio/openai-text-to-speech.ts";
 import { ModelAudioLibrary, fileNameFor } from "../../server/model-audio/model-audio-library.ts";
-import { FileRecordingStorage, S3RecordingStorage } from "../../server/recordings/index.ts";
+import { FileRecordingStorage } from "../../server/recordings/index.ts";
+import { S3RecordingStorage } from "../../server/recordings/s3-recording-storage.ts";
 import { loadConfig } from "../../server/config.ts";
 import { openModelAudio } from "../../server/model-audio/open-model-audio.ts";
 import type { TextToSpeech } from "../../server/model-audio/text-to-speech.ts";

@@ -9,10 +9,9 @@ import {
   assertRecordingKey,
   FileRecordingStorage,
   recordingKey,
-  S3RecordingStorage,
   type RecordingStorage,
-  type S3RecordingStorageOptions,
 } from "../../server/recordings/index.ts";
+import { S3RecordingStorage, type S3RecordingStorageOptions } from "../../server/recordings/s3-recording-storage.ts";
 import { decodeWav } from "../../server/speech/audio/wav.ts";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "audio");

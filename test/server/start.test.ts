@@ -96,6 +96,39 @@ describe("Server start-up", function () {
     }
   });
 
+  it("on its embedded defaults loads no client of a service it does not use (Redis, Postgres, S3, Gemini)", async () => {
+    // Each of those clients costs 10–40 MB resident when loaded (docs/capacity.md §4.11).
+    const port = await freePort();
+    const traced = join(mkdtempSync(join(tmpdir(), "koto-packages-")), "packages.txt");
+    const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", join(root, "test/support/trace-packages.mjs"), "--import", "tsx", "server/main.ts"], {
+      cwd: root, env: { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), "koto-lazy-")), LOG_LEVEL: "info", TRACE_PACKAGES_FILE: traced },
+    });
+    const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+    let output = "";
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const check = (chunk: Buffer) => {
+          output += chunk;
+          if (output.includes("KOTO Live is listening")) resolve();
+        };
+        server.stdout.on("data", check);
+        server.stderr.on("data", check);
+        void exited.then((code) => reject(new Error(`the server exited (${code}) before listening:\n${output}`)));
+      });
+      assert.equal(((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { store: string }).store, "pglite");
+      server.kill("SIGTERM");
+      assert.equal(await exited, 0);
+      const loaded = readFileSync(traced, "utf8").trim().split("\n");
+      // The tracer works: what the server does use is there.
+      for (const used of ["@colyseus/core", "@electric-sql/pglite", "uWebSockets.js"]) assert.ok(loaded.includes(used), `${used} not traced`);
+      for (const unused of ["ioredis", "@colyseus/redis-driver", "@colyseus/redis-presence", "pg", "minio", "@google/genai"]) {
+        assert.ok(!loaded.includes(unused), `${unused} was loaded by a server that does not use it`);
+      }
+    } finally {
+      server.kill("SIGKILL");
+    }
+  });
+
   it("`npm start` runs the server with the shared Node flags, and a SIGTERM to npm drains and stops it", async () => {
     const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
     // `exec`: npm runs scripts through `sh -c`, which does not pass npm's SIGTERM on; the server must get it itself.

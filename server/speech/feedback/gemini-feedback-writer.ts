@@ -1,7 +1,6 @@
-import type { GoogleGenAI } from "@google/genai";
 import { z } from "zod";
 import { createGeminiClient,
-  geminiConnection, generateGeminiJson, type GeminiConnection } from "../resilience/gemini-json.ts";
+  geminiConnection, generateGeminiJson, type GeminiClient, type GeminiConnection } from "../resilience/gemini-json.ts";
 import { providerFailure } from "../resilience/provider-error.ts";
 import { attemptDataBlock, feedbackInstruction } from "./feedback-prompt.ts";
 import {
@@ -37,7 +36,7 @@ const tipAnswer = z.object({ tip: z.string() });
 
 export class GeminiFeedbackWriter implements FeedbackWriter {
   private readonly connection: GeminiConnection;
-  private readonly client: GoogleGenAI;
+  private readonly client: GeminiClient;
   private readonly maxTipChars: number;
 
   constructor(options: GeminiFeedbackWriterOptions) {

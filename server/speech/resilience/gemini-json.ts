@@ -1,4 +1,4 @@
-import { ApiError, GoogleGenAI, type Content, type GenerateContentResponse } from "@google/genai";
+import type { Content, GenerateContentResponse, GoogleGenAI, GoogleGenAIOptions } from "@google/genai";
 import type { z } from "zod";
 import {
   failureFromHttpStatus,
@@ -31,14 +31,34 @@ export function geminiConnection(options: { apiKey: string; model?: string; base
   };
 }
 
-export function createGeminiClient(connection: GeminiConnection): GoogleGenAI {
-  return new GoogleGenAI({
+/**
+ * The Gemini SDK, loaded on first use: with its Google auth dependencies it holds ~30 MB resident,
+ * which a process that never calls Gemini (the embedded default) should not carry (docs/capacity.md §4.11).
+ */
+export const loadGeminiSdk = () => import("@google/genai");
+
+/** A client made on first call (and the SDK loaded then), the same one after. */
+export type GeminiClient = () => Promise<GoogleGenAI>;
+
+export function lazyGeminiClient(options: GoogleGenAIOptions): GeminiClient {
+  let client: Promise<GoogleGenAI> | null = null;
+  return () => (client ??= loadGeminiSdk().then(({ GoogleGenAI: Client }) => new Client(options)));
+}
+
+export function createGeminiClient(connection: GeminiConnection): GeminiClient {
+  return lazyGeminiClient({
     apiKey: connection.apiKey,
     // Never let an environment variable switch us to Vertex AI behind the configuration's back.
     vertexai: false,
     // No retryOptions: retries belong to the provider guard, which sees every attempt.
     httpOptions: { baseUrl: connection.baseUrl, timeout: connection.timeoutMs },
   });
+}
+
+/** The SDK's own HTTP error, when the SDK is loaded (an error thrown before it was has none). */
+export async function geminiApiError(error: unknown): Promise<{ status: number; message: string } | null> {
+  const sdk = await loadGeminiSdk().catch(() => null);
+  return sdk && error instanceof sdk.ApiError ? error : null;
 }
 
 export interface GeminiJsonRequest<Schema extends z.ZodType> {
@@ -54,7 +74,7 @@ export interface GeminiJsonRequest<Schema extends z.ZodType> {
 
 /** Calls generateContent for a structured JSON answer and maps every failure to a ProviderError. */
 export async function generateGeminiJson<Schema extends z.ZodType>(
-  client: GoogleGenAI,
+  client: GeminiClient,
   connection: GeminiConnection,
   vocabulary: ProviderVocabulary,
   request: GeminiJsonRequest<Schema>,
@@ -62,7 +82,7 @@ export async function generateGeminiJson<Schema extends z.ZodType>(
 ): Promise<z.infer<Schema>> {
   let response: GenerateContentResponse;
   try {
-    response = await client.models.generateContent({
+    response = await (await client()).models.generateContent({
       model: connection.model,
       contents: request.contents,
       config: {
@@ -77,8 +97,9 @@ export async function generateGeminiJson<Schema extends z.ZodType>(
       },
     });
   } catch (error) {
-    if (error instanceof ApiError) {
-      throw failureFromHttpStatus(vocabulary, "gemini", error.status, geminiErrorMessage(error.message), error);
+    const apiError = await geminiApiError(error);
+    if (apiError) {
+      throw failureFromHttpStatus(vocabulary, "gemini", apiError.status, geminiErrorMessage(apiError.message), error);
     }
     // A 200 whose body is not JSON.
     if (error instanceof SyntaxError) throw providerFailure(vocabulary, "bad_response", "gemini", { cause: error });

@@ -1,7 +1,7 @@
-import type { GoogleGenAI, Part } from "@google/genai";
+import type { Part } from "@google/genai";
 import { z } from "zod";
 import { createGeminiClient,
-  geminiConnection, generateGeminiJson, type GeminiConnection } from "../resilience/gemini-json.ts";
+  geminiConnection, generateGeminiJson, type GeminiClient, type GeminiConnection } from "../resilience/gemini-json.ts";
 import {
   cleanTranscript,
   STT_VOCABULARY,
@@ -45,7 +45,7 @@ const transcriptAnswer = z.object({ transcript: z.string().max(2000) });
 export class GeminiSpeechToText implements SpeechToText {
   readonly name = "gemini";
   private readonly connection: GeminiConnection;
-  private readonly client: GoogleGenAI;
+  private readonly client: GeminiClient;
   private readonly useExpectedTextHint: boolean;
 
   constructor(options: GeminiSpeechToTextOptions) {
