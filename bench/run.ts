@@ -76,7 +76,7 @@ const plan = QUICK
   ? {
       relayVariants: ["bare-uws", "lesson-uws"] as Variant[],
       relayLadder: [25, 100],
-      capacityLadder: [25, 50, 100, 150, 200, 250, 300, 350, 400, 500, 600],
+      capacityLadder: [25, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 600, 700, 800],
       capacityMeasureMs: 3000,
       capacityWarmMs: 5000,
       relayWarmMs: 1200,
