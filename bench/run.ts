@@ -93,7 +93,7 @@ const plan = QUICK
   : {
       relayVariants: ["bare-ws", "bare-uws", "lesson-uws"] as Variant[],
       relayLadder: [25, 50, 100, 200, 300],
-      capacityLadder: [25, 50, 75, 100, 150, 200, 250, 300, 400, 500, 600, 700, 800],
+      capacityLadder: [25, 50, 75, 100, 150, 200, 250, 300, 350, 400, 450, 500, 600, 700, 800],
       capacityMeasureMs: 6000,
       capacityWarmMs: 8000,
       relayWarmMs: 2500,
@@ -277,6 +277,14 @@ interface RelayRow {
  * p99 exceeds it, or that delivers under 99 % of frames, ends the ramp; unset (part 1): only a broken
  * level (p99 > 250 ms or under 95 % delivered) does.
  */
+/** A level whose sessions could not all join: nothing was measured, and it counts as over budget. */
+const refusedRow = (variant: Variant, sessions: number): RelayRow => ({
+  variant, sessions, connections: sessions * 2, relayMs: summarize([]), delivered: 0, serverCpuPercent: null, loadgenCpuPercent: null,
+  sttCpuPercent: null, postgresCpuPercent: null, machineBusyPercent: null, othersPercent: null, serverRssMb: null, rssGrowthMb: null,
+  kbPerSession: null, marginalKbPerSession: null, serverEventLoop: { p99: 0, max: 0 }, serverGc: null, loadgenEventLoop: { p99: 0, max: 0 },
+  senderLagP99Ms: null, dbWritesPerSecond: null, dbCallP99Ms: null, utterancesPerSecond: null, errors: {}, verdict: "REFUSED",
+});
+
 async function relayLadder(
   variant: Variant, ladder = plan.relayLadder, budgetMs?: number, measureMs = plan.relayMeasureMs, warmMs = plan.relayWarmMs,
   loadProcesses = 0,
@@ -297,7 +305,15 @@ async function relayLadder(
   log(`relay ${variant}: server idle RSS ${idleRssMb?.toFixed(1)} MB; load generator in ${loadProcesses > 0 ? `${loadProcesses} processes` : "this process"}`);
   try {
     for (const target of ladder) {
-      await load.add(target - opened, opened);
+      try {
+        await load.add(target - opened, opened);
+      } catch (error) {
+        // The server refused sessions at this level (its store timing out under the load, say): the level is
+        // over budget, and the run goes on to the next variant rather than ending without a ratio.
+        log(`  N=${target}: sessions could not join (${String((error as Error).message).split("\n")[0]})  -> stops here (${elapsed()})`);
+        rows.push(refusedRow(variant, target));
+        break;
+      }
       opened = target;
       await warmUpAndWaitForQuiet(pids(), warmMs);
       const measure = async (): Promise<RelayRow> => {
@@ -649,7 +665,7 @@ if (capacity.length) {
   log(`0. Capacity: continuously speaking sessions (learner streams 16 kHz PCM16 non-stop, a tutor listens) with relay p99 <= ${RELAY_BUDGET_MS} ms and >= 99 % delivered`);
   table(["variant", "sessions", "over budget at", "idle RSS MB", "ladder (N: relay p99 ms / server CPU % / others %)", "noisy", "load generator bound"],
     capacity.map((c) => [c.variant, c.sessions, c.overAt, c.idleRssMb?.toFixed(1),
-      c.rows.map((row) => `${row.sessions}: ${row.relayMs.p99}/${row.serverCpuPercent}/${row.othersPercent}`).join(", "), c.noisy ? "yes" : "no",
+      c.rows.map((row) => row.verdict === "REFUSED" ? `${row.sessions}: refused` : `${row.sessions}: ${row.relayMs.p99}/${row.serverCpuPercent}/${row.othersPercent}`).join(", "), c.noisy ? "yes" : "no",
       c.boundedByLoadGenerator ? "yes" : "no"]));
   const [bare, lesson] = [capacity.find((c) => c.variant === "bare-uws"), capacity.find((c) => c.variant === "lesson-uws")];
   log(`   lesson ÷ bare capacity: ${capacityRatio ?? "–"} with ${UTTERANCE_MS / 1000} s utterances (goal >= 0.75); ` +

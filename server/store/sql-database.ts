@@ -247,8 +247,11 @@ export function isStoreUnavailable(error: unknown): boolean {
   return UNAVAILABLE_MESSAGE.test(error.message);
 }
 
-export function storeUnavailable(): KotoError {
-  return new KotoError("STORE_UNAVAILABLE", "the lesson database is not answering right now; try again in a moment", 503);
+/** `cause`: what the driver said (a refused connection, a pool or query timeout), kept for the log, never sent to a client. */
+export function storeUnavailable(cause?: unknown): KotoError {
+  const error = new KotoError("STORE_UNAVAILABLE", "the lesson database is not answering right now; try again in a moment", 503);
+  if (cause !== undefined) error.cause = cause;
+  return error;
 }
 
 /** The store layer's one translation: an outage becomes STORE_UNAVAILABLE, other errors pass unchanged. */
@@ -256,7 +259,7 @@ async function unavailableAsKotoError<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw isStoreUnavailable(error) ? storeUnavailable() : error;
+    throw isStoreUnavailable(error) && !(error instanceof KotoError) ? storeUnavailable(error) : error;
   }
 }
 

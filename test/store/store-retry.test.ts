@@ -49,3 +49,24 @@ describe("whileStoreDown", () => {
     assert.equal(tries, 1);
   });
 });
+
+describe("STORE_UNAVAILABLE from the Postgres driver", () => {
+  it("keeps what the driver said for the log, and sends the client only the code and the sentence", async () => {
+    const { openPostgres } = await import("../../server/store/sql-database.ts");
+    const { createServer } = await import("node:net");
+    // A port nobody listens on: taken, then given back.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const error = await openPostgres(`postgres://postgres@127.0.0.1:${closed}/koto`, { queryMs: 1000, connectMs: 1000 })
+      .then(() => null, (caught: unknown) => caught);
+    assert.ok(error instanceof KotoError);
+    assert.equal(error.code, "STORE_UNAVAILABLE");
+    assert.equal((error.cause as NodeJS.ErrnoException | undefined)?.code, "ECONNREFUSED");
+    assert.deepEqual(Object.keys(error.toWire()).sort(), ["code", "message"]);
+    assert.doesNotMatch(JSON.stringify(error.toWire()), /ECONNREFUSED|127\.0\.0\.1/);
+  });
+});
