@@ -528,7 +528,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       onRetry: (error, attempt) => {
         // The first retry and then every fifth: an outage is visible without a line per back-off step.
         if (attempt === 1 || attempt % 5 === 0) {
-          this.services.logger.warn({ roomId: this.roomId, what, attempt, code: error.code }, `store down; will write the ${what} again`);
+          this.services.logger.warn({ roomId: this.roomId, what, attempt, code: error.code, reason: String((error.cause as Error | undefined)?.message ?? "") }, `store down; will write the ${what} again`);
         }
       },
     }).catch(given);
