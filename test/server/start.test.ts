@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -104,17 +104,8 @@ describe("Server start-up", function () {
       cwd: root, env: { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), "koto-lazy-")), LOG_LEVEL: "info", TRACE_PACKAGES_FILE: traced },
     });
     const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
-    let output = "";
     try {
-      await new Promise<void>((resolve, reject) => {
-        const check = (chunk: Buffer) => {
-          output += chunk;
-          if (output.includes("KOTO Live is listening")) resolve();
-        };
-        server.stdout.on("data", check);
-        server.stderr.on("data", check);
-        void exited.then((code) => reject(new Error(`the server exited (${code}) before listening:\n${output}`)));
-      });
+      await listening(server, exited, "the server");
       assert.equal(((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { store: string }).store, "pglite");
       server.kill("SIGTERM");
       assert.equal(await exited, 0);
@@ -138,21 +129,12 @@ describe("Server start-up", function () {
       cwd: root, env: { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), "koto-npm-start-")), LOG_LEVEL: "info" },
     });
     const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));
-    let output = "";
     try {
-      await new Promise<void>((resolve, reject) => {
-        const check = (chunk: Buffer) => {
-          output += chunk;
-          if (output.includes("KOTO Live is listening")) resolve();
-        };
-        npm.stdout.on("data", check);
-        npm.stderr.on("data", check);
-        void exited.then((code) => reject(new Error(`npm start exited (${code}) before listening:\n${output}`)));
-      });
+      const output = await listening(npm, exited, "npm start");
       assert.equal(((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string }).status, "ok");
       npm.kill("SIGTERM");
       assert.equal(await exited, 0);
-      assert.match(output, /draining/);
+      assert.match(output(), /draining/);
       await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`));
     } finally {
       npm.kill("SIGKILL");
@@ -226,3 +208,17 @@ describe("koto CLI", function () {
     assert.deepEqual(parsed.syllables.find((s: any) => s.verdict !== "correct"), parsed.syllables.find((s: any) => s.target === "요" && s.heard === "오"));
   });
 });
+
+/** Waits until the child says it listens (rejecting with what it printed if it exits first); then reads all it printed. */
+function listening(child: ChildProcessWithoutNullStreams, exited: Promise<number | null>, what: string): Promise<() => string> {
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const check = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes("KOTO Live is listening")) resolve(() => output);
+    };
+    child.stdout.on("data", check);
+    child.stderr.on("data", check);
+    void exited.then((code) => reject(new Error(`${what} exited (${code}) before listening:\n${output}`)));
+  });
+}
