@@ -76,6 +76,9 @@ for (const backend of backends) {
       assert.equal(replay.attempt.text, "안녕하세요");
       assert.equal((await store.listAttempts({ sessionId: "room1" })).length, 1);
       assert.deepEqual((await store.getAttempt("a1"))?.syllables?.[0], { index: 0, target: "안", heard: "안", verdict: "correct" });
+      // The record handed back on insert is the row as stored, column for column.
+      assert.deepEqual(first.attempt, await store.getAttempt("a1"));
+      assert.deepEqual(replay.attempt, first.attempt);
     });
 
     it("refuses another learner's attempt id", async () => {
