@@ -272,11 +272,6 @@ interface RelayRow {
   verdict: string;
 }
 
-/**
- * Adds sessions level by level and measures each level. `budgetMs` set (part 0): a level whose relay
- * p99 exceeds it, or that delivers under 99 % of frames, ends the ramp; unset (part 1): only a broken
- * level (p99 > 250 ms or under 95 % delivered) does.
- */
 /** A level whose sessions could not all join: nothing was measured, and it counts as over budget. */
 const refusedRow = (variant: Variant, sessions: number): RelayRow => ({
   variant, sessions, connections: sessions * 2, relayMs: summarize([]), delivered: 0, serverCpuPercent: null, loadgenCpuPercent: null,
@@ -285,6 +280,11 @@ const refusedRow = (variant: Variant, sessions: number): RelayRow => ({
   senderLagP99Ms: null, dbWritesPerSecond: null, dbCallP99Ms: null, utterancesPerSecond: null, errors: {}, verdict: "REFUSED",
 });
 
+/**
+ * Adds sessions level by level and measures each level. `budgetMs` set (part 0): a level whose relay
+ * p99 exceeds it, or that delivers under 99 % of frames, ends the ramp; unset (part 1): only a broken
+ * level (p99 > 250 ms or under 95 % delivered) does.
+ */
 async function relayLadder(
   variant: Variant, ladder = plan.relayLadder, budgetMs?: number, measureMs = plan.relayMeasureMs, warmMs = plan.relayWarmMs,
   loadProcesses = 0,

@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, type Room } from "@colyseus/sdk";
@@ -14,6 +13,7 @@ import type { LessonState } from "../../schema/index.ts";
 import { decodeWav, encodeAudioFrame, int16ToBytesLE } from "../../server/speech/audio/index.ts";
 import { openStore } from "../../server/store/open-store.ts";
 import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
+import { freePort } from "../support/processes.ts";
 import { baseUrl, guest, nextMessage, postJson, sdk, startTestServer, tutor, waitForState } from "../support/koto-test-server.ts";
 import { startFakeOpenAiStt, type FakeOpenAiStt } from "../fakes/fake-openai-stt.ts";
 
@@ -267,15 +267,6 @@ describe("LessonRoom against a hostile guest", function () {
 });
 
 const root = new URL("../..", import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function startProcess(dataDir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {

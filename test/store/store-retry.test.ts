@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { KotoError } from "../../server/errors.ts";
 import { whileStoreDown } from "../../server/store/store-retry.ts";
+import { freePort } from "../support/processes.ts";
 
 const down = () => new KotoError("STORE_UNAVAILABLE", "the lesson database is not answering right now", 503);
 
@@ -53,14 +54,8 @@ describe("whileStoreDown", () => {
 describe("STORE_UNAVAILABLE from the Postgres driver", () => {
   it("keeps what the driver said for the log, and sends the client only the code and the sentence", async () => {
     const { openPostgres } = await import("../../server/store/sql-database.ts");
-    const { createServer } = await import("node:net");
     // A port nobody listens on: taken, then given back.
-    const closed = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     const error = await openPostgres(`postgres://postgres@127.0.0.1:${closed}/koto`, { queryMs: 1000, connectMs: 1000 })
       .then(() => null, (caught: unknown) => caught);
     assert.ok(error instanceof KotoError);
