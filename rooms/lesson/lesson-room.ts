@@ -58,8 +58,17 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   private readonly writes = new LearnerQueue();
   /** Each learner's dialogue role, kept after they leave: completion is judged against that role's lines. */
   private readonly roles = new Map<string, Role>();
+  /**
+   * Which connection holds each user's seat. A second tab refused as ALREADY_IN_ROOM still gets an
+   * onLeave from Colyseus; without this it would free the seat of the connection already there.
+   */
+  private readonly seats = new Map<string, string>();
   /** Set when this room resumed a session a stopped process held (session-restore.ts). */
   private restored: RestoredSession | null = null;
+  private holdsSeat(client: LessonClient): boolean {
+    return this.seats.get(client.auth.userId) === client.sessionId;
+  }
+
   /** The process is stopping: the session moves to another process (session-drain.ts). */
   private draining = false;
   /** When a draining room stops waiting for the store (writes still failing then are given up, and logged). */
@@ -153,6 +162,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     if (this.state.participants.has(auth.userId)) {
       throw toServerError(new KotoError("ALREADY_IN_ROOM", "you are already in this session (another tab or device?)", 409));
     }
+    this.seats.set(auth.userId, client.sessionId);
 
     client.view = new StateView();
     if (auth.role === "learner") return this.seatLearner(client, participant);
@@ -160,6 +170,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   }
 
   onDrop(client: LessonClient): void {
+    if (!this.holdsSeat(client)) return;
     this.spokenTurns.learnerGone(client.auth.userId, client.sessionId);
     const participant = this.state.participants.get(client.auth.userId);
     if (participant) {
@@ -178,7 +189,9 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   }
 
   async onLeave(client: LessonClient): Promise<void> {
+    if (!this.holdsSeat(client)) return;
     const { userId, role } = client.auth;
+    this.seats.delete(userId);
     const participant = this.state.participants.get(userId);
     if (!participant) return;
     this.spokenTurns.learnerGone(userId, client.sessionId);

@@ -40,6 +40,26 @@ export function closing(response: Response): Response {
   return response;
 }
 
+/**
+ * Methods a fetch `Request` cannot carry: the Fetch standard forbids CONNECT, TRACE and TRACK (undici
+ * throws building one), and a method must be an HTTP token. The transports answer these themselves,
+ * before a `Request` exists: one such request from anyone stopped the process.
+ */
+const UNFETCHABLE_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/;
+
+export function isFetchableMethod(method: string): boolean {
+  return METHOD_TOKEN.test(method) && !UNFETCHABLE_METHODS.has(method.toUpperCase());
+}
+
+/** The 405 for a method no route of this server can take (see isFetchableMethod). */
+export function unsupportedMethodResponse(method: string): Response {
+  const named = METHOD_TOKEN.test(method) ? method.toUpperCase() : "that method";
+  const refused = errorResponse(new KotoError("METHOD_NOT_ALLOWED", `this server does not answer ${named}; use GET, HEAD or POST`, 405));
+  refused.headers.set("allow", "GET, HEAD, POST, OPTIONS");
+  return closing(refused);
+}
+
 /** True when the declared length alone is too much. */
 export function declaresOversizedBody(contentLength: string | null): boolean {
   if (contentLength === null) return false;

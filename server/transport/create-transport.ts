@@ -2,13 +2,14 @@
  * Picks the WebSocket transport. uWebSockets.js is the default; `ws` is the pure-JS fallback.
  * Both get an explicit maximum message size (Colyseus' default closes sockets on ~4 KB).
  */
-import { STATUS_CODES, type IncomingMessage } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { matchMaker, type Transport } from "@colyseus/core";
 import type { HttpRequest as UwsRequest } from "uWebSockets.js";
 import { KotoError } from "../errors.ts";
 import { errorResponse } from "../http/endpoint.ts";
 import {
   BODY_READ_TIMEOUT_MS, MAX_REQUEST_BODY_BYTES, PEER_ADDRESS_HEADER, bodyTooLargeResponse, closing, declaresOversizedBody,
+  isFetchableMethod, unsupportedMethodResponse,
   type BetterCallRouter,
 } from "../http/http-edge.ts";
 
@@ -106,11 +107,18 @@ function boundListenerClass(Base: typeof import("@colyseus/uwebsockets-transport
             else res.end(body, close);
           });
         };
+        if (!isFetchableMethod(method)) return void answer(unsupportedMethodResponse(method));
         const dispatch = (body?: Buffer) => {
-          const request = new Request(url, {
-            method, headers, signal: aborts.signal,
-            body: body ? (new Uint8Array(body) as unknown as BodyInit) : undefined,
-          });
+          let request: Request;
+          try {
+            request = new Request(url, {
+              method, headers, signal: aborts.signal,
+              body: body ? (new Uint8Array(body) as unknown as BodyInit) : undefined,
+            });
+          } catch (error) {
+            // Nothing a client sends may end the process: a request undici cannot represent is refused.
+            return void answer(errorResponse(new KotoError("BODY_MALFORMED", `the request could not be read (${(error as Error).message})`, 400)));
+          }
           router.handler(request).then(answer, (error) => answer(errorResponse(error)));
         };
         if (method === "GET" || method === "HEAD") return dispatch();
@@ -157,16 +165,40 @@ function reportingListenErrors(Base: typeof import("@colyseus/ws-transport").Web
         listeningListener?.(new KotoError("LISTEN_FAILED", `could not listen on ${hostname ?? "0.0.0.0"}:${port} (${error.code ?? error.message})`));
       };
       this.server!.once("error", onError);
-      // Runs before Colyseus' request listener (bound just before listen) so routes know the peer.
-      this.server!.prependListener("request", (request: IncomingMessage) => {
-        request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "unknown";
-      });
       return super.listen(port, hostname, backlog, () => {
         this.server!.off("error", onError);
         listeningListener?.();
+        // Colyseus binds its request listener in that callback (Server.bindRoutes).
+        guardRequests(this.server!);
       });
     }
   };
+}
+
+/**
+ * Every request meets this before Colyseus' listener: routes learn the peer, and a method a fetch
+ * Request cannot carry (TRACE: Colyseus' adapter threw, unhandled, and the process stopped) is
+ * refused here without reaching it.
+ */
+function guardRequests(server: import("node:http").Server): void {
+  type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+  const listeners = server.listeners("request") as RequestListener[];
+  server.removeAllListeners("request");
+  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "unknown";
+    if (!isFetchableMethod(request.method ?? "")) return void sendNodeResponse(response, unsupportedMethodResponse(request.method ?? ""));
+    for (const listener of listeners) listener.call(server, request, response);
+  });
+}
+
+async function sendNodeResponse(response: ServerResponse, answer: Response): Promise<void> {
+  const body = Buffer.from(await answer.arrayBuffer());
+  const headers: Record<string, string> = { "content-length": String(body.byteLength) };
+  answer.headers.forEach((value, name) => {
+    if (name !== "content-length") headers[name] = value;
+  });
+  response.writeHead(answer.status, headers);
+  response.end(body);
 }
 
 /** The port a listening transport really got (for PORT=0 in tests). */

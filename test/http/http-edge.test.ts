@@ -44,6 +44,22 @@ for (const transport of ["uws", "ws"] as const) {
       assert.equal(JSON.parse(unknownGet.body).error.code, "NOT_FOUND");
     });
 
+    it("refuses TRACE, TRACK and CONNECT with 405 and carries on (one such request used to stop the process)", async () => {
+      for (const method of ["TRACE", "TRACK", "trace"]) {
+        const response = await request(`${method} /api/lessons HTTP/1.1`);
+        // Node's own parser answers a method it does not know (TRACK, lower case) with a bare 400 before any listener.
+        if (transport === "ws" && method !== "TRACE" && response.status === 400) continue;
+        assert.equal(response.status, 405, method);
+        assert.equal(JSON.parse(response.body).error.code, "METHOD_NOT_ALLOWED", method);
+        assert.match(response.headers.allow ?? "", /GET/, method);
+      }
+      // Node's HTTP server hands CONNECT to its "connect" event (none here: the socket is closed); uWS to the routes.
+      const connect = await request("CONNECT /api/lessons HTTP/1.1").catch(() => null);
+      if (connect && connect.status !== 0) assert.equal(connect.status, 405);
+      const health = await request("GET /healthz HTTP/1.1");
+      assert.equal(health.status, 200);
+    });
+
     it("answers 1,000 HEAD requests and holds no descriptor afterwards", async () => {
       const before = openDescriptors();
       for (let batch = 0; batch < 10; batch++) {

@@ -69,6 +69,21 @@ for (const transport of ["uws", "ws"] as const) {
       await Promise.all([learnerRoom.leave(), tutorRoom.leave()]);
     });
 
+    it("keeps the seat of a learner (and a tutor) whose second tab was refused as ALREADY_IN_ROOM", async () => {
+      const { mina, kim, learnerRoom, tutorRoom } = await learnerWithTutor(server);
+      await waitForState(tutorRoom, (s) => s.participants.size === 2, "both participants");
+      await assert.rejects(sdk(server).joinById(learnerRoom.roomId, { token: mina.token, platform: "web" }), /ALREADY_IN_ROOM/);
+      await assert.rejects(sdk(server).joinById(learnerRoom.roomId, { token: kim.token }), /ALREADY_IN_ROOM/);
+      // Colyseus calls onLeave for a refused join: give it the time to have run before looking.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      learnerRoom.send("start");
+      const running = await waitForState(tutorRoom, (s) => s.phase !== "lobby", "the lesson to start");
+      assert.equal(running.phase, "running", "the lesson waits on the learner's line instead of playing itself to the end");
+      assert.ok(running.participants.has(mina.userId) && running.participants.has(kim.userId), "both seats are kept");
+      assert.equal(running.steps[running.currentStep].speaker, running.participants.get(mina.userId)?.dialogueRole);
+      await Promise.all([learnerRoom.leave(), tutorRoom.leave()]);
+    });
+
     it("delivers tutor-only data to tutors and never to learners", async () => {
       const { mina, kim, learnerRoom, tutorRoom } = await learnerWithTutor(server);
       learnerRoom.send("start");
