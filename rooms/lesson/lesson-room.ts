@@ -63,6 +63,8 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
    * onLeave from Colyseus; without this it would free the seat of the connection already there.
    */
   private readonly seats = new Map<string, string>();
+  /** onCreate ran to its end (Colyseus disposes a room whose onCreate threw, too). */
+  private created = false;
   /** Set when this room resumed a session a stopped process held (session-restore.ts). */
   private restored: RestoredSession | null = null;
   private holdsSeat(client: LessonClient): boolean {
@@ -87,6 +89,13 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
    * wraps every message handler, timer and lifecycle hook with this when it is defined.
    */
   onUncaughtException(error: unknown, methodName: string): void {
+    // A refusal this room made on purpose (ALREADY_IN_ROOM, LESSON_NOT_FOUND, …) reaches here too, wrapped
+    // by Colyseus: the client has its code, and a client sending such requests must not flood the error log.
+    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+    if (cause instanceof ServerError) {
+      this.services.logger.info({ roomId: this.roomId, methodName, refusal: cause.message }, "a join or room creation was refused");
+      return;
+    }
     this.services.logger.error({ err: error, roomId: this.roomId, methodName }, "uncaught error in a lesson room");
   }
 
@@ -141,6 +150,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     this.onMessage("*", (client, type) => {
       sendError(client, new KotoError("MESSAGE_UNKNOWN", `unknown message type ${describeType(type)}`));
     });
+    this.created = true;
     this.services.onRoomCreated?.(this);
   }
 
@@ -218,6 +228,8 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   }
 
   async onDispose(): Promise<void> {
+    // A room refused at creation (unknown lesson, bad options) has no session to settle or save.
+    if (!this.created) return;
     // Attempts being evaluated finish and are stored, and every accepted write lands, before the session
     // closes (a draining room waits for the store up to its deadline only).
     await this.spokenTurns?.settle();

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SignJWT } from "jose";
+import pino from "pino";
 import type { Room } from "@colyseus/sdk";
 import type { KotoServer } from "../../server/app.ts";
 import { TokenService } from "../../server/auth/token-service.ts";
@@ -391,6 +392,30 @@ describe("LessonRoom progress across restarts", function () {
     } finally {
       await server.close();
       await cleanup();
+    }
+  });
+});
+
+describe("LessonRoom refusals in the log", function () {
+  it("logs a refused creation or join once, at info, without a stack, and nothing after it as an error", async () => {
+    const lines: { level: number; msg: string; err?: unknown }[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const server = await startTestServer({ logger });
+    try {
+      const mina = await guest(server, "Mina");
+      await assert.rejects(sdk(server).create("lesson", { lessonId: "no-such-lesson", token: mina.token }), /LESSON_NOT_FOUND/);
+      await assert.rejects(sdk(server).create("lesson", { lessonId: LESSON, token: mina.token, platform: "fridge" }), /ROOM_OPTIONS_INVALID/);
+      const room = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: mina.token });
+      await assert.rejects(sdk(server).joinById(room.roomId, { token: mina.token }), /ALREADY_IN_ROOM/);
+      await room.leave();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const errors = lines.filter((line) => line.level >= 50);
+      assert.deepEqual(errors.map((line) => line.msg), [], "no error lines");
+      const refusals = lines.filter((line) => line.msg === "a join or room creation was refused");
+      assert.ok(refusals.length >= 3, `refusals logged: ${refusals.length}`);
+      assert.ok(refusals.every((line) => line.err === undefined), "no stack for a refusal");
+    } finally {
+      await server.close();
     }
   });
 });
