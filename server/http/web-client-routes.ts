@@ -31,8 +31,11 @@ export function webClientRoutes(distDirectory: string, basePath: string) {
     const relative = basePath !== "/" && (pathname === basePath || pathname.startsWith(basePath + "/"))
       ? pathname.slice(basePath.length) : pathname;
     const file = resolveInside(distDirectory, relative);
-    // Unknown paths get the app itself, which routes on the client.
-    const target = file && existsSync(file) && statSync(file).isFile() ? file : join(distDirectory, "index.html");
+    const found = file !== null && existsSync(file) && statSync(file).isFile();
+    // A missing file (a stale asset after a deploy) is a 404, not the app page served as JavaScript.
+    if (!found && extname(relative) !== "") return errorResponse(new KotoError("NOT_FOUND", `no file ${pathname}`, 404));
+    // Other unknown paths get the app itself, which routes on the client.
+    const target = found ? file : join(distDirectory, "index.html");
     const type = CONTENT_TYPES[extname(target)] ?? "application/octet-stream";
     const immutable = target.includes(`${sep}assets${sep}`);
     const headers: Record<string, string> = { "content-type": type, "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache" };

@@ -60,6 +60,15 @@ for (const transport of ["uws", "ws"] as const) {
       assert.equal(health.status, 200);
     });
 
+    it("answers a missing web-client file with 404, and an app path without a file name with the app", async () => {
+      const missing = await request("GET /koto/assets/index-stale.js HTTP/1.1");
+      assert.equal(missing.status, 404);
+      assert.equal(JSON.parse(missing.body).error.code, "NOT_FOUND");
+      const app = await request("GET /koto/tutor HTTP/1.1");
+      assert.equal(app.status, 200);
+      assert.match(app.headers["content-type"] ?? "", /text\/html/);
+    });
+
     it("answers 1,000 HEAD requests and holds no descriptor afterwards", async () => {
       const before = openDescriptors();
       for (let batch = 0; batch < 10; batch++) {
