@@ -349,6 +349,23 @@ describe("Web client in Chromium (learner app and tutor console)", function () {
     await context.close();
   });
 
+  it("takes a wrong-password notice away once the tutor signs in", async () => {
+    const page = await openPage(await browser.newContext(), problems);
+    await page.goto(`${baseUrl(server)}/koto/#/tutor`);
+    await page.getByLabel("Email").fill(TUTOR_EMAIL);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator('.toast--error[data-code="LOGIN_FAILED"]').waitFor();
+    await page.getByLabel("Password").fill(TUTOR_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Live sessions" }).waitFor();
+    // Gone with the sign-in, not 9 s later when it would have faded on its own.
+    assert.equal(await page.locator(".toast--error:not(.toast--leaving)").count(), 0, "no error notice beside the dashboard");
+    // The browser reports the refused sign-in (401) on its console; that one was asked for.
+    problems = problems.filter((problem) => !problem.includes("status of 401"));
+    await page.context().close();
+  });
+
   it("lets a tutor steer a session: a hint the learner sees, a note only tutors see, advance, back and end", async () => {
     const learnerContext = await browser.newContext({ viewport: { width: 412, height: 915 } });
     const tutorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -19,6 +19,8 @@ export class Toasts {
   readonly element: HTMLElement;
   private readonly polite: HTMLElement;
   private readonly assertive: HTMLElement;
+  /** Error notices on screen, so a success can take back the errors it makes stale (a retried sign-in). */
+  private readonly openErrors = new Set<() => void>();
 
   constructor() {
     this.polite = h("div", { class: "toasts__region", attrs: { "aria-live": "polite", role: "status" } });
@@ -28,6 +30,7 @@ export class Toasts {
 
   show(toast: Toast): HTMLElement {
     const close = () => {
+      this.openErrors.delete(close);
       clearTimeout(timer);
       item.classList.add("toast--leaving");
       setTimeout(() => item.remove(), 200);
@@ -40,7 +43,13 @@ export class Toasts {
       h("button", { class: "toast__close", type: "button", attrs: { "aria-label": t("dismiss") }, text: "×", on: { click: close } }));
     (toast.kind === "error" ? this.assertive : this.polite).appendChild(item);
     const timer = setTimeout(close, toast.timeoutMs ?? (toast.kind === "error" ? 9000 : 5000));
+    if (toast.kind === "error") this.openErrors.add(close);
     return item;
+  }
+
+  /** Takes every error notice off the screen (what they said no longer holds). */
+  dismissErrors(): void {
+    for (const close of [...this.openErrors]) close();
   }
 
   error(message: string, code?: string): HTMLElement {

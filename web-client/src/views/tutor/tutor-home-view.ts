@@ -27,6 +27,8 @@ function mountLogin(root: HTMLElement, app: AppContext): Unmount {
         submit.disabled = true;
         try {
           remembered.setTutor(await app.api.login(email.value.trim(), password.value));
+          // A wrong password tried before this one no longer applies.
+          app.toasts.dismissErrors();
           app.navigate("#/tutor");
         } catch (error) {
           submit.disabled = false;
