@@ -17,6 +17,7 @@ import { loadContent, spokenLines } from "./content/load-content.ts";
 import { createTextToSpeech, openModelAudio } from "./model-audio/open-model-audio.ts";
 
 const USAGE = `usage:
+  npm run koto -- help
   npm run koto -- create-tutor <email> [--name "Display Name"]   (password from KOTO_TUTOR_PASSWORD or stdin)
   npm run koto -- disable-tutor <email>
   npm run koto -- enable-tutor <email>
@@ -114,6 +115,11 @@ async function main(argv: string[]): Promise<void> {
       return;
     case "synthesize-audio":
       console.log(await synthesizeAudio(args));
+      return;
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(USAGE);
       return;
     default:
       throw new KotoError("USAGE", command ? `unknown command "${command}"\n${USAGE}` : USAGE);

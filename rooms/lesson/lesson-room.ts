@@ -148,7 +148,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     // The type of an unknown message is whatever the client sent (a string, a number, or — for a
     // message literally named "*" — its payload): describe it without trusting it.
     this.onMessage("*", (client, type) => {
-      sendError(client, new KotoError("MESSAGE_UNKNOWN", `unknown message type ${describeType(type)}`));
+      sendError(client, new KotoError("MESSAGE_UNKNOWN", `unknown message type ${describeType(type)}`), typeName(type));
     });
     this.created = true;
     this.services.onRoomCreated?.(this);
@@ -702,6 +702,13 @@ function describeType(type: unknown): string {
   if (typeof type === "string") return JSON.stringify(type.slice(0, 64));
   if (typeof type === "number") return String(type);
   return `of kind ${typeof type}`;
+}
+
+/** The type to echo in the error: the client's own name for it (bounded), null when it sent no name. */
+function typeName(type: unknown): string | undefined {
+  if (typeof type === "string") return type.slice(0, 64);
+  if (typeof type === "number") return String(type);
+  return undefined;
 }
 
 function revealToTutor(tutor: LessonClient, ...objects: object[]): void {

@@ -31,7 +31,7 @@ function limited<T>(work: () => Promise<T>): Promise<T> {
 
 export async function hashPassword(password: string, cost = BCRYPT_COST): Promise<string> {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new KotoError("PASSWORD_TOO_SHORT", `passwords must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw new KotoError("PASSWORD_TOO_SHORT", `passwords must be at least ${MIN_PASSWORD_LENGTH} characters (and at most 72 bytes)`);
   }
   // bcrypt ignores bytes past 72; refuse rather than silently truncate.
   if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw new KotoError("PASSWORD_TOO_LONG", "passwords must be at most 72 bytes");

@@ -47,7 +47,7 @@ export function apiRoutes(services: ApiServices) {
 
   async function authenticate(request: Request, role?: "tutor"): Promise<Authenticated> {
     const claims = await authenticateToken(tokens, store, bearerToken(request));
-    if (role && claims.role !== role) throw new KotoError("ROLE_FORBIDDEN", "only tutors may see this", 403);
+    if (role && claims.role !== role) throw new KotoError("ROLE_FORBIDDEN", "only tutors may do this; sign in as a tutor", 403);
     return claims;
   }
 

@@ -4,7 +4,7 @@ import { loadContent } from "../../server/content/load-content.ts";
 import { defaultContentDir } from "../../server/content/load-content.ts";
 import { scoreUtterance } from "../../server/speech/scoring/index.ts";
 import type { AttemptRecord } from "../../server/attempts/attempt.ts";
-import { baseUrl, getJson, guest, startTestServer } from "../support/koto-test-server.ts";
+import { baseUrl, getJson, guest, startTestServer, tutor } from "../support/koto-test-server.ts";
 
 const content = loadContent(defaultContentDir);
 
@@ -52,6 +52,9 @@ describe("a learner's sounds", () => {
       assert.equal(empty.status, 200);
       assert.deepEqual([empty.body.confusions, empty.body.streakDays], [[], 0]);
       assert.equal((await getJson(server, "/api/learners/me/sounds")).body.error.code, "AUTH_TOKEN_MISSING");
+      const kim = await tutor(server);
+      const refused = await getJson(server, "/api/learners/me/sounds", kim.token);
+      assert.deepEqual([refused.status, refused.body.error.code], [403, "ROLE_FORBIDDEN"]);
       assert.ok(baseUrl(server));
     } finally {
       await server.close();

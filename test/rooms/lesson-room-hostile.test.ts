@@ -94,6 +94,10 @@ describe("LessonRoom against a hostile guest", function () {
     const numbered = nextMessage(room, "error");
     room.send(12345 as never, { toString: 1 });
     assert.equal((await numbered).code, "MESSAGE_UNKNOWN");
+    // The error names the message that caused it, as the client named it.
+    const named = nextMessage(room, "error");
+    room.send("bogus", {});
+    assert.deepEqual({ ...(await named) }, { code: "MESSAGE_UNKNOWN", message: 'unknown message type "bogus"', type: "bogus" });
     // Still serving: a typed answer is scored.
     assert.equal((await answerRight(room)).duplicate, false);
     const health = await fetch(`${baseUrl(server)}/healthz`);

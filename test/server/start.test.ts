@@ -187,6 +187,9 @@ describe("koto CLI", function () {
     const usage = await run(["server/cli.ts", "create-tutor"], {});
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /usage/);
+    const help = await run(["server/cli.ts", "help"], {});
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /create-tutor <email>/);
   });
 
   it("prints exactly one JSON object for `score`", async () => {
