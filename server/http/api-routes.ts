@@ -83,7 +83,10 @@ export function apiRoutes(services: ApiServices) {
     }),
 
     lessons: endpoint("GET", "/api/lessons", async ({ query }) => {
-      const pack = query.get("pack");
+      const given = query.getAll("pack");
+      if (given.length > 1) throw new KotoError("QUERY_INVALID", "give pack once (one pack id, or none for every pack)");
+      const pack = given[0] ?? null;
+      if (pack === "") throw new KotoError("QUERY_INVALID", `pack is empty; leave it out for every pack, or give one of ${content.packs.map((p) => p.id).join(", ")}`);
       if (pack && !content.packs.some((candidate) => candidate.id === pack)) {
         throw new KotoError("PACK_NOT_FOUND", `no pack "${pack}"; packs: ${content.packs.map((p) => p.id).join(", ")}`, 404);
       }

@@ -59,6 +59,10 @@ describe("HTTP API", function () {
     const only = await getJson(server, "/api/lessons?pack=ko-id");
     assert.ok(only.body.lessons.every((lesson: any) => lesson.learnerLanguage === "id"));
     assert.equal((await getJson(server, "/api/lessons?pack=ko-fr")).status, 404);
+    for (const query of ["pack=ko-id&pack=nope", "pack="]) {
+      const refused = await getJson(server, `/api/lessons?${query}`);
+      assert.deepEqual([refused.status, refused.body.error.code], [400, "QUERY_INVALID"], query);
+    }
     const lesson = await getJson(server, `/api/lessons/${body.lessons[0].id}`);
     assert.ok(lesson.body.steps[0].romanization.length > 0);
     assert.equal((await getJson(server, "/api/lessons/nope")).body.error.code, "LESSON_NOT_FOUND");
