@@ -6,7 +6,7 @@
  * Colyseus documents `matchMaker.controller` as the place to customise the HTTP side of
  * matchmaking; we wrap its `invokeMethod` once and consult whichever gate the running server set.
  */
-import { ErrorCode, matchMaker, ServerError } from "@colyseus/core";
+import { matchMaker, ServerError } from "@colyseus/core";
 import { bulkhead, BulkheadRejectedError } from "cockatiel";
 import { KotoError } from "../errors.ts";
 
@@ -40,10 +40,6 @@ export function gatedInvoke(gate: MatchmakingGate, invoke: InvokeMethod): Invoke
     } catch (error) {
       if (error instanceof BulkheadRejectedError) {
         throw toServerError(new KotoError("SERVER_BUSY", "too many people are joining at once; try again in a few seconds", 503));
-      }
-      // Colyseus' own "room not found" (a number and English only) becomes one of our refusals.
-      if (method === "joinById" && error instanceof ServerError && error.code === ErrorCode.MATCHMAKE_INVALID_ROOM_ID) {
-        throw toServerError(new KotoError("SESSION_NOT_FOUND", "no open session has that id; open the lesson again", 404));
       }
       throw error;
     }
