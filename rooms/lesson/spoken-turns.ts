@@ -45,6 +45,11 @@ interface OpenTurn {
   /** Frames that arrived while the attempt row was being committed. */
   early: Uint8Array[];
   release: () => void;
+  /**
+   * Set when the utterance was ended (released, the learner gone, the room closing) while its attempt
+   * row was still being stored: openUtterance then ends the pipeline it makes instead of announcing it.
+   */
+  endedEarly?: UtteranceEnd;
   /** [id length][ascii id][frame], rewritten in place for each frame: relayed without a new buffer. */
   relayBuffer: Uint8Array;
   relayPrefixLength: number;
@@ -107,8 +112,12 @@ export class SpokenTurns {
         (event) => this.onEvent(turn, event),
       );
       this.pipelines.add(turn.pipeline);
-      client.send("utterance-opened", { attemptId, step: step.index });
+      const endedEarly = turn.endedEarly;
+      // Already told "utterance-ended": no "opened" after it. The attempt is stored, so it is ended like any
+      // other (kept, evaluated or failed), never left "recording".
+      if (endedEarly === undefined) client.send("utterance-opened", { attemptId, step: step.index });
       for (const frame of turn.early.splice(0)) this.pushFrame(turn, frame, { relayed: true });
+      if (endedEarly !== undefined) this.endPipeline(turn.pipeline, endedEarly);
     } catch (error) {
       if (this.open.get(learnerId) === turn) this.open.delete(learnerId);
       release();
@@ -177,7 +186,13 @@ export class SpokenTurns {
   /** Ends every open utterance and waits until each pipeline has emitted its last event. */
   async settle(): Promise<void> {
     for (const turn of [...this.open.values()]) this.finish(turn, "disconnected");
-    while (this.pipelines.size > 0) await Promise.allSettled([...this.pipelines].map((pipeline) => pipeline.settled()));
+    // `end` is idempotent (an ended pipeline returns its own completion); one never ended is ended here,
+    // so the loop cannot wait on something that will never finish (nor spin on one that never started).
+    while (this.pipelines.size > 0) {
+      const pending = [...this.pipelines];
+      await Promise.allSettled(pending.map((pipeline) => pipeline.end("disconnected")));
+      for (const pipeline of pending) this.pipelines.delete(pipeline);
+    }
   }
 
   private pushFrame(turn: OpenTurn, bytes: Uint8Array, how: { relayed?: boolean } = {}): void {
@@ -217,7 +232,16 @@ export class SpokenTurns {
     turn.release();
     turn.client.send("utterance-ended", { attemptId: turn.attemptId, reason });
     const pipeline = turn.pipeline;
-    if (!pipeline) return; // the attempt row was never committed; nothing was accepted
+    // The attempt row is still being stored: openUtterance ends the pipeline once it exists (or, if the
+    // row is refused, nothing was accepted).
+    if (!pipeline) {
+      turn.endedEarly = reason;
+      return;
+    }
+    this.endPipeline(pipeline, reason);
+  }
+
+  private endPipeline(pipeline: SpokenAttempt, reason: UtteranceEnd): void {
     void pipeline.end(reason).finally(() => this.pipelines.delete(pipeline));
   }
 

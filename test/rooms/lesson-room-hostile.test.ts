@@ -303,6 +303,47 @@ async function jsonPost(port: number, path: string, body: unknown) {
   return { status: response.status, body: (await response.json()) as any };
 }
 
+describe("LessonRoom: an utterance closed while its attempt row is still being stored (PGlite on disk)", function () {
+  this.timeout(120_000);
+
+  it("ends that attempt like any other (never left recording), says nothing opened after ended, and the room closes", async () => {
+    const stt = await startFakeOpenAiStt({ transcript: async () => "안녕하세요. 저는 에밀리예요." });
+    // On disk: the row's insert goes to the PGlite thread, so the close arrives while it is in flight.
+    const server = await startTestServer({ dataDir: mkdtempSync(join(tmpdir(), "koto-early-close-")), env: { STT_PROVIDER: "openai", OPENAI_STT_BASE_URL: stt.baseUrl } });
+    try {
+      const learner = await guest(server, "Mina");
+      const room = await startLesson(sdk(server), learner.token);
+      const seen: string[] = [];
+      room.onMessage("utterance-opened", ({ attemptId }: { attemptId: string }) => seen.push(`opened ${attemptId}`));
+      room.onMessage("utterance-ended", ({ attemptId }: { attemptId: string }) => seen.push(`ended ${attemptId}`));
+      const ids = ["early-close-1", "early-close-2"];
+      // Once with nothing streamed, once with frames that arrived before the row was stored.
+      room.send("utterance-open", { codec: "pcm16", sampleRate: 16000, attemptId: ids[0] });
+      room.send("utterance-close");
+      await waitUntil(async () => seen.length >= 1, "utterance-ended");
+      room.send("utterance-open", { codec: "pcm16", sampleRate: 16000, attemptId: ids[1] });
+      for (const frame of pcmFrames(speech.samples).slice(0, 20)) room.sendBytes("audio", frame);
+      room.send("utterance-close");
+      for (const id of ids) {
+        await waitUntil(async () => {
+          const status = (await server.store.getAttempt(id))?.status;
+          return status !== undefined && status !== "recording" && status !== "evaluating";
+        }, `attempt ${id} settled`);
+      }
+      // The typed path still answers, and nothing said "opened" after "ended".
+      assert.equal((await answerRight(room)).duplicate, false);
+      for (const id of ids) {
+        const opened = seen.indexOf(`opened ${id}`);
+        assert.ok(opened === -1 || opened < seen.indexOf(`ended ${id}`), `no "opened" after "ended": ${seen.join(", ")}`);
+      }
+      await room.leave();
+    } finally {
+      await server.close();
+      await stt.close();
+    }
+  });
+});
+
 async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
