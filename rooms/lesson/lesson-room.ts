@@ -67,10 +67,6 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   private created = false;
   /** Set when this room resumed a session a stopped process held (session-restore.ts). */
   private restored: RestoredSession | null = null;
-  private holdsSeat(client: LessonClient): boolean {
-    return this.seats.get(client.auth.userId) === client.sessionId;
-  }
-
   /** The process is stopping: the session moves to another process (session-drain.ts). */
   private draining = false;
   /** When a draining room stops waiting for the store (writes still failing then are given up, and logged). */
@@ -211,6 +207,11 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     if (role === "learner") this.refreshServerPlayedSteps();
   }
 
+  /** Whether this connection is the one seated for its user (not a second tab refused as ALREADY_IN_ROOM). */
+  private holdsSeat(client: LessonClient): boolean {
+    return this.seats.get(client.auth.userId) === client.sessionId;
+  }
+
   /** The process is stopping: the session moves to another process (see session-drain.ts). */
   onBeforeShutdown(): void {
     this.draining = true;
@@ -232,7 +233,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     if (!this.created) return;
     // Attempts being evaluated finish and are stored, and every accepted write lands, before the session
     // closes (a draining room waits for the store up to its deadline only).
-    await this.spokenTurns?.settle();
+    await this.spokenTurns.settle();
     await this.settleWrites();
     // A drained session stays open: it resumes on another process (from the last stored step when writes were given up).
     if (this.unstored.length === 0) {

@@ -86,9 +86,10 @@ export function apiRoutes(services: ApiServices) {
       const given = query.getAll("pack");
       if (given.length > 1) throw new KotoError("QUERY_INVALID", "give pack once (one pack id, or none for every pack)");
       const pack = given[0] ?? null;
-      if (pack === "") throw new KotoError("QUERY_INVALID", `pack is empty; leave it out for every pack, or give one of ${content.packs.map((p) => p.id).join(", ")}`);
+      const packIds = content.packs.map((candidate) => candidate.id).join(", ");
+      if (pack === "") throw new KotoError("QUERY_INVALID", `pack is empty; leave it out for every pack, or give one of ${packIds}`);
       if (pack && !content.packs.some((candidate) => candidate.id === pack)) {
-        throw new KotoError("PACK_NOT_FOUND", `no pack "${pack}"; packs: ${content.packs.map((p) => p.id).join(", ")}`, 404);
+        throw new KotoError("PACK_NOT_FOUND", `no pack "${pack}"; packs: ${packIds}`, 404);
       }
       const packs = content.packs.filter((candidate) => !pack || candidate.id === pack);
       return {

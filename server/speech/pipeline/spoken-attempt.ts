@@ -162,11 +162,6 @@ export class SpokenAttempt {
     return this.done;
   }
 
-  /** Waits until the last event has been emitted. */
-  settled(): Promise<void> {
-    return this.done;
-  }
-
   private speakingNow = false;
 
   private decode(ordered: Uint8Array | typeof LOST): Int16Array {
