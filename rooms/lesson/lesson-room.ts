@@ -17,7 +17,7 @@ import type { ErrorCode } from "../../protocol/error-codes.ts";
 import { authenticate } from "../../server/auth/authenticate.ts";
 import type { TokenClaims } from "../../server/auth/token-service.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
-import type { UserRecord } from "../../server/store/store.ts";
+import type { RecordingRecord, UserRecord } from "../../server/store/store.ts";
 import { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
 import { attemptPasses, newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts";
 import type { LessonRoomServices } from "./services.ts";
@@ -425,7 +425,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       const { progress, nextStep } = this.progressWith(before.learnerId, graded, false);
       await this.attempts.move(before.id, "scored", {
         tutorId: client.auth.userId, tutorScore: payload.score, tutorComment: payload.comment,
-      }, progress ? this.rowFor(before.learnerId, progress) : undefined);
+      }, progress ? { progress: this.rowFor(before.learnerId, progress) } : undefined);
       if (progress) this.applyProgress(before.learnerId, progress);
       return nextStep;
     });
@@ -514,9 +514,13 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
 
   // ---- spoken attempts (SpokenTurnsRoom) -----------------------------------------------------------
 
-  startEvaluating(attemptId: string): Promise<void> {
+  recordingKept(attemptId: string, recording: RecordingRecord, evaluating: boolean): Promise<void> {
     const record = this.attempts.require(attemptId);
-    return this.track(this.writes.run(record.learnerId, async () => { await this.persist("attempt", () => this.attempts.move(attemptId, "evaluating")); }));
+    // One transaction for the status and the recording's row: an answer's store writes are three, not four (docs/capacity.md §4.13).
+    return this.track(this.writes.run(record.learnerId, () => this.persist("attempt", async () => {
+      if (evaluating) await this.attempts.move(attemptId, "evaluating", {}, { recording });
+      else await this.services.store.saveRecording(recording);
+    })));
   }
 
   /** Settles an attempt's first or repeated result: one transaction with the progress it earned, then maybe on to the next line. */
@@ -532,7 +536,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
         const { progress, nextStep } = to === "scored"
           ? this.progressWith(before.learnerId, candidate, firstResult)
           : { progress: firstResult ? this.countOnly(before.learnerId) : null, nextStep: null };
-        await this.persist("attempt", () => this.attempts.move(attemptId, to, settled, progress ? this.rowFor(before.learnerId, progress) : undefined));
+        await this.persist("attempt", () => this.attempts.move(attemptId, to, settled, progress ? { progress: this.rowFor(before.learnerId, progress) } : undefined));
         if (progress) this.applyProgress(before.learnerId, progress);
         return nextStep;
       });

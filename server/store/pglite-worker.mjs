@@ -5,7 +5,8 @@
  * thread; the main thread sends SQL and gets rows back (structured clone keeps Dates, JSON, bytes).
  *
  * Messages in: { id, op, sql?, params?, tx?, statements? }; out: { id, result } or { id, error }.
- * `batch` runs independent statements in one transaction: one message each way for all of them.
+ * `batch` runs independent statements in one transaction: one message each way for all of them, and
+ * one call into PGlite's WASM (pglite-batch.mjs).
  * A transaction is `begin` (answers once PGlite's transaction callback runs), any number of
  * `query` with its `tx`, then `commit` or `rollback`. PGlite queues other queries behind it.
  * Plain JavaScript on purpose: a worker thread does not inherit every TypeScript loader (tsx on
@@ -13,6 +14,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
+import { runBatch } from "./pglite-batch.mjs";
 
 const port = parentPort;
 /** @type {{ dataDir?: string, pgliteWasmModule: WebAssembly.Module, initdbWasmModule: WebAssembly.Module }} */
@@ -63,11 +65,7 @@ try {
         await db.exec(request.sql);
         return null;
       case "batch":
-        return db.transaction(async (tx) => {
-          const results = [];
-          for (const { sql, params } of request.statements) results.push((await tx.query(sql, params)).rows);
-          return results;
-        });
+        return runBatch(db, request.statements);
       case "begin":
         await begin(request.tx);
         return null;

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { KotoError } from "../errors.ts";
+import { runBatch } from "./pglite-batch.mjs";
 
 export interface SqlExecutor {
   query<Row = Record<string, any>>(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -286,7 +287,7 @@ export async function openPglite(dataDir: string | undefined): Promise<SqlDataba
       );
     },
     batch(statements) {
-      return batchByTransaction((work) => (this as SqlDatabase).transaction(work))(statements);
+      return runBatch(open(), statements);
     },
     async close() {
       if (closed) return;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SqlDatabase, SqlExecutor, SqlStatement } from "./sql-database.ts";
 import type {
-  AttemptRecord, DialogueRole, NewAttempt, ParticipantRole, ProgressRecord, ProgressWrite, RecordingRecord,
+  AttemptRecord, AttemptWrites, DialogueRole, NewAttempt, ParticipantRole, ProgressRecord, ProgressWrite, RecordingRecord,
   SessionRecord, Store, TutorCredentials, TutorNoteRecord, UserRecord,
 } from "./store.ts";
 import type { AttemptStatus } from "../attempts/attempt.ts";
@@ -56,6 +56,16 @@ function saveProgressStatement(progress: ProgressWrite): SqlStatement {
       progress.userId, progress.lessonId, progress.currentStep, progress.completedSteps, progress.attemptsCount,
       progress.bestScore, progress.hintsUsed, progress.completedAt,
     ],
+  };
+}
+
+function saveRecordingStatement(recording: RecordingRecord): SqlStatement {
+  return {
+    sql: `INSERT INTO recordings (attempt_id, storage, object_key, content_type, byte_length, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (attempt_id) DO UPDATE SET storage = EXCLUDED.storage,
+         object_key = EXCLUDED.object_key, content_type = EXCLUDED.content_type,
+         byte_length = EXCLUDED.byte_length, duration_ms = EXCLUDED.duration_ms`,
+    params: [recording.attemptId, recording.storage, recording.objectKey, recording.contentType, recording.byteLength, recording.durationMs],
   };
 }
 
@@ -239,7 +249,7 @@ export class SqlStore implements Store {
     return { inserted: false, attempt: existing };
   }
 
-  async updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite): Promise<void> {
+  async updateAttempt(attempt: AttemptRecord, also: AttemptWrites = {}): Promise<void> {
     const update: SqlStatement = {
       sql: `UPDATE attempts SET status = $2, text = $3, correct = $4, overall = $5, accuracy = $6, completeness = $7,
            fluency = $8, syllables = $9, feedback = $10, failure_code = $11, failure_reason = $12, evaluation = $13,
@@ -253,8 +263,11 @@ export class SqlStore implements Store {
         attempt.tutorComment, attempt.retries,
       ],
     };
-    // The attempt and the progress it earned in one transaction; alone, one statement is atomic.
-    if (progress) await this.db.batch([update, saveProgressStatement(progress)]);
+    // The attempt and what came with it in one transaction; alone, one statement is atomic.
+    const statements = [update];
+    if (also.progress) statements.push(saveProgressStatement(also.progress));
+    if (also.recording) statements.push(saveRecordingStatement(also.recording));
+    if (statements.length > 1) await this.db.batch(statements);
     else await this.db.query(update.sql, update.params);
   }
 
@@ -307,13 +320,8 @@ export class SqlStore implements Store {
   }
 
   async saveRecording(recording: RecordingRecord): Promise<void> {
-    await this.db.query(
-      `INSERT INTO recordings (attempt_id, storage, object_key, content_type, byte_length, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (attempt_id) DO UPDATE SET storage = EXCLUDED.storage,
-         object_key = EXCLUDED.object_key, content_type = EXCLUDED.content_type,
-         byte_length = EXCLUDED.byte_length, duration_ms = EXCLUDED.duration_ms`,
-      [recording.attemptId, recording.storage, recording.objectKey, recording.contentType, recording.byteLength, recording.durationMs],
-    );
+    const { sql, params } = saveRecordingStatement(recording);
+    await this.db.query(sql, params);
   }
 
   async getRecording(attemptId: string): Promise<RecordingRecord | null> {

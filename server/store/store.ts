@@ -69,6 +69,12 @@ export interface RecordingRecord {
   durationMs: number;
 }
 
+/** Rows written in one transaction with an attempt's change. */
+export interface AttemptWrites {
+  progress?: ProgressWrite;
+  recording?: RecordingRecord;
+}
+
 export interface Store {
   readonly kind: "postgres" | "pglite";
   /** Throws STORE_UNAVAILABLE when the database does not answer (for /healthz). */
@@ -99,8 +105,11 @@ export interface Store {
    * acknowledged answer never exists without the progress it earned.
    */
   recordAttempt(attempt: NewAttempt, progress?: ProgressWrite): Promise<{ inserted: boolean; attempt: AttemptRecord }>;
-  /** Writes every mutable field of the attempt, and `progress` in the same transaction. */
-  updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite): Promise<void>;
+  /**
+   * Writes every mutable field of the attempt, and in the same transaction what came with the change:
+   * the progress it earned, the row of the recording kept for it.
+   */
+  updateAttempt(attempt: AttemptRecord, also?: AttemptWrites): Promise<void>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
   listAttempts(filter: { sessionId?: string; learnerId?: string; lessonId?: string }): Promise<AttemptRecord[]>;
   /** Oldest first. */
