@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseEnv } from "node:util";
-import { SERVER_NODE_FLAGS } from "./server/node-flags.mjs";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "./server/node-flags.mjs";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 // The same .env the server reads, so the drain deadline and the instance count agree with it.
@@ -48,6 +48,7 @@ export const apps = [
     // was started from): a value set here would hide the one in .env.
     env: {
       NODE_ENV: "production",
+      ...SERVER_ENV,
     },
   },
 ];

@@ -22,7 +22,7 @@ import { ModelAudioLibrary } from "./model-audio/model-audio-library.ts";
 import { FileRecordingStorage } from "./recordings/index.ts";
 import { createLogger } from "./logger.ts";
 import { lowerBackgroundThreads } from "./thread-priority.ts";
-import { tuneGarbageCollector } from "./gc-tuning.ts";
+import { releaseStartUpMemory, tuneGarbageCollector } from "./gc-tuning.ts";
 import { DEFAULT_LOCK_STALE_MS, openStore } from "./store/open-store.ts";
 import { SignInGate } from "./auth/sign-in-limits.ts";
 import { isKotoError } from "./errors.ts";
@@ -168,6 +168,8 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     ...routes, ...modelAudioRoutes(modelAudio), ...learnerRoutes({ store, tokens, content }), ...tutorRoutes({ tokens, store, liveRooms }), ...webRoutes,
   }, { skipTrailingSlashes: true }) as never);
 
+  // Everything is loaded: what start-up left behind goes back before the first client comes.
+  const startUpMemoryReleasedMb = await releaseStartUpMemory(store);
   try {
     await colyseus.listen(config.port, config.host);
   } catch (error) {
@@ -192,7 +194,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   });
   // The thread pool and the database thread exist by now (start-up read files and opened the store).
   const lowered = lowerBackgroundThreads();
-  logger.info({ host: config.host, port, transport: config.transport, store: store.kind, coordination: coordination.kind, processId: matchMaker.processId, publicAddress: config.publicAddress, backgroundThreadsLowered: lowered }, "KOTO Live is listening");
+  logger.info({ host: config.host, port, transport: config.transport, store: store.kind, coordination: coordination.kind, processId: matchMaker.processId, publicAddress: config.publicAddress, backgroundThreadsLowered: lowered, startUpMemoryReleasedMb }, "KOTO Live is listening");
   attempts.start();
 
   let closing: Promise<void> | undefined;

@@ -6,7 +6,21 @@
  * `--max-semi-space-size=16`: Node 24 lets V8's young generation grow to 64 MB a semi-space on a
  * machine with this much memory. Start-up (content, migrations, compiling the sources) grew it to
  * the maximum, and V8 keeps the pages it gave back counted in the resident set: idle RSS was ~50 MB
- * higher than with 16 MB, V8's default up to Node 20 (docs/capacity.md §4.10). Plain JavaScript:
- * PM2 loads the ecosystem file (and so this one) without the TypeScript loader.
+ * higher than with 16 MB, V8's default up to Node 20 (docs/capacity.md §4.10).
+ *
+ * `--expose-gc`: once start-up is done, the server runs one collection that gives the rest of
+ * start-up's memory back (releaseStartUpMemory in server/gc-tuning.ts; ~40 MB of idle RSS, §4.13).
+ * Nothing else calls it.
+ *
+ * Plain JavaScript: PM2 loads the ecosystem file (and so this one) without the TypeScript loader.
  */
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=16"];
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=16", "--expose-gc"];
+
+/**
+ * Environment every server process starts with (it must be set before the process starts; the same
+ * places as the flags). `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates its own malloc
+ * arena (up to 8 per core), and the server has a dozen threads (the database thread, libuv's pool,
+ * V8's helpers); their half-empty arenas held ~20–30 MB of idle RSS. Two arenas: 250–254 MB instead of
+ * 269–282 MB at rest (docs/capacity.md §4.13).
+ */
+export const SERVER_ENV = { MALLOC_ARENA_MAX: "2" };

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { SERVER_NODE_FLAGS } from "../../server/node-flags.mjs";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../../server/node-flags.mjs";
 import { withTimeout } from "./stats.ts";
 
 export interface ChildHandle {
@@ -25,10 +25,10 @@ export async function startChild(name: string, script: string, env: Record<strin
   const profile = process.env.BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   // BENCH_CHILD_NODE_ARGS: V8/Node flags for every child (an experiment, e.g. "--max-semi-space-size=64").
   const extra = process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  // Every child (the bare server too) runs with the server's own Node flags: the ratio compares rooms, not heaps.
+  // Every child (the bare server too) runs with the server's own Node flags and environment: the ratio compares rooms, not heaps.
   const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "--expose-gc", ...extra, ...profile, path], {
     cwd: fileURLToPath(new URL("../..", import.meta.url)),
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...SERVER_ENV, ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   let forwarded = 0;

@@ -35,7 +35,9 @@ try {
   // The modules come compiled from the main thread (server/store/sql-database.ts).
   // Postgres' default 128 MB of shared buffers is sized for a server of its own; KOTO Live's tables
   // are small, and 16 MB keeps the embedded database's resident memory about 140 MB lower.
-  const startParams = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB", "-c", "wal_buffers=512kB"];
+  // 4 MB rather than 16: Postgres touches all of it at start (12 MB of idle RSS), and an answer's writes cost the
+  // same with either (docs/capacity.md §4.13); older pages are read back from the system's file cache.
+  const startParams = [...PGlite.defaultStartParams, "-c", "shared_buffers=4MB", "-c", "wal_buffers=512kB"];
   const db = await PGlite.create({ dataDir, pgliteWasmModule, initdbWasmModule, startParams });
   /** @type {Map<number, { tx: any, finish: (commit: boolean) => void, done: Promise<unknown> }>} */
   const transactions = new Map();
@@ -63,6 +65,10 @@ try {
       }
       case "exec":
         await db.exec(request.sql);
+        return null;
+      case "release-memory":
+        // Once, after migrations: this thread's share of start-up memory goes back (server/gc-tuning.ts).
+        globalThis.gc?.({ type: "major", execution: "sync", flavor: "last-resort" });
         return null;
       case "batch":
         return runBatch(db, request.statements);

@@ -32,6 +32,8 @@ export interface SqlDatabase extends SqlExecutor {
    * On the PGlite thread this is one message each way instead of one per statement plus begin and commit.
    */
   batch(statements: SqlStatement[]): Promise<Record<string, any>[][]>;
+  /** Where the database lives in this process (PGlite's thread): gives start-up's leftover memory back. */
+  releaseMemory?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -213,6 +215,7 @@ async function startPgliteWorker(dataDir: string | undefined): Promise<SqlDataba
       }
     },
     batch: (statements) => call("batch", { statements }),
+    releaseMemory: () => call("release-memory"),
     async close() {
       if (failure) return;
       await call("close");

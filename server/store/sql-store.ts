@@ -332,6 +332,10 @@ export class SqlStore implements Store {
       : null;
   }
 
+  async releaseMemory(): Promise<void> {
+    await this.db.releaseMemory?.();
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       try {

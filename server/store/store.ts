@@ -125,5 +125,7 @@ export interface Store {
   saveRecording(recording: RecordingRecord): Promise<void>;
   getRecording(attemptId: string): Promise<RecordingRecord | null>;
 
+  /** An embedded database gives start-up's leftover memory back (once, when the server has started). */
+  releaseMemory?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { SERVER_NODE_FLAGS } from "../../server/node-flags.mjs";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../../server/node-flags.mjs";
 import { Client } from "@colyseus/sdk";
 import type { LessonState } from "../../schema/index.ts";
 import { SESSION_MOVING_CLOSE_CODE } from "../../protocol/session-moves.ts";
@@ -52,6 +52,7 @@ describe("ecosystem.config.js under PM2", function () {
     assert.equal(app.script, "server/main.ts");
     assert.equal(app.interpreter, join(root, "node_modules/node/bin/node"));
     assert.deepEqual(app.node_args, [...SERVER_NODE_FLAGS, "--import", "tsx"]);
+    for (const [name, value] of Object.entries(SERVER_ENV)) assert.equal(app.env[name], value, name);
     assert.equal(app.wait_ready, true);
     assert.ok(app.kill_timeout > 20_000, "kill_timeout must exceed DRAIN_DEADLINE_SECONDS (20 s)");
     assert.ok(app.exp_backoff_restart_delay > 0, "a process that cannot start is restarted with growing pauses, not in a loop");

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SERVER_NODE_FLAGS } from "../../server/node-flags.mjs";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../../server/node-flags.mjs";
 import { startTestServer } from "../support/koto-test-server.ts";
 import { freePort } from "../support/processes.ts";
 
@@ -114,7 +114,8 @@ describe("Server start-up", function () {
   it("`npm start` runs the server with the shared Node flags, and a SIGTERM to npm drains and stops it", async () => {
     const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
     // `exec`: npm runs scripts through `sh -c`, which does not pass npm's SIGTERM on; the server must get it itself.
-    assert.equal(scripts.start, `exec node ${SERVER_NODE_FLAGS.join(" ")} --import tsx server/main.ts`);
+    const environment = Object.entries(SERVER_ENV).map(([name, value]) => `${name}=${value} `).join("");
+    assert.equal(scripts.start, `${environment}exec node ${SERVER_NODE_FLAGS.join(" ")} --import tsx server/main.ts`);
     const port = await freePort();
     const npm = spawn("npm", ["start"], {
       cwd: root, env: { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), "koto-npm-start-")), LOG_LEVEL: "info" },
@@ -123,6 +124,9 @@ describe("Server start-up", function () {
     try {
       const output = await listening(npm, exited, "npm start");
       assert.equal(((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string }).status, "ok");
+      // The flags let the server give start-up's memory back before its first client (server/gc-tuning.ts).
+      const listeningLine = output().split("\n").find((line) => line.includes("KOTO Live is listening"));
+      assert.equal(typeof (JSON.parse(listeningLine!) as { startUpMemoryReleasedMb?: unknown }).startUpMemoryReleasedMb, "number", String(listeningLine));
       npm.kill("SIGTERM");
       assert.equal(await exited, 0);
       assert.match(output(), /draining/);
