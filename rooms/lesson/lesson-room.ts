@@ -33,6 +33,8 @@ import { whileStoreDown } from "../../server/store/store-retry.ts";
 import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
 import { drainSession, settledBefore } from "./session-drain.ts";
+import { MessageBudget } from "./message-budget.ts";
+import { UsageLimitError } from "../../server/speech/limits/usage-limits.ts";
 import { outcomeOf, type RemoteOutcome } from "../../server/cluster/remote-outcome.ts";
 import { progressAfterResult, progressWrite, type ProgressFields } from "../../server/progress/progress.ts";
 
@@ -44,6 +46,17 @@ type LessonClient = Client & { auth: LessonClientAuth };
 
 /** Tutors do not take learner seats, but a room still has a ceiling. */
 const MAX_TUTORS_PER_ROOM = 8;
+/**
+ * Colyseus closes a connection that sends more than this in one second (see onCreate): far above a
+ * speaker's 50–100 frames a second, or a recording sent faster than real time in one go (the audio
+ * byte budget refuses most of that first), and far below a flood.
+ */
+export const MAX_FRAMES_AND_MESSAGES_PER_SECOND = 2000;
+/**
+ * While the process drains (the session moves to another), only what finishes an answer or writes
+ * nothing is taken: anything else would keep the write queue, and so the process, from ever stopping.
+ */
+const ALLOWED_WHILE_DRAINING: ReadonlySet<string> = new Set(["utterance-close", "tutor-hint"]);
 
 /** The write queue's key for the session row (never a learner id: those are UUIDs). */
 const SESSION_ROW = "(session)";
@@ -69,6 +82,8 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   private restored: RestoredSession | null = null;
   /** The process is stopping: the session moves to another process (session-drain.ts). */
   private draining = false;
+  private readonly budget = new MessageBudget();
+  private readonly lastRateLimitedAt = new Map<string, number>();
   /** When a draining room stops waiting for the store (writes still failing then are given up, and logged). */
   private drainDeadline = Number.POSITIVE_INFINITY;
   /** Aborted at the drain deadline: writes retrying while Postgres is down stop, so a late write cannot land behind a resumed session. */
@@ -118,6 +133,9 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     }
     const { config } = this.services;
     this.maxClients = config.maxLearnersPerRoom + MAX_TUTORS_PER_ROOM;
+    // The backstop for a flood of any kind, audio frames included (50–100 a second while speaking): the
+    // connection is closed. Below it, messages and typed answers have budgets of their own (message-budget.ts).
+    this.maxMessagesPerSecond = MAX_FRAMES_AND_MESSAGES_PER_SECOND;
     this.patchRate = config.patchRateMs;
     this.state = buildState(lesson, config.maxLearnersPerRoom);
     this.restored?.applyTo(this.state);
@@ -195,6 +213,8 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   }
 
   async onLeave(client: LessonClient): Promise<void> {
+    this.budget.forget(client.sessionId);
+    this.lastRateLimitedAt.delete(client.sessionId);
     if (!this.holdsSeat(client)) return;
     const { userId, role } = client.auth;
     this.seats.delete(userId);
@@ -319,8 +339,13 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       const schema = (audience === "learner" ? learnerMessages : tutorMessages)[type as never] as z.ZodType;
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw new KotoError("MESSAGE_INVALID", `"${type}": ${describeIssues(parsed.error)}`);
+      this.budget.admitMessage(client.sessionId);
+      if (this.draining && !ALLOWED_WHILE_DRAINING.has(type)) {
+        throw new KotoError("SERVER_DRAINING", "the server is moving this lesson to another; send it again in a moment", 503);
+      }
       await this.handle(client, type as LearnerMessageType | TutorMessageType, parsed.data);
     } catch (error) {
+      if (error instanceof UsageLimitError && error.code === "RATE_LIMITED") return this.rateLimited(client, error, type);
       if (error instanceof KotoError) return sendError(client, error, type);
       this.logFailure(type, error);
       sendError(client, new KotoError("INTERNAL", "the server could not handle that message; try again"), type);
@@ -345,9 +370,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       case "note": return this.note(client, payload as MessagePayload<"note">);
       case "grade": return this.grade(client, payload as MessagePayload<"grade">);
       case "end": return this.finish(false);
-      case "utterance-open":
-        if (this.draining) throw new KotoError("SERVER_DRAINING", "the server is moving this lesson; say it again in a moment", 503);
-        return this.spokenTurns.openUtterance(client, payload as MessagePayload<"utterance-open">);
+      case "utterance-open": return this.spokenTurns.openUtterance(client, payload as MessagePayload<"utterance-open">);
       case "utterance-close": return this.spokenTurns.closeUtterance(client);
       case "reevaluate": return this.reevaluateAttempt(payload.attemptId);
     }
@@ -360,9 +383,18 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     await this.moveTo(nextLearnerStep(this.lesson.steps, this.state.currentStep, this.learnerRoles()));
   }
 
+  /** A refusal for sending too much, told at most once a second per connection (a flood is not answered message for message). */
+  private rateLimited(client: LessonClient, error: UsageLimitError, type: string): void {
+    const now = Date.now();
+    if (now - (this.lastRateLimitedAt.get(client.sessionId) ?? 0) < 1000) return;
+    this.lastRateLimitedAt.set(client.sessionId, now);
+    sendError(client, error, type);
+  }
+
   private async answer(client: LessonClient, payload: MessagePayload<"answer">): Promise<void> {
     const step = this.requireOwnStep(client, payload.step);
     const learnerId = client.auth.userId;
+    this.budget.admitTypedAnswer(learnerId);
     const result = checkTypedAnswer([...step.accepted], payload.text);
     const attempt = newAttempt({
       id: payload.attemptId ?? randomUUID(), sessionId: this.roomId, learnerId, lessonId: this.lesson.id,

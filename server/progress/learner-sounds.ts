@@ -27,7 +27,10 @@ const DRILL_LINES = 3;
 const MAX_CONFUSIONS = 6;
 const DAY_MS = 86_400_000;
 
-export function learnerSounds(attempts: readonly AttemptRecord[], lessonOf: (id: string) => Lesson | undefined, now = new Date()): LearnerSounds {
+/** `practiceDays`: the days (since 1970, UTC) with any attempt, when known beyond `attempts`. */
+export function learnerSounds(
+  attempts: readonly AttemptRecord[], lessonOf: (id: string) => Lesson | undefined, now = new Date(), practiceDays?: readonly number[],
+): LearnerSounds {
   const counts = new Map<string, { expected: string; heard: string; count: number }>();
   for (const attempt of attempts) {
     for (const syllable of attempt.syllables ?? []) {
@@ -48,7 +51,7 @@ export function learnerSounds(attempts: readonly AttemptRecord[], lessonOf: (id:
       ...confusion,
       drill: metLines.filter((line) => line.korean.normalize("NFD").includes(compatibilityToConjoining(confusion.expected))).slice(0, DRILL_LINES),
     }));
-  const days = new Set(attempts.map((attempt) => Math.floor(Date.parse(attempt.createdAt) / DAY_MS)));
+  const days = new Set(practiceDays ?? attempts.map((attempt) => Math.floor(Date.parse(attempt.createdAt) / DAY_MS)));
   return { confusions, ...streakOf(days, Math.floor(now.getTime() / DAY_MS)), attemptsCounted: attempts.length };
 }
 

@@ -289,13 +289,22 @@ export class SqlStore implements Store {
     return rows[0] ? toAttempt(rows[0]) : null;
   }
 
-  async listAttempts(filter: { sessionId?: string; learnerId?: string; lessonId?: string }): Promise<AttemptRecord[]> {
+  async listAttempts(filter: { sessionId?: string; learnerId?: string; lessonId?: string; latest?: number }): Promise<AttemptRecord[]> {
     const rows = await this.db.query(
-      `SELECT * FROM attempts WHERE ($1::text IS NULL OR session_id = $1) AND ($2::text IS NULL OR learner_id = $2)
-         AND ($3::text IS NULL OR lesson_id = $3) ORDER BY created_at, id`,
-      [filter.sessionId ?? null, filter.learnerId ?? null, filter.lessonId ?? null],
+      `SELECT * FROM (SELECT * FROM attempts WHERE ($1::text IS NULL OR session_id = $1) AND ($2::text IS NULL OR learner_id = $2)
+         AND ($3::text IS NULL OR lesson_id = $3) ORDER BY created_at DESC, id DESC LIMIT $4) AS latest ORDER BY created_at, id`,
+      [filter.sessionId ?? null, filter.learnerId ?? null, filter.lessonId ?? null, filter.latest ?? null],
     );
     return rows.map(toAttempt);
+  }
+
+  async listPracticeDays(learnerId: string, limit: number): Promise<number[]> {
+    const rows = await this.db.query<{ day: number }>(
+      `SELECT DISTINCT floor(extract(epoch FROM created_at) / 86400)::int AS day FROM attempts WHERE learner_id = $1
+       ORDER BY day DESC LIMIT $2`,
+      [learnerId, limit],
+    );
+    return rows.map((row) => row.day);
   }
 
   async getProgress(userId: string, lessonId: string): Promise<ProgressRecord | null> {

@@ -111,7 +111,10 @@ export interface Store {
    */
   updateAttempt(attempt: AttemptRecord, also?: AttemptWrites): Promise<void>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
-  listAttempts(filter: { sessionId?: string; learnerId?: string; lessonId?: string }): Promise<AttemptRecord[]>;
+  /** Oldest first; `latest`: only the newest that many (still oldest first). */
+  listAttempts(filter: { sessionId?: string; learnerId?: string; lessonId?: string; latest?: number }): Promise<AttemptRecord[]>;
+  /** The UTC days (days since 1970-01-01) on which a learner made any attempt, newest first, at most `limit`. */
+  listPracticeDays(learnerId: string, limit: number): Promise<number[]>;
   /** Oldest first. */
   /** `sessionId` limits to one session; `exceptSessionIds` leaves out sessions live on some process. */
   listAttemptsByStatus(filter: { statuses: AttemptStatus[]; failureCodes?: string[]; maxRetries?: number; limit: number; sessionId?: string; exceptSessionIds?: string[] }): Promise<AttemptRecord[]>;

@@ -43,6 +43,15 @@ describe("a learner's sounds", () => {
     assert.equal(learnerSounds([], (id) => content.getLesson(id)).confusions.length, 0);
   });
 
+  it("counts the streak from the practice days it is given (older than the attempts read)", () => {
+    const today = Math.floor(Date.parse("2026-12-02T12:00:00Z") / 86_400_000);
+    const recent = [attempt(1, "안녕하세요. 저는 에밀리예요.", "2026-12-02T10:00:00Z")];
+    const sounds = learnerSounds(recent, (id) => content.getLesson(id), new Date("2026-12-02T12:00:00Z"), [today, today - 1, today - 2, today - 5]);
+    assert.equal(sounds.streakDays, 3);
+    assert.equal(sounds.practiceDays, 4);
+    assert.equal(sounds.attemptsCounted, 1);
+  });
+
   it("is served to the signed-in learner from their stored attempts", async function () {
     this.timeout(60_000);
     const server = await startTestServer();

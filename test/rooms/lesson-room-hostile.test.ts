@@ -134,6 +134,61 @@ describe("LessonRoom against a hostile guest", function () {
     assert.equal(progress.completedSteps.length, 1);
   });
 
+  it("refuses a flood of typed answers past the learner's budget, closes a connection past Colyseus' ceiling, and other lessons go on", async () => {
+    const mallory = await guest(server, "Mallory");
+    const room = await startLesson(sdk(server), mallory.token);
+    const mina = await guest(server, "Mina");
+    const other = await startLesson(sdk(server), mina.token);
+    const step = room.state.steps[room.state.currentStep];
+    const refused = nextMessage(room, "error");
+    const errors: string[] = [];
+    room.onMessage("error", (message: { code: string }) => errors.push(message.code));
+    // 300 wrong answers at once: each would be scored and stored.
+    for (let i = 0; i < 300; i++) room.send("answer", { text: `틀린 답 ${i}`, step: step.index });
+    const limited = await refused;
+    assert.equal(limited.code, "RATE_LIMITED");
+    assert.ok(limited.retryAfterMs > 0, JSON.stringify(limited));
+    // Another learner's answer is taken meanwhile.
+    assert.equal((await answerRight(other)).duplicate, false);
+    // The message budget's burst (20, "start" included) is spent first; a few more refill while the flood is read.
+    await waitUntil(async () => room.state.attempts.length >= 15, "the admitted answers");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stored = await server.store.listAttempts({ learnerId: mallory.userId });
+    assert.ok(stored.length >= 15 && stored.length <= 20, `at most a minute's worth of typed answers is scored and stored (${stored.length})`);
+    assert.equal(room.state.attempts.length, stored.length);
+    // The refusal is told once a second, not once per message.
+    assert.ok(errors.filter((code) => code === "RATE_LIMITED").length < 5, errors.join(","));
+    // Past Colyseus' ceiling (MAX_FRAMES_AND_MESSAGES_PER_SECOND) the connection is closed.
+    const closed = new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));
+    for (let i = 0; i < 2500; i++) room.send("hint");
+    assert.notEqual(await closed, 1000);
+    assert.equal((await fetch(`${baseUrl(server)}/healthz`)).status, 200);
+    other.send("hint");
+    await waitForState(other, (s) => s.progress.get(mina.userId)?.hintsUsed === 1, "the other learner's hint");
+  });
+
+  it("while the process drains, refuses what would write (answers, hints) but lets the answer being spoken finish", async () => {
+    const learner = await guest(server, "Mina");
+    const room = await startLesson(sdk(server), learner.token);
+    const opened = nextMessage(room, "utterance-opened");
+    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
+    await opened;
+    await stream(room, pcmFrames(speech.samples).slice(0, 40));
+    const draining = nextMessage(room, "server-draining");
+    const closing = server.close();
+    await draining;
+    const step = room.state.steps[room.state.currentStep];
+    for (const [type, payload] of [["answer", { text: step.accepted[0], step: step.index }], ["hint", {}]] as const) {
+      const refused = nextMessage(room, "error");
+      room.send(type, payload);
+      assert.deepEqual([(await refused).code, (await refused).type], ["SERVER_DRAINING", type]);
+    }
+    const ended = nextMessage(room, "utterance-ended");
+    room.send("utterance-close");
+    assert.equal((await ended).reason, "released");
+    await closing;
+  });
+
   it("commits the progress an answer earned before saying it was accepted", async () => {
     const learner = await guest(server, "Mina");
     const room = await startLesson(sdk(server), learner.token);

@@ -116,6 +116,20 @@ for (const backend of backends) {
       assert.equal((await store.getAttempt("a2"))?.status, "evaluating");
     });
 
+    it("lists a learner's latest attempts oldest first, and the days they practised", async () => {
+      const learner = await store.createGuest("Mina");
+      await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
+      for (let i = 0; i < 5; i++) {
+        await store.recordAttempt(newAttempt({ id: `a${i}`, sessionId: "room1", learnerId: learner.id }));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      assert.deepEqual((await store.listAttempts({ learnerId: learner.id, latest: 2 })).map((a) => a.id), ["a3", "a4"]);
+      assert.equal((await store.listAttempts({ learnerId: learner.id })).length, 5);
+      const today = Math.floor(Date.now() / 86_400_000);
+      assert.deepEqual(await store.listPracticeDays(learner.id, 10), [today]);
+      assert.deepEqual(await store.listPracticeDays("nobody", 10), []);
+    });
+
     it("writes a kept recording's row with the attempt's move to evaluating, or neither", async () => {
       const learner = await store.createGuest("Mina");
       await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
