@@ -19,7 +19,7 @@ import type { TokenClaims } from "../../server/auth/token-service.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
 import type { RecordingRecord, UserRecord } from "../../server/store/store.ts";
 import { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
-import { attemptPasses, newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts";
+import { attemptPasses, newAttempt, settledOutcome, type AttemptResult } from "../../server/attempts/attempt.ts";
 import type { LessonRoomServices } from "./services.ts";
 import {
   createOptionsSchema, describeIssues, joinOptionsSchema, learnerMessages, tutorMessages,
@@ -556,11 +556,13 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   }
 
   /** Settles an attempt's first or repeated result: one transaction with the progress it earned, then maybe on to the next line. */
-  settle(attemptId: string, to: "scored" | "failed" | "awaiting-tutor", result: AttemptResult): Promise<void> {
+  settle(attemptId: string, outcome: "scored" | "failed" | "awaiting-tutor", evaluated: AttemptResult): Promise<void> {
     const record = this.attempts.require(attemptId);
     return this.track((async () => {
       const advance = await this.writes.run(record.learnerId, async () => {
         const before = this.attempts.require(attemptId);
+        // A tutor's grade stands through a re-evaluation (settledOutcome).
+        const { to, result } = settledOutcome(before, outcome, evaluated);
         // An attempt counts once, at its first result; `counted` is stored with it so a re-evaluation after a restart knows.
         const firstResult = before.evaluation?.["counted"] !== true;
         const settled = { ...result, evaluation: { ...(before.evaluation ?? {}), ...(result.evaluation ?? {}), counted: true } };

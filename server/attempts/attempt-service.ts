@@ -11,7 +11,7 @@ import { progressAfterResult, progressWrite } from "../progress/progress.ts";
 import { readSpool, removeSpool } from "../recordings/audio-spool.ts";
 import type { SpeechService } from "../speech/speech-service.ts";
 import type { Store } from "../store/store.ts";
-import { attemptPasses, transition, type AttemptRecord } from "./attempt.ts";
+import { attemptPasses, settledOutcome, transition, type AttemptRecord } from "./attempt.ts";
 import { evaluateAgain, isRetryableFailure, keptSamples, RETRYABLE_FAILURES } from "./evaluation-result.ts";
 
 /** What a live room offers for its attempts (the lesson room implements it). */
@@ -159,8 +159,10 @@ export class AttemptService {
     const samples = await keptSamples(speech, record.id);
     const evaluating = transition(record, "evaluating", { retries: record.retries + (how.automatic ? 1 : 0) });
     await store.updateAttempt(evaluating);
-    const { status, result } = await evaluateAgain(speech, record, lesson, samples, record.evaluation ?? {});
-    const after = transition(evaluating, status, result);
+    const evaluated = await evaluateAgain(speech, record, lesson, samples, record.evaluation ?? {});
+    // A tutor's grade stands through a re-evaluation.
+    const { to, result } = settledOutcome(evaluating, evaluated.status, evaluated.result);
+    const after = transition(evaluating, to, result);
     const saved = await store.getProgress(record.learnerId, record.lessonId);
     let progress;
     if (saved && attemptPasses(after, passMark)) {

@@ -107,6 +107,19 @@ export function transition(attempt: AttemptRecord, to: AttemptStatus, result: At
   return next;
 }
 
+/**
+ * Where an evaluation's outcome leaves an attempt. A tutor's grade stands: an attempt a tutor graded is
+ * `scored` whatever a later evaluation says (it needs no tutor any more, and it is not a failure); the
+ * new evaluation's findings are kept beside the grade, a failure's code and sentence are not.
+ */
+export function settledOutcome(
+  attempt: Pick<AttemptRecord, "tutorScore">, to: "scored" | "failed" | "awaiting-tutor", result: AttemptResult,
+): { to: "scored" | "failed" | "awaiting-tutor"; result: AttemptResult } {
+  if (attempt.tutorScore === null || to === "scored") return { to, result };
+  const { failureCode: _code, failureReason: _reason, ...kept } = result;
+  return { to: "scored", result: { ...kept, failureCode: null, failureReason: null } };
+}
+
 /** Scores a tutor grade must reach to count as passing (issue: "pass mark", default 80). */
 export const DEFAULT_PASS_MARK = 80;
 

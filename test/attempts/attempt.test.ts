@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ATTEMPT_STATUSES, attemptPasses, canTransition, newAttempt, transition, type AttemptRecord } from "../../server/attempts/attempt.ts";
+import { ATTEMPT_STATUSES, attemptPasses, canTransition, newAttempt, settledOutcome, transition, type AttemptRecord } from "../../server/attempts/attempt.ts";
 import { progressAfterResult, progressWrite } from "../../server/progress/progress.ts";
 
 const record = (fields: Partial<AttemptRecord> = {}): AttemptRecord => ({
@@ -29,6 +29,19 @@ describe("Attempt lifecycle", () => {
     const evaluating = transition(failed, "evaluating");
     assert.equal(evaluating.failureCode, null);
     assert.equal(transition(evaluating, "scored", { correct: true, overall: 95 }).failureReason, null);
+  });
+
+  it("keeps a tutor's grade standing when the attempt is evaluated again (never awaiting a tutor, never failed)", () => {
+    const graded = transition(record({ status: "awaiting-tutor", tutorScore: 64 }), "evaluating");
+    const waiting = settledOutcome(graded, "awaiting-tutor", { text: "안녕", evaluation: { stt: "none" } });
+    assert.deepEqual(waiting, { to: "scored", result: { text: "안녕", evaluation: { stt: "none" }, failureCode: null, failureReason: null } });
+    const failed = settledOutcome(graded, "failed", { failureCode: "STT_UNAVAILABLE", failureReason: "down", evaluation: { code: "STT_UNAVAILABLE" } });
+    assert.equal(failed.to, "scored");
+    assert.equal(transition(graded, failed.to, failed.result).failureCode, null);
+    assert.equal(transition(graded, failed.to, failed.result).tutorScore, 64);
+    // Without a grade the outcome is the evaluation's own.
+    assert.equal(settledOutcome(record({ status: "evaluating" }), "awaiting-tutor", {}).to, "awaiting-tutor");
+    assert.equal(settledOutcome(record({ status: "evaluating" }), "failed", { failureCode: "X" }).result.failureCode, "X");
   });
 
   it("passes on every syllable right, or on a tutor grade at the pass mark", () => {

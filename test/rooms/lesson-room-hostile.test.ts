@@ -269,13 +269,14 @@ describe("LessonRoom against a hostile guest", function () {
     assert.equal(graded.synced.passed, true);
     // A passing tutor grade moves the lesson on like a passing score.
     await waitForState(room, (s) => s.currentStep > step, "moved on after a passing grade");
-    // Evaluated again in its room (scored → evaluating → awaiting-tutor): the tutor's grade stays beside it.
+    // Evaluated again in its room (scored → evaluating → scored): the tutor's grade stands, so it waits for no tutor.
     tutorRoom.send("reevaluate", { attemptId });
-    const again = await agree("awaiting-tutor");
+    await waitUntil(async () => (await server.store.getAttempt(attemptId))?.evaluation?.["endedBy"] === "reevaluated", "the re-evaluation stored");
+    const again = await agree("scored");
     assert.equal(again.row.tutorScore, 85);
-    const row = (await server.store.getAttempt(attemptId))!;
-    assert.equal(row.evaluation?.["endedBy"], "reevaluated");
-    assert.deepEqual(statuses, ["recording", "awaiting-tutor", "scored", "awaiting-tutor"]);
+    assert.equal(again.row.failureCode, null);
+    assert.equal(again.synced.passed, true);
+    assert.deepEqual(statuses, ["recording", "awaiting-tutor", "scored", "scored"]);
   });
 
   it("does not lose or complete a lesson on SIGTERM mid-lesson, and keeps the audio of an answer cut by kill -9", async function () {
