@@ -35,6 +35,11 @@ import { createCoordination, type Coordination } from "./cluster/coordination.ts
 import { installMatchmakingGate } from "./cluster/matchmaking-gate.ts";
 import { callRoom } from "./cluster/remote-outcome.ts";
 import { KotoError } from "./errors.ts";
+import { WindowCounter } from "./limits/window-counter.ts";
+import { UsageLimitError } from "./speech/limits/usage-limits.ts";
+
+/** Lessons one account may open (create) in a minute: a learner opens one every few minutes. */
+const ROOMS_PER_ACCOUNT_PER_MINUTE = 60;
 import { jsonResponse } from "./http/endpoint.ts";
 
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -106,8 +111,20 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     throw error;
   }
   let draining = false;
+  // Each new room is a session row and a room in memory until its seat reservation expires: one account
+  // opening rooms in a loop (1,000 a second, never joining) is refused before any of that happens.
+  const roomsOpened = new WindowCounter(ROOMS_PER_ACCOUNT_PER_MINUTE, 60_000);
   installMatchmakingGate({
     maxConcurrentJoins: config.maxConcurrentJoins,
+    async admit(method, clientOptions) {
+      if (method !== "create" && method !== "joinOrCreate") return;
+      // The token is checked again, with the account, when the client joins (onAuth); here only who is asking.
+      const { userId } = await tokens.verify((clientOptions as { token?: unknown } | null | undefined)?.token);
+      const waitMs = roomsOpened.take(userId);
+      if (waitMs > 0) {
+        throw new UsageLimitError("RATE_LIMITED", `more than ${ROOMS_PER_ACCOUNT_PER_MINUTE} lessons opened in a minute; wait a moment`, 429, waitMs);
+      }
+    },
     refusal: (method) => {
       if (draining) return new KotoError("SERVER_DRAINING", "this server is restarting; try again (another one will answer)", 503);
       // Reconnecting to a room that still lives here needs no new listing.

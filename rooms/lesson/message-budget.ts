@@ -8,6 +8,7 @@
  * Pure and clock-injected, like the speech limits; it holds counters only.
  */
 import { UsageLimitError } from "../../server/speech/limits/usage-limits.ts";
+import { WindowCounter } from "../../server/limits/window-counter.ts";
 
 export interface MessageLimits {
   /** Messages (not audio frames) a connection may send in a burst… */
@@ -29,9 +30,11 @@ interface Bucket {
 
 export class MessageBudget {
   private readonly buckets = new Map<string, Bucket>();
-  private readonly typedAnswers = new Map<string, number[]>();
+  private readonly typedAnswers: WindowCounter;
 
-  constructor(private readonly limits: MessageLimits = defaultMessageLimits, private readonly now: () => number = Date.now) {}
+  constructor(private readonly limits: MessageLimits = defaultMessageLimits, private readonly now: () => number = Date.now) {
+    this.typedAnswers = new WindowCounter(limits.typedAnswersPerMinute, MINUTE_MS, now);
+  }
 
   /** One message from a connection; throws RATE_LIMITED (with when to try again) once its budget is spent. */
   admitMessage(connectionId: string): void {
@@ -49,15 +52,10 @@ export class MessageBudget {
 
   /** One typed answer from a learner; throws RATE_LIMITED when the last minute already holds the most allowed. */
   admitTypedAnswer(learnerId: string): void {
-    const now = this.now();
-    const recent = (this.typedAnswers.get(learnerId) ?? []).filter((at) => now - at < MINUTE_MS);
-    if (recent.length >= this.limits.typedAnswersPerMinute) {
-      this.typedAnswers.set(learnerId, recent);
-      throw new UsageLimitError("RATE_LIMITED", `more than ${this.limits.typedAnswersPerMinute} typed answers a minute; wait a moment`, 429,
-        recent[0] + MINUTE_MS - now);
+    const waitMs = this.typedAnswers.take(learnerId);
+    if (waitMs > 0) {
+      throw new UsageLimitError("RATE_LIMITED", `more than ${this.limits.typedAnswersPerMinute} typed answers a minute; wait a moment`, 429, waitMs);
     }
-    recent.push(now);
-    this.typedAnswers.set(learnerId, recent);
   }
 
   /** The connection left: its bucket goes (a learner's answers stay counted across reconnections). */

@@ -13,6 +13,8 @@ import { KotoError } from "../errors.ts";
 export interface MatchmakingGate {
   /** Why new seats cannot be handed out right now, or null. */
   refusal(method: string): KotoError | null;
+  /** A check of the one asking (their token, their budget); throws a KotoError to refuse. */
+  admit?(method: string, clientOptions: unknown): Promise<void>;
   readonly maxConcurrentJoins: number;
 }
 
@@ -35,6 +37,12 @@ export function gatedInvoke(gate: MatchmakingGate, invoke: InvokeMethod): Invoke
   return async function gated(this: typeof matchMaker.controller, method, roomName, clientOptions, authOptions) {
     const refusal = gate.refusal(method);
     if (refusal) throw toServerError(refusal);
+    try {
+      await gate.admit?.(method, clientOptions);
+    } catch (error) {
+      if (error instanceof KotoError) throw toServerError(error);
+      throw error;
+    }
     try {
       return await line.execute(() => invoke.call(this, method, roomName, clientOptions, authOptions));
     } catch (error) {

@@ -11,6 +11,26 @@ describe("HTTP API", function () {
     await server.close();
   });
 
+  it("opens lessons only for a valid token, and at most 60 a minute for one account (no session row for a refusal)", async () => {
+    const before = (await server.store.listSessions({ limit: 1000 })).length;
+    const anonymous = await postJson(server, "/matchmake/create/lesson", { lessonId: "ko-en-01-greetings" });
+    assert.equal(anonymous.status, 401);
+    assert.match(JSON.stringify(anonymous.body), /AUTH_TOKEN_MISSING/);
+    const forged = await postJson(server, "/matchmake/create/lesson", { lessonId: "ko-en-01-greetings", token: "not-a-token" });
+    assert.equal(forged.status, 401);
+    assert.equal((await server.store.listSessions({ limit: 1000 })).length, before);
+    const { token } = await guest(server, "Mallory");
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push((await postJson(server, "/matchmake/create/lesson", { lessonId: "ko-en-01-greetings", token })).status);
+    assert.deepEqual(statuses.filter((status) => status !== 200), []);
+    const refused = await postJson(server, "/matchmake/create/lesson", { lessonId: "ko-en-01-greetings", token });
+    assert.equal(refused.status, 429);
+    assert.match(JSON.stringify(refused.body), /RATE_LIMITED/);
+    // Another account is not held back by this one.
+    const other = await guest(server, "Mina");
+    assert.equal((await postJson(server, "/matchmake/create/lesson", { lessonId: "ko-en-01-greetings", token: other.token })).status, 200);
+  });
+
   it("reports health with versions", async () => {
     const { status, body } = await getJson(server, "/healthz");
     assert.equal(status, 200);
