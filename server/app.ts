@@ -20,7 +20,7 @@ import { tutorRoutes } from "./http/tutor-routes.ts";
 import { openModelAudio } from "./model-audio/open-model-audio.ts";
 import { ModelAudioLibrary } from "./model-audio/model-audio-library.ts";
 import { FileRecordingStorage } from "./recordings/index.ts";
-import { createLogger } from "./logger.ts";
+import { colyseusLogger, createLogger } from "./logger.ts";
 import { lowerBackgroundThreads } from "./thread-priority.ts";
 import { releaseStartUpMemory, tuneGarbageCollector } from "./gc-tuning.ts";
 import { DEFAULT_LOCK_STALE_MS, openStore } from "./store/open-store.ts";
@@ -136,7 +136,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   });
   const transport = await createTransport({ kind: config.transport, maxMessageBytes: config.maxMessageBytes });
   const colyseus = new Server({
-    transport, gracefullyShutdown: options.handleSignals ?? false, greet: false, logger,
+    transport, gracefullyShutdown: options.handleSignals ?? false, greet: false, logger: colyseusLogger(logger),
     presence: coordination.presence, driver: coordination.driver, publicAddress: config.publicAddress,
   });
   // SIGTERM: stop taking rooms and tell the proxy (health 503) before rooms drain one by one.
