@@ -17,7 +17,7 @@ import type { ErrorCode } from "../../protocol/error-codes.ts";
 import { authenticate } from "../../server/auth/authenticate.ts";
 import type { TokenClaims } from "../../server/auth/token-service.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
-import type { RecordingRecord, UserRecord } from "../../server/store/store.ts";
+import type { UserRecord } from "../../server/store/store.ts";
 import { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
 import { attemptPasses, newAttempt, settledOutcome, type AttemptResult } from "../../server/attempts/attempt.ts";
 import type { LessonRoomServices } from "./services.ts";
@@ -546,13 +546,14 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
 
   // ---- spoken attempts (SpokenTurnsRoom) -----------------------------------------------------------
 
-  recordingKept(attemptId: string, recording: RecordingRecord, evaluating: boolean): Promise<void> {
+  /**
+   * The utterance ended with speech: the attempt is evaluating from now on, shown at once (its audio is
+   * kept and evaluated in parallel). Written with the recording's row instead, it showed only once the
+   * WAV was on disk, often in the same patch as the score, and the learner never saw "checking".
+   */
+  startEvaluating(attemptId: string): Promise<void> {
     const record = this.attempts.require(attemptId);
-    // One transaction for the status and the recording's row: an answer's store writes are three, not four (docs/capacity.md §4.13).
-    return this.track(this.writes.run(record.learnerId, () => this.persist("attempt", async () => {
-      if (evaluating) await this.attempts.move(attemptId, "evaluating", {}, { recording });
-      else await this.services.store.saveRecording(recording);
-    })));
+    return this.track(this.writes.run(record.learnerId, async () => { await this.persist("attempt", () => this.attempts.move(attemptId, "evaluating")); }));
   }
 
   /** Settles an attempt's first or repeated result: one transaction with the progress it earned, then maybe on to the next line. */

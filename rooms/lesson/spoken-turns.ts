@@ -16,7 +16,6 @@ import { newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts
 import { evaluationResult } from "../../server/attempts/evaluation-result.ts";
 import type { Lesson } from "../../server/content/lesson.ts";
 import type { MessagePayload } from "./messages.ts";
-import type { RecordingRecord } from "../../server/store/store.ts";
 
 export interface SpeakingClient extends Client {
   auth: { userId: string; role: "learner" | "tutor"; displayName: string };
@@ -32,11 +31,8 @@ export interface SpokenTurnsRoom {
   toListeners(from: Client, type: string, message: Uint8Array | object): void;
   /** Settles an attempt with its result (progress, moving on); runs in the learner's write queue. */
   settle(attemptId: string, to: "scored" | "failed" | "awaiting-tutor", result: AttemptResult): Promise<void>;
-  /**
-   * The attempt's recording is kept: its row is written with the move to evaluating (one transaction),
-   * or alone for an utterance without speech (which fails next). Runs in the learner's write queue.
-   */
-  recordingKept(attemptId: string, recording: RecordingRecord, evaluating: boolean): Promise<void>;
+  /** Marks an attempt evaluating (the audio is being kept and evaluated). */
+  startEvaluating(attemptId: string): Promise<void>;
 }
 
 interface OpenTurn {
@@ -54,8 +50,6 @@ interface OpenTurn {
    * row was still being stored: openUtterance then ends the pipeline it makes instead of announcing it.
    */
   endedEarly?: UtteranceEnd;
-  /** Whether the learner spoke, known once the utterance ended (before its recording is kept). */
-  spoke?: boolean;
   /** [id length][ascii id][frame], rewritten in place for each frame: relayed without a new buffer. */
   relayBuffer: Uint8Array;
   relayPrefixLength: number;
@@ -116,7 +110,6 @@ export class SpokenTurns {
         { sessionId: this.room.roomId, learnerId, attemptId }, format,
         { accepted: [...lessonStep.accepted], learnerLanguage: this.room.lesson.learnerLanguage },
         (event) => this.onEvent(turn, event),
-        (recording) => this.room.recordingKept(attemptId, recording, turn.spoke === true),
       );
       this.pipelines.add(turn.pipeline);
       const endedEarly = turn.endedEarly;
@@ -259,7 +252,7 @@ export class SpokenTurns {
       case "ended":
         this.room.setSpeaking(turn.learnerId, false);
         this.speech.limiter.recordAudioSeconds(turn.learnerId, event.durationMs / 1000);
-        turn.spoke = event.spoke;
+        if (event.spoke) void this.room.startEvaluating(turn.attemptId);
         return;
       case "stored":
         return;

@@ -22,7 +22,7 @@ import { SpokenAttempt, type SpokenAttemptListener, type SpokenAttemptTarget, ty
 import { AudioSpool } from "../recordings/audio-spool.ts";
 import { RecordingKeeper } from "../recordings/recording-keeper.ts";
 import type { AttemptAddress } from "../recordings/recording-storage.ts";
-import type { RecordingRecord, Store } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 import { join } from "node:path";
 
 export interface SpeechService {
@@ -33,15 +33,8 @@ export interface SpeechService {
   /** Where utterances are spooled as they arrive (read back at start-up after a crash). */
   readonly spoolDirectory: string;
   readonly keeper: RecordingKeeper;
-  /**
-   * Opens the pipeline of one spoken attempt; its events go to `listener`. `saveRow` writes the row of
-   * the kept recording (the room writes it with the attempt's move to evaluating, in one transaction);
-   * the spool is removed only once it resolves.
-   */
-  openAttempt(
-    address: AttemptAddress, format: UtteranceFormat, target: SpokenAttemptTarget, listener: SpokenAttemptListener,
-    saveRow: (recording: RecordingRecord) => Promise<void>,
-  ): Promise<SpokenAttempt>;
+  /** Opens the pipeline of one spoken attempt; its events go to `listener`. */
+  openAttempt(address: AttemptAddress, format: UtteranceFormat, target: SpokenAttemptTarget, listener: SpokenAttemptListener): Promise<SpokenAttempt>;
   evaluate(input: UtteranceToEvaluate, signal?: AbortSignal): Promise<Evaluation>;
 }
 
@@ -64,14 +57,14 @@ export async function createSpeechService(config: Config, logger: Logger, store:
     sttProvider: speechToText.name,
     spoolDirectory,
     keeper,
-    openAttempt: (address, format, target, listener, saveRow) => SpokenAttempt.open(format, {
+    openAttempt: (address, format, target, listener) => SpokenAttempt.open(format, {
       maxFrameBytes: speech.limits.maxFrameBytes,
       maxUtteranceMs: speech.limits.maxUtteranceMs,
       trailingSilenceMs: speech.trailingSilenceMs,
       vadEngine: speech.vadEngine,
     }, {
       spool: AudioSpool.open(spoolDirectory, address.attemptId),
-      keep: (samples, durationMs) => keeper.keep(address, samples, durationMs, saveRow),
+      keep: (samples, durationMs) => keeper.keep(address, samples, durationMs),
       evaluate,
     }, target, listener),
     evaluate,

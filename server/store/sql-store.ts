@@ -59,16 +59,6 @@ function saveProgressStatement(progress: ProgressWrite): SqlStatement {
   };
 }
 
-function saveRecordingStatement(recording: RecordingRecord): SqlStatement {
-  return {
-    sql: `INSERT INTO recordings (attempt_id, storage, object_key, content_type, byte_length, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (attempt_id) DO UPDATE SET storage = EXCLUDED.storage,
-         object_key = EXCLUDED.object_key, content_type = EXCLUDED.content_type,
-         byte_length = EXCLUDED.byte_length, duration_ms = EXCLUDED.duration_ms`,
-    params: [recording.attemptId, recording.storage, recording.objectKey, recording.contentType, recording.byteLength, recording.durationMs],
-  };
-}
-
 function saveProgressWith(db: SqlExecutor, progress: ProgressWrite): Promise<unknown> {
   const { sql, params } = saveProgressStatement(progress);
   return db.query(sql, params);
@@ -263,11 +253,8 @@ export class SqlStore implements Store {
         attempt.tutorComment, attempt.retries,
       ],
     };
-    // The attempt and what came with it in one transaction; alone, one statement is atomic.
-    const statements = [update];
-    if (also.progress) statements.push(saveProgressStatement(also.progress));
-    if (also.recording) statements.push(saveRecordingStatement(also.recording));
-    if (statements.length > 1) await this.db.batch(statements);
+    // The attempt and the progress it earned in one transaction; alone, one statement is atomic.
+    if (also.progress) await this.db.batch([update, saveProgressStatement(also.progress)]);
     else await this.db.query(update.sql, update.params);
   }
 
@@ -329,8 +316,13 @@ export class SqlStore implements Store {
   }
 
   async saveRecording(recording: RecordingRecord): Promise<void> {
-    const { sql, params } = saveRecordingStatement(recording);
-    await this.db.query(sql, params);
+    await this.db.query(
+      `INSERT INTO recordings (attempt_id, storage, object_key, content_type, byte_length, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (attempt_id) DO UPDATE SET storage = EXCLUDED.storage,
+         object_key = EXCLUDED.object_key, content_type = EXCLUDED.content_type,
+         byte_length = EXCLUDED.byte_length, duration_ms = EXCLUDED.duration_ms`,
+      [recording.attemptId, recording.storage, recording.objectKey, recording.contentType, recording.byteLength, recording.durationMs],
+    );
   }
 
   async getRecording(attemptId: string): Promise<RecordingRecord | null> {

@@ -72,7 +72,6 @@ export interface RecordingRecord {
 /** Rows written in one transaction with an attempt's change. */
 export interface AttemptWrites {
   progress?: ProgressWrite;
-  recording?: RecordingRecord;
 }
 
 export interface Store {
@@ -105,10 +104,7 @@ export interface Store {
    * acknowledged answer never exists without the progress it earned.
    */
   recordAttempt(attempt: NewAttempt, progress?: ProgressWrite): Promise<{ inserted: boolean; attempt: AttemptRecord }>;
-  /**
-   * Writes every mutable field of the attempt, and in the same transaction what came with the change:
-   * the progress it earned, the row of the recording kept for it.
-   */
+  /** Writes every mutable field of the attempt, and in the same transaction the progress it earned. */
   updateAttempt(attempt: AttemptRecord, also?: AttemptWrites): Promise<void>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
   /** Oldest first; `latest`: only the newest that many (still oldest first). */

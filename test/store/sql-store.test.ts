@@ -130,21 +130,6 @@ for (const backend of backends) {
       assert.deepEqual(await store.listPracticeDays("nobody", 10), []);
     });
 
-    it("writes a kept recording's row with the attempt's move to evaluating, or neither", async () => {
-      const learner = await store.createGuest("Mina");
-      await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
-      const { attempt } = await store.recordAttempt(newAttempt({ id: "a1", sessionId: "room1", learnerId: learner.id, kind: "spoken", status: "recording" }));
-      const recording = { attemptId: "a1", storage: "file" as const, objectKey: "room1/a1.wav", contentType: "audio/wav", byteLength: 192044, durationMs: 6000 };
-      await store.updateAttempt({ ...attempt, status: "evaluating" }, { recording });
-      assert.equal((await store.getAttempt("a1"))?.status, "evaluating");
-      assert.deepEqual(await store.getRecording("a1"), recording);
-      // A row the database refuses (no such attempt) takes the status change back with it.
-      const { attempt: second } = await store.recordAttempt(newAttempt({ id: "a2", sessionId: "room1", learnerId: learner.id, kind: "spoken", status: "recording" }));
-      await assert.rejects(store.updateAttempt({ ...second, status: "evaluating" }, { recording: { ...recording, attemptId: "nobody" } }));
-      assert.equal((await store.getAttempt("a2"))?.status, "recording");
-      assert.equal(await store.getRecording("nobody"), null);
-    });
-
     it("upserts progress, never lowering the best score, and it survives reopening", async () => {
       const learner = await store.createGuest("Mina");
       await store.saveProgress({ userId: learner.id, lessonId: "l1", currentStep: 3, completedSteps: [1, 3], attemptsCount: 2, bestScore: 80, hintsUsed: 0, completedAt: null });
