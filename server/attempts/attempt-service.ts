@@ -36,10 +36,28 @@ export class AttemptService {
   private stopped = false;
   /** Grows while the provider stays down (no busy loop), back to the base interval once it answers. */
   private delayMs = 0;
+  /**
+   * Attempts being evaluated again through this process. A second request for one of them is refused:
+   * 1,500 requests at once for 4 attempts ran ~450 evaluations side by side (each a speech-to-text
+   * call, crowding out live answers) and wrote their results over each other.
+   */
+  private readonly inProgress = new Set<string>();
 
   constructor(private readonly options: AttemptServiceOptions) {}
 
   async reevaluate(attemptId: string, how: { automatic?: boolean } = {}): Promise<AttemptRecord> {
+    if (this.inProgress.has(attemptId)) {
+      throw new KotoError("ATTEMPT_BUSY", "this attempt is already being evaluated again; wait for its result", 409);
+    }
+    this.inProgress.add(attemptId);
+    try {
+      return await this.reevaluateOnce(attemptId, how);
+    } finally {
+      this.inProgress.delete(attemptId);
+    }
+  }
+
+  private async reevaluateOnce(attemptId: string, how: { automatic?: boolean }): Promise<AttemptRecord> {
     const { store } = this.options;
     const record = await store.getAttempt(attemptId);
     if (!record) throw new KotoError("ATTEMPT_NOT_FOUND", `no attempt "${attemptId}"`, 404);

@@ -15,6 +15,11 @@ import { clientAddress } from "./http-edge.ts";
 import type { AttemptService } from "../attempts/attempt-service.ts";
 import { attemptToWire } from "../attempts/attempt-mappers.ts";
 import { ATTEMPT_STATUSES, type AttemptStatus } from "../attempts/attempt.ts";
+import { WindowCounter } from "../limits/window-counter.ts";
+import { UsageLimitError } from "../speech/limits/usage-limits.ts";
+
+/** Re-evaluations one tutor may ask for over HTTP in a minute (a tutor reviews a handful at a time). */
+const REEVALUATIONS_PER_TUTOR_PER_MINUTE = 30;
 
 export interface ApiServices {
   store: Store;
@@ -44,6 +49,7 @@ let dummyHash: Promise<string> | undefined;
 
 export function apiRoutes(services: ApiServices) {
   const { store, tokens, content, signIn } = services;
+  const reevaluations = new WindowCounter(REEVALUATIONS_PER_TUTOR_PER_MINUTE, 60_000);
 
   async function authenticate(request: Request, role?: "tutor"): Promise<Authenticated> {
     const claims = await authenticateToken(tokens, store, bearerToken(request));
@@ -148,7 +154,12 @@ export function apiRoutes(services: ApiServices) {
 
     /** Tutors: run a kept recording through evaluation again, in or outside its session. */
     reevaluate: endpoint("POST", "/api/attempts/:id/reevaluate", async ({ request, params }) => {
-      await authenticate(request, "tutor");
+      const { userId } = await authenticate(request, "tutor");
+      // Each is a speech-to-text call sharing the provider's queue with live answers.
+      const waitMs = reevaluations.take(userId);
+      if (waitMs > 0) {
+        throw new UsageLimitError("RATE_LIMITED", `more than ${REEVALUATIONS_PER_TUTOR_PER_MINUTE} re-evaluations a minute; wait a moment`, 429, waitMs);
+      }
       const attempt = await services.attempts.reevaluate(params.id);
       return { attempt: attemptToWire(attempt, { passMark: services.passMark, forTutor: true }) };
     }),

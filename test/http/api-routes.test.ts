@@ -31,6 +31,15 @@ describe("HTTP API", function () {
     assert.equal((await postJson(server, "/matchmake/create/lesson", { lessonId: "ko-en-01-greetings", token: other.token })).status, 200);
   });
 
+  it("lets a tutor ask for 30 re-evaluations a minute, then says when to try again", async () => {
+    const kim = await tutor(server);
+    const ask = () => postJson(server, "/api/attempts/no-such-attempt/reevaluate", {}, { authorization: `Bearer ${kim.token}` });
+    for (let i = 0; i < 30; i++) assert.equal((await ask()).status, 404);
+    const limited = await ask();
+    assert.equal(limited.status, 429);
+    assert.match(JSON.stringify(limited.body), /RATE_LIMITED/);
+  });
+
   it("reports health with versions", async () => {
     const { status, body } = await getJson(server, "/healthz");
     assert.equal(status, 200);

@@ -232,6 +232,13 @@ describe("LessonRoom against a hostile guest", function () {
     assert.equal(again.status, 200, JSON.stringify(again.body));
     assert.equal(again.body.attempt.status, "scored");
     assert.equal(again.body.attempt.passed, true);
+
+    // One re-evaluation of an attempt at a time: a second request meanwhile is told the attempt is busy.
+    sttDelayMs = 400;
+    const both = await Promise.all([1, 2].map(() => postJson(server, `/api/attempts/${attemptId}/reevaluate`, {}, { authorization: `Bearer ${kim.token}` })));
+    assert.deepEqual(both.map((answer) => answer.status).sort(), [200, 409]);
+    assert.match(JSON.stringify(both.find((answer) => answer.status === 409)!.body), /ATTEMPT_BUSY/);
+    assert.equal((await server.store.getAttempt(attemptId))!.status, "scored");
   });
 
   it("keeps state and store in agreement through every transition, including a tutor's grade of an awaiting-tutor attempt", async () => {
