@@ -27,7 +27,7 @@ import {
 } from "./messages.ts";
 import { chooseDialogueRole, nextLearnerStep, previousLearnerStep, resumeStep } from "./lesson-flow.ts";
 import { SpokenTurns, type SpokenTurnsRoom } from "./spoken-turns.ts";
-import { evaluateAgain, keptSamples } from "../../server/attempts/evaluation-result.ts";
+import { evaluateAgain, keepsPreviousResult, keptSamples, previousResult, previousResultKept } from "../../server/attempts/evaluation-result.ts";
 import { LearnerQueue } from "./learner-queue.ts";
 import { whileStoreDown } from "../../server/store/store-retry.ts";
 import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
@@ -610,12 +610,17 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     const record = this.attempts.require(attemptId);
     if (record.kind !== "spoken") throw new KotoError("ATTEMPT_NOT_SPOKEN", "only spoken attempts can be evaluated again");
     const samples = await keptSamples(this.services.speech, attemptId);
-    await this.writes.run(record.learnerId, async () => {
-      const retries = this.attempts.require(attemptId).retries + (how.automatic ? 1 : 0);
-      await this.attempts.move(attemptId, "evaluating", { retries });
+    const previous = await this.writes.run(record.learnerId, async () => {
+      const current = this.attempts.require(attemptId);
+      await this.attempts.move(attemptId, "evaluating", { retries: current.retries + (how.automatic ? 1 : 0) });
+      return current;
     });
-    const { status, result } = await evaluateAgain(this.services.speech, record, this.lesson, samples);
-    await this.settle(attemptId, status, result);
+    const outcome = await evaluateAgain(this.services.speech, record, this.lesson, samples);
+    if (keepsPreviousResult(previous, outcome)) {
+      await this.track(this.writes.run(record.learnerId, () => this.persist("attempt", () => this.attempts.move(attemptId, previous.status, previousResult(previous)))));
+      throw previousResultKept(outcome);
+    }
+    await this.settle(attemptId, outcome.status, outcome.result);
   }
 
   /**

@@ -12,7 +12,9 @@ import { readSpool, removeSpool } from "../recordings/audio-spool.ts";
 import type { SpeechService } from "../speech/speech-service.ts";
 import type { Store } from "../store/store.ts";
 import { attemptPasses, settledOutcome, transition, type AttemptRecord } from "./attempt.ts";
-import { evaluateAgain, isRetryableFailure, keptSamples, RETRYABLE_FAILURES } from "./evaluation-result.ts";
+import {
+  evaluateAgain, isRetryableFailure, keepsPreviousResult, keptSamples, previousResult, previousResultKept, RETRYABLE_FAILURES,
+} from "./evaluation-result.ts";
 
 /** What a live room offers for its attempts (the lesson room implements it). */
 export interface AttemptOwner {
@@ -178,6 +180,10 @@ export class AttemptService {
     const evaluating = transition(record, "evaluating", { retries: record.retries + (how.automatic ? 1 : 0) });
     await store.updateAttempt(evaluating);
     const evaluated = await evaluateAgain(speech, record, lesson, samples, record.evaluation ?? {});
+    if (keepsPreviousResult(record, evaluated)) {
+      await store.updateAttempt(transition(evaluating, record.status, previousResult(record)));
+      throw previousResultKept(evaluated);
+    }
     // A tutor's grade stands through a re-evaluation.
     const { to, result } = settledOutcome(evaluating, evaluated.status, evaluated.result);
     const after = transition(evaluating, to, result);

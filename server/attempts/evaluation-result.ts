@@ -51,6 +51,27 @@ export function isRetryableFailure(code: string | null): boolean {
   return code !== null && (RETRYABLE_FAILURES as readonly string[]).includes(code);
 }
 
+/**
+ * A re-evaluation that met only an outage or a busy provider says nothing new about the answer: an
+ * attempt that had a result keeps it (`previousResult`), and whoever asked is told why, instead of a
+ * scored answer turning `failed` until the retry loop comes round.
+ */
+export function keepsPreviousResult(previous: Pick<AttemptRecord, "status">, outcome: { status: string; result: AttemptResult }): boolean {
+  return previous.status !== "failed" && outcome.status === "failed" && isRetryableFailure(outcome.result.failureCode ?? null);
+}
+
+/** The result fields of an attempt as they were, to put back after a re-evaluation that could not run. */
+export function previousResult(previous: AttemptRecord): AttemptResult {
+  const { text, correct, overall, accuracy, completeness, fluency, syllables, feedback, failureCode, failureReason, evaluation } = previous;
+  return { text, correct, overall, accuracy, completeness, fluency, syllables, feedback, failureCode, failureReason, evaluation };
+}
+
+/** What the one who asked for the re-evaluation hears when the previous result was kept. */
+export function previousResultKept(outcome: { result: AttemptResult }): KotoError {
+  return new KotoError(outcome.result.failureCode ?? "EVALUATION_FAILED",
+    "speech recognition could not run just now, so the previous result stands; ask again in a moment", 503);
+}
+
 /** The kept samples of a spoken attempt, or RECORDING_NOT_FOUND. */
 export async function keptSamples(speech: SpeechService, attemptId: string): Promise<Int16Array> {
   const samples = await speech.keeper.load(attemptId);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ATTEMPT_STATUSES, attemptPasses, canTransition, newAttempt, settledOutcome, transition, type AttemptRecord } from "../../server/attempts/attempt.ts";
 import { progressAfterResult, progressWrite } from "../../server/progress/progress.ts";
+import { keepsPreviousResult, previousResult, previousResultKept } from "../../server/attempts/evaluation-result.ts";
 
 const record = (fields: Partial<AttemptRecord> = {}): AttemptRecord => ({
   ...newAttempt({ id: "a1", sessionId: "s", learnerId: "l", lessonId: "x", stepIndex: 2, kind: "spoken", status: "recording" }),
@@ -42,6 +43,21 @@ describe("Attempt lifecycle", () => {
     // Without a grade the outcome is the evaluation's own.
     assert.equal(settledOutcome(record({ status: "evaluating" }), "awaiting-tutor", {}).to, "awaiting-tutor");
     assert.equal(settledOutcome(record({ status: "evaluating" }), "failed", { failureCode: "X" }).result.failureCode, "X");
+  });
+
+  it("keeps a result through a re-evaluation that met only an outage, and puts every result field back", () => {
+    const scored = record({ status: "scored", text: "안녕하세요", correct: true, overall: 96, feedback: "Good", evaluation: { stt: "openai" } });
+    const outage = { status: "failed", result: { failureCode: "STT_UNAVAILABLE", failureReason: "down" } };
+    assert.equal(keepsPreviousResult(scored, outage), true);
+    assert.equal(keepsPreviousResult(record({ status: "awaiting-tutor" }), outage), true);
+    // A failed attempt stays failed (with the new reason); a real verdict always counts.
+    assert.equal(keepsPreviousResult(record({ status: "failed" }), outage), false);
+    assert.equal(keepsPreviousResult(scored, { status: "failed", result: { failureCode: "NO_SPEECH" } }), false);
+    assert.equal(keepsPreviousResult(scored, { status: "scored", result: {} }), false);
+    const restored = transition(transition(scored, "evaluating"), "scored", previousResult(scored));
+    assert.deepEqual({ ...restored, retries: 0 }, { ...scored, retries: 0 });
+    assert.equal(previousResultKept(outage).code, "STT_UNAVAILABLE");
+    assert.equal(previousResultKept(outage).status, 503);
   });
 
   it("passes on every syllable right, or on a tutor grade at the pass mark", () => {

@@ -189,6 +189,26 @@ describe("LessonRoom against a hostile guest", function () {
     await closing;
   });
 
+  it("keeps an attempt's result when a tutor's re-evaluation in the room meets only an outage, and tells the tutor", async () => {
+    const learner = await guest(server, "Mina");
+    const kim = await tutor(server);
+    const room = await startLesson(sdk(server), learner.token);
+    const tutorRoom = await sdk(server).joinById<LessonState>(room.roomId, { token: kim.token });
+    const attemptId = await sayTheLine(room);
+    const scored = await waitForState(tutorRoom, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "scored", "scored", 30_000);
+    const overall = scored.attempts.find((a) => a.id === attemptId)!.overall;
+    stt.setBehavior({ failWith: { status: 503 } });
+    const refused = nextMessage(tutorRoom, "error", 60_000);
+    tutorRoom.send("reevaluate", { attemptId });
+    const error = await refused;
+    assert.match(error.code, /UNAVAILABLE|CIRCUIT|BUSY/);
+    assert.equal(error.type, "reevaluate");
+    const state = await waitForState(tutorRoom, (s) => s.attempts.find((a) => a.id === attemptId)?.status === "scored", "scored again");
+    assert.equal(state.attempts.find((a) => a.id === attemptId)!.overall, overall);
+    const row = (await server.store.getAttempt(attemptId))!;
+    assert.deepEqual([row.status, row.overall, row.failureCode], ["scored", overall, null]);
+  });
+
   it("commits the progress an answer earned before saying it was accepted", async () => {
     const learner = await guest(server, "Mina");
     const room = await startLesson(sdk(server), learner.token);
@@ -238,7 +258,17 @@ describe("LessonRoom against a hostile guest", function () {
     const both = await Promise.all([1, 2].map(() => postJson(server, `/api/attempts/${attemptId}/reevaluate`, {}, { authorization: `Bearer ${kim.token}` })));
     assert.deepEqual(both.map((answer) => answer.status).sort(), [200, 409]);
     assert.match(JSON.stringify(both.find((answer) => answer.status === 409)!.body), /ATTEMPT_BUSY/);
-    assert.equal((await server.store.getAttempt(attemptId))!.status, "scored");
+    const kept = (await server.store.getAttempt(attemptId))!;
+    assert.equal(kept.status, "scored");
+
+    // A re-evaluation that meets only an outage keeps the result the attempt had, and says why.
+    sttDelayMs = 0;
+    stt.setBehavior({ failWith: { status: 503 } });
+    const outage = await postJson(server, `/api/attempts/${attemptId}/reevaluate`, {}, { authorization: `Bearer ${kim.token}` });
+    assert.equal(outage.status, 503, JSON.stringify(outage.body));
+    assert.match(JSON.stringify(outage.body), /UNAVAILABLE|CIRCUIT|BUSY/);
+    const after = (await server.store.getAttempt(attemptId))!;
+    assert.deepEqual([after.status, after.overall, after.correct, after.failureCode], [kept.status, kept.overall, kept.correct, null]);
   });
 
   it("keeps state and store in agreement through every transition, including a tutor's grade of an awaiting-tutor attempt", async () => {
