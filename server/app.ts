@@ -37,10 +37,10 @@ import { callRoom } from "./cluster/remote-outcome.ts";
 import { KotoError } from "./errors.ts";
 import { WindowCounter } from "./limits/window-counter.ts";
 import { UsageLimitError } from "./speech/limits/usage-limits.ts";
+import { jsonResponse } from "./http/endpoint.ts";
 
 /** Lessons one account may open (create) in a minute: a learner opens one every few minutes. */
 const ROOMS_PER_ACCOUNT_PER_MINUTE = 60;
-import { jsonResponse } from "./http/endpoint.ts";
 
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
 const webClientDist = fileURLToPath(new URL("../web-client/dist", import.meta.url));

@@ -34,6 +34,7 @@ import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
 import { drainSession, settledBefore } from "./session-drain.ts";
 import { MessageBudget } from "./message-budget.ts";
+import { ErrorThrottle } from "./error-throttle.ts";
 import { UsageLimitError } from "../../server/speech/limits/usage-limits.ts";
 import { outcomeOf, type RemoteOutcome } from "../../server/cluster/remote-outcome.ts";
 import { progressAfterResult, progressWrite, type ProgressFields } from "../../server/progress/progress.ts";
@@ -83,7 +84,8 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   /** The process is stopping: the session moves to another process (session-drain.ts). */
   private draining = false;
   private readonly budget = new MessageBudget();
-  private readonly lastRateLimitedAt = new Map<string, number>();
+  /** A flood over the message budget is told RATE_LIMITED once a second, not once per message. */
+  private readonly rateLimitErrors = new ErrorThrottle();
   /** When a draining room stops waiting for the store (writes still failing then are given up, and logged). */
   private drainDeadline = Number.POSITIVE_INFINITY;
   /** Aborted at the drain deadline: writes retrying while Postgres is down stop, so a late write cannot land behind a resumed session. */
@@ -214,7 +216,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
 
   async onLeave(client: LessonClient): Promise<void> {
     this.budget.forget(client.sessionId);
-    this.lastRateLimitedAt.delete(client.sessionId);
+    this.rateLimitErrors.forget(client.sessionId);
     if (!this.holdsSeat(client)) return;
     const { userId, role } = client.auth;
     this.seats.delete(userId);
@@ -345,7 +347,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       }
       await this.handle(client, type as LearnerMessageType | TutorMessageType, parsed.data);
     } catch (error) {
-      if (error instanceof UsageLimitError && error.code === "RATE_LIMITED") return this.rateLimited(client, error, type);
+      if (error instanceof UsageLimitError && error.code === "RATE_LIMITED") return this.rateLimitErrors.send(client, error, type);
       if (error instanceof KotoError) return sendError(client, error, type);
       this.logFailure(type, error);
       sendError(client, new KotoError("INTERNAL", "the server could not handle that message; try again"), type);
@@ -381,14 +383,6 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     if (this.state.phase === "running") return;
     this.state.phase = "running";
     await this.moveTo(nextLearnerStep(this.lesson.steps, this.state.currentStep, this.learnerRoles()));
-  }
-
-  /** A refusal for sending too much, told at most once a second per connection (a flood is not answered message for message). */
-  private rateLimited(client: LessonClient, error: UsageLimitError, type: string): void {
-    const now = Date.now();
-    if (now - (this.lastRateLimitedAt.get(client.sessionId) ?? 0) < 1000) return;
-    this.lastRateLimitedAt.set(client.sessionId, now);
-    sendError(client, error, type);
   }
 
   private async answer(client: LessonClient, payload: MessagePayload<"answer">): Promise<void> {
@@ -457,7 +451,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       const { progress, nextStep } = this.progressWith(before.learnerId, graded, false);
       await this.attempts.move(before.id, "scored", {
         tutorId: client.auth.userId, tutorScore: payload.score, tutorComment: payload.comment,
-      }, progress ? { progress: this.rowFor(before.learnerId, progress) } : undefined);
+      }, progress ? this.rowFor(before.learnerId, progress) : undefined);
       if (progress) this.applyProgress(before.learnerId, progress);
       return nextStep;
     });
@@ -571,7 +565,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
         const { progress, nextStep } = to === "scored"
           ? this.progressWith(before.learnerId, candidate, firstResult)
           : { progress: firstResult ? this.countOnly(before.learnerId) : null, nextStep: null };
-        await this.persist("attempt", () => this.attempts.move(attemptId, to, settled, progress ? { progress: this.rowFor(before.learnerId, progress) } : undefined));
+        await this.persist("attempt", () => this.attempts.move(attemptId, to, settled, progress ? this.rowFor(before.learnerId, progress) : undefined));
         if (progress) this.applyProgress(before.learnerId, progress);
         return nextStep;
       });

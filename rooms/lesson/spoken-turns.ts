@@ -16,6 +16,7 @@ import { newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts
 import { evaluationResult } from "../../server/attempts/evaluation-result.ts";
 import type { Lesson } from "../../server/content/lesson.ts";
 import type { MessagePayload } from "./messages.ts";
+import { ErrorThrottle } from "./error-throttle.ts";
 
 export interface SpeakingClient extends Client {
   auth: { userId: string; role: "learner" | "tutor"; displayName: string };
@@ -55,14 +56,12 @@ interface OpenTurn {
   relayPrefixLength: number;
 }
 
-/** One error per kind per second is enough for a client that floods bad frames. */
-const ERROR_REPEAT_MS = 1000;
 const MAX_EARLY_FRAMES = 50;
 const INITIAL_RELAY_FRAME_BYTES = 4 + 1920;
 
 export class SpokenTurns {
   private readonly open = new Map<string, OpenTurn>();
-  private readonly lastErrorAt = new Map<string, number>();
+  private readonly errors = new ErrorThrottle();
   /** Learners whose last utterance the server ended: frames still in flight from them are dropped quietly until they open a new one. */
   private readonly ended = new Set<string>();
   private readonly pipelines = new Set<SpokenAttempt>();
@@ -174,6 +173,7 @@ export class SpokenTurns {
   /** The learner left or dropped: keep what arrived and close the attempt cleanly. */
   learnerGone(learnerId: string, clientId: string): void {
     this.speech.limiter.forgetClient(clientId);
+    this.errors.forget(clientId);
     const turn = this.open.get(learnerId);
     if (turn) this.finish(turn, "disconnected");
   }
@@ -271,11 +271,7 @@ export class SpokenTurns {
   }
 
   private throttledError(client: Client, error: KotoError): void {
-    const key = `${client.sessionId}:${error.code}`;
-    const now = Date.now();
-    if (now - (this.lastErrorAt.get(key) ?? 0) < ERROR_REPEAT_MS) return;
-    this.lastErrorAt.set(key, now);
-    client.send("error", { ...error.toWire(), type: "audio" });
+    this.errors.send(client, error, "audio");
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ArraySchema } from "@colyseus/schema";
 import type { Attempt } from "../../schema/index.ts";
-import type { AttemptWrites, ProgressWrite, Store } from "../store/store.ts";
+import type { ProgressWrite, Store } from "../store/store.ts";
 import { transition, type AttemptRecord, type AttemptResult, type AttemptStatus, type NewAttempt } from "./attempt.ts";
 import { applyAttemptToState, attemptToState } from "./attempt-mappers.ts";
 import { KotoError } from "../errors.ts";
@@ -42,11 +42,11 @@ export class AttemptLedger {
     return { inserted, record };
   }
 
-  /** A checked transition: store first (with `also`, the progress or recording it brings, in the same transaction), then state. */
-  async move(id: string, to: AttemptStatus, result: AttemptResult = {}, also?: AttemptWrites): Promise<{ before: AttemptRecord; after: AttemptRecord }> {
+  /** A checked transition: store first (with `progress` in the same transaction), then state. */
+  async move(id: string, to: AttemptStatus, result: AttemptResult = {}, progress?: ProgressWrite): Promise<{ before: AttemptRecord; after: AttemptRecord }> {
     const before = this.require(id);
     const after = transition(before, to, result);
-    await this.options.store.updateAttempt(after, also);
+    await this.options.store.updateAttempt(after, progress);
     this.records.set(id, after);
     applyAttemptToState(this.synced.get(id)!, after, this.options.passMark);
     return { before, after };

@@ -195,6 +195,6 @@ export class AttemptService {
       progress = progressWrite(record.learnerId, record.lessonId, fields, lesson.steps.filter((step) => step.speaker === role).length);
       if (saved.completedAt) progress.completedAt = saved.completedAt;
     }
-    await store.updateAttempt(after, { progress });
+    await store.updateAttempt(after, progress);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SqlDatabase, SqlExecutor, SqlStatement } from "./sql-database.ts";
 import type {
-  AttemptRecord, AttemptWrites, DialogueRole, NewAttempt, ParticipantRole, ProgressRecord, ProgressWrite, RecordingRecord,
+  AttemptRecord, DialogueRole, NewAttempt, ParticipantRole, ProgressRecord, ProgressWrite, RecordingRecord,
   SessionRecord, Store, TutorCredentials, TutorNoteRecord, UserRecord,
 } from "./store.ts";
 import type { AttemptStatus } from "../attempts/attempt.ts";
@@ -239,7 +239,7 @@ export class SqlStore implements Store {
     return { inserted: false, attempt: existing };
   }
 
-  async updateAttempt(attempt: AttemptRecord, also: AttemptWrites = {}): Promise<void> {
+  async updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite): Promise<void> {
     const update: SqlStatement = {
       sql: `UPDATE attempts SET status = $2, text = $3, correct = $4, overall = $5, accuracy = $6, completeness = $7,
            fluency = $8, syllables = $9, feedback = $10, failure_code = $11, failure_reason = $12, evaluation = $13,
@@ -254,7 +254,7 @@ export class SqlStore implements Store {
       ],
     };
     // The attempt and the progress it earned in one transaction; alone, one statement is atomic.
-    if (also.progress) await this.db.batch([update, saveProgressStatement(also.progress)]);
+    if (progress) await this.db.batch([update, saveProgressStatement(progress)]);
     else await this.db.query(update.sql, update.params);
   }
 

@@ -69,11 +69,6 @@ export interface RecordingRecord {
   durationMs: number;
 }
 
-/** Rows written in one transaction with an attempt's change. */
-export interface AttemptWrites {
-  progress?: ProgressWrite;
-}
-
 export interface Store {
   readonly kind: "postgres" | "pglite";
   /** Throws STORE_UNAVAILABLE when the database does not answer (for /healthz). */
@@ -104,8 +99,8 @@ export interface Store {
    * acknowledged answer never exists without the progress it earned.
    */
   recordAttempt(attempt: NewAttempt, progress?: ProgressWrite): Promise<{ inserted: boolean; attempt: AttemptRecord }>;
-  /** Writes every mutable field of the attempt, and in the same transaction the progress it earned. */
-  updateAttempt(attempt: AttemptRecord, also?: AttemptWrites): Promise<void>;
+  /** Writes every mutable field of the attempt, and `progress` in the same transaction. */
+  updateAttempt(attempt: AttemptRecord, progress?: ProgressWrite): Promise<void>;
   getAttempt(id: string): Promise<AttemptRecord | null>;
   /** Oldest first; `latest`: only the newest that many (still oldest first). */
   listAttempts(filter: { sessionId?: string; learnerId?: string; lessonId?: string; latest?: number }): Promise<AttemptRecord[]>;

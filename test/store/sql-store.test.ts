@@ -112,7 +112,7 @@ for (const backend of backends) {
       assert.equal((await store.getProgress(learner.id, "l"))?.attemptsCount, 1);
       // A failed progress write rolls the attempt change back with it.
       const { attempt } = await store.recordAttempt(newAttempt({ id: "a2", sessionId: "room1", learnerId: learner.id, lessonId: "l", status: "evaluating" }));
-      await assert.rejects(store.updateAttempt({ ...attempt, status: "scored" }, { progress: { ...progress, userId: "nobody" } }));
+      await assert.rejects(store.updateAttempt({ ...attempt, status: "scored" }, { ...progress, userId: "nobody" }));
       assert.equal((await store.getAttempt("a2"))?.status, "evaluating");
     });
 
