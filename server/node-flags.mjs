@@ -12,9 +12,19 @@
  * start-up's memory back (releaseStartUpMemory in server/gc-tuning.ts; ~40 MB of idle RSS, §4.13).
  * Nothing else calls it.
  *
+ * `--liftoff-only`: WebAssembly runs on V8's baseline compiler only, never tiered up to TurboFan.
+ * PGlite is Postgres compiled to ~9 MB of WASM; with V8's default dynamic tiering, start-up and the
+ * first minutes of queries compile its hot functions again with TurboFan on helper threads, and that
+ * compiler's code and zones stayed resident: the idle server held 260–306 MB, 213–214 MB with this
+ * flag, and ~40 MB less under load. Its cost was not measurable at lesson load (server CPU at 150 and
+ * 250 sessions with 6 s answers, three alternating pairs: 58–64 / 83–98 % against 58–71 / 83–91 %);
+ * the database thread's statements measured alone cost the same or less (TurboFan's compiling is
+ * itself CPU); eSpeak's model-audio synthesis is ~10 % slower; the audio stages (VAD, Opus) the same
+ * (docs/capacity.md §4.14). V8 lists the flag "for testing"; Node is pinned (the `node` package).
+ *
  * Plain JavaScript: PM2 loads the ecosystem file (and so this one) without the TypeScript loader.
  */
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=16", "--expose-gc"];
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=16", "--expose-gc", "--liftoff-only"];
 
 /**
  * Environment every server process starts with (it must be set before the process starts; the same
