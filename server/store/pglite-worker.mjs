@@ -59,9 +59,11 @@ try {
   const handle = async (request) => {
     switch (request.op) {
       case "query": {
-        const target = request.tx === undefined ? db : transactions.get(request.tx)?.tx;
-        if (!target) throw new Error(`transaction ${request.tx} is not open`);
-        return (await target.query(request.sql, request.params)).rows;
+        // Outside a transaction one statement is a batch of one: one call into the WASM, prepared once.
+        if (request.tx === undefined) return (await runBatch(db, [{ sql: request.sql, params: request.params }]))[0];
+        const tx = transactions.get(request.tx)?.tx;
+        if (!tx) throw new Error(`transaction ${request.tx} is not open`);
+        return (await tx.query(request.sql, request.params)).rows;
       }
       case "exec":
         await db.exec(request.sql);

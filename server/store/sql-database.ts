@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { KotoError } from "../errors.ts";
-import { runBatch } from "./pglite-batch.mjs";
+import { forgetPrepared, runBatch } from "./pglite-batch.mjs";
 
 export interface SqlExecutor {
   query<Row = Record<string, any>>(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -235,6 +235,7 @@ async function takeInMemory(): Promise<PGlite> {
   const reused = idleInMemory.pop();
   if (!reused) return PGlite.create({ ...(await pgliteModules()) });
   await reused.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+  await forgetPrepared(reused);
   return reused;
 }
 
@@ -279,7 +280,8 @@ export async function openPglite(dataDir: string | undefined): Promise<SqlDataba
   return {
     kind: "pglite",
     async query(sql, params) {
-      return (await open().query(sql, params as unknown[])).rows as never[];
+      // One statement is a batch of one: one call into the WASM, and prepared once (pglite-batch.mjs).
+      return (await runBatch(open(), [{ sql, params: params as unknown[] }]))[0] as never[];
     },
     async exec(sql) {
       await open().exec(sql);

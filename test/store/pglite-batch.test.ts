@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PGlite } from "@electric-sql/pglite";
-import { parameterText, runBatch } from "../../server/store/pglite-batch.mjs";
+import { MAX_PREPARED, batchMessage, forgetPrepared, parameterText, runBatch } from "../../server/store/pglite-batch.mjs";
 
 describe("PGlite batch (one call into the WASM for several statements)", () => {
   let db: PGlite;
@@ -83,5 +83,49 @@ describe("PGlite batch (one call into the WASM for several statements)", () => {
     assert.equal(await transaction, "rolled back");
     // Had it run inside the transaction, its row would have been rolled back with it.
     assert.deepEqual((await batch)[1], [{ id: 2 }]);
+  });
+
+  describe("prepared statements", () => {
+    const prepared = async () =>
+      (await db.query<{ statement: string }>("SELECT statement FROM pg_prepared_statements ORDER BY statement")).rows.map((row) => row.statement);
+    beforeEach(async () => {
+      await forgetPrepared(db);
+    });
+
+    it("parses each SQL text once and binds it again afterwards", async () => {
+      const insert = "INSERT INTO t (id, label) VALUES ($1, $2)";
+      for (let id = 1; id <= 3; id++) await runBatch(db, [{ sql: insert, params: [id, `row ${id}`] }]);
+      await runBatch(db, [{ sql: insert, params: [4, "four"] }, { sql: "SELECT count(*)::int AS n FROM t" }]);
+      assert.deepEqual(await prepared(), ["INSERT INTO t (id, label) VALUES ($1, $2)", "SELECT count(*)::int AS n FROM t"]);
+      assert.deepEqual((await runBatch(db, [{ sql: "SELECT count(*)::int AS n FROM t" }]))[0], [{ n: 4 }]);
+    });
+
+    it("forgets what a failed batch introduced, so the same texts run again", async () => {
+      const insert = "INSERT INTO t (id, label) VALUES ($1, $2)";
+      const select = "SELECT label FROM t WHERE id = $1";
+      await assert.rejects(runBatch(db, [{ sql: insert, params: [1, null] }, { sql: select, params: [1] }]), /null value/);
+      assert.deepEqual(await prepared(), [], "the insert was parsed before the error; it is closed again");
+      const [, rows] = await runBatch(db, [{ sql: insert, params: [1, "one"] }, { sql: select, params: [1] }]);
+      assert.deepEqual(rows, [{ label: "one" }]);
+    });
+
+    it("prepares again when a table changed under a prepared SELECT *", async () => {
+      await db.exec("CREATE TABLE wide (id INT PRIMARY KEY)");
+      await db.exec("INSERT INTO wide VALUES (1)");
+      const all = "SELECT * FROM wide WHERE id = $1";
+      assert.deepEqual((await runBatch(db, [{ sql: all, params: [1] }]))[0], [{ id: 1 }]);
+      await db.exec("ALTER TABLE wide ADD COLUMN note TEXT DEFAULT 'added'");
+      assert.deepEqual((await runBatch(db, [{ sql: all, params: [1] }]))[0], [{ id: 1, note: "added" }]);
+      await db.exec("DROP TABLE wide");
+    });
+
+    it("keeps at most MAX_PREPARED texts and sends the rest unnamed", () => {
+      const cache = { names: new Map<string, string>(), next: 1 };
+      for (let index = 0; index < MAX_PREPARED; index++) batchMessage([{ sql: `SELECT ${index}` }], cache);
+      const { introduced } = batchMessage([{ sql: "SELECT 'one more'" }], cache);
+      assert.equal(cache.names.size, MAX_PREPARED);
+      assert.deepEqual(introduced, []);
+      assert.equal(batchMessage([{ sql: "SELECT 0" }], cache).introduced.length, 0, "a known text is only bound");
+    });
   });
 });
