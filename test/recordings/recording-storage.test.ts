@@ -231,6 +231,9 @@ for (const backend of backends) {
       const stored = await storage.get(key);
       assert.deepEqual(stored?.bytes, otherWav);
       assert.equal(stored?.contentType, "audio/x-wav");
+      // Back to the type its extension says: the other type is not kept beside it.
+      await storage.put(key, wav, "audio/wav");
+      assert.equal((await storage.get(key))?.contentType, "audio/wav");
     });
 
     it("keeps recordings written at the same time apart", async () => {
