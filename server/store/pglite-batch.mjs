@@ -87,9 +87,12 @@ function concat(parts) {
  * @returns {{ message: Uint8Array, introduced: string[] }}
  */
 export function batchMessage(statements, prepared = { names: new Map(), next: 1 }) {
+  // Every parameter's text first: a value that cannot be sent (an invalid Date, say) must fail the
+  // batch before any name is taken, or the name would stand for a statement Postgres never saw.
+  const values = statements.map(({ params = [] }) => params.map(parameterText));
   const parts = [];
   const introduced = [];
-  for (const { sql, params = [] } of statements) {
+  for (const [index, { sql }] of statements.entries()) {
     let name = prepared.names.get(sql);
     if (name === undefined && prepared.names.size < MAX_PREPARED) {
       name = `koto_${prepared.next++}`;
@@ -100,7 +103,7 @@ export function batchMessage(statements, prepared = { names: new Map(), next: 1 
       name = "";
       parts.push(serialize.parse({ text: sql }));
     }
-    parts.push(serialize.bind({ statement: name, values: params.map(parameterText) }), serialize.describe({ type: "P" }), serialize.execute({}));
+    parts.push(serialize.bind({ statement: name, values: values[index] }), serialize.describe({ type: "P" }), serialize.execute({}));
   }
   parts.push(serialize.sync());
   return { message: concat(parts), introduced };
@@ -116,6 +119,7 @@ export function batchMessage(statements, prepared = { names: new Map(), next: 1 
  */
 export function runBatch(db, statements) {
   if (statements.length === 0) return Promise.resolve([]);
+  if (db.closed) return Promise.reject(new Error("PGlite is closed"));
   return db._runExclusiveTransaction(() => db.runExclusive(async () => {
     try {
       return await runPrepared(db, statements);

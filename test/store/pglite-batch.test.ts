@@ -109,6 +109,13 @@ describe("PGlite batch (one call into the WASM for several statements)", () => {
       assert.deepEqual(rows, [{ label: "one" }]);
     });
 
+    it("takes no name for a statement whose parameters could not be sent, so the text runs later", async () => {
+      const sql = "SELECT $1::timestamptz AS at";
+      await assert.rejects(runBatch(db, [{ sql, params: [new Date(Number.NaN)] }]), RangeError);
+      const [rows] = await runBatch(db, [{ sql, params: [new Date(0)] }]);
+      assert.equal((rows[0].at as Date).toISOString(), "1970-01-01T00:00:00.000Z");
+    });
+
     it("prepares again when a table changed under a prepared SELECT *", async () => {
       await db.exec("CREATE TABLE wide (id INT PRIMARY KEY)");
       await db.exec("INSERT INTO wide VALUES (1)");
