@@ -15,7 +15,7 @@
  * `--liftoff-only`: WebAssembly runs on V8's baseline compiler only, never tiered up to TurboFan.
  * PGlite is Postgres compiled to ~9 MB of WASM; with V8's default dynamic tiering, start-up and the
  * first minutes of queries compile its hot functions again with TurboFan on helper threads, and that
- * compiler's code and zones stayed resident: the idle server held 260–306 MB, 213–214 MB with this
+ * compiler's code and zones stayed resident: the idle server held 260–306 MB, 212–214 MB with this
  * flag, and ~40 MB less under load. Its cost was not measurable at lesson load (server CPU at 150 and
  * 250 sessions with 6 s answers, three alternating pairs: 58–64 / 83–98 % against 58–71 / 83–91 %);
  * the database thread's statements measured alone cost the same or less (TurboFan's compiling is
