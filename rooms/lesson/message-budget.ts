@@ -8,6 +8,7 @@
  * Pure and clock-injected, like the speech limits; it holds counters only.
  */
 import { UsageLimitError } from "../../server/speech/limits/usage-limits.ts";
+import { TokenBuckets } from "../../server/limits/token-buckets.ts";
 import { WindowCounter } from "../../server/limits/window-counter.ts";
 
 export interface MessageLimits {
@@ -23,31 +24,21 @@ export const defaultMessageLimits: MessageLimits = Object.freeze({ burst: 20, pe
 
 const MINUTE_MS = 60_000;
 
-interface Bucket {
-  tokens: number;
-  refilledAt: number;
-}
-
 export class MessageBudget {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly messages: TokenBuckets;
   private readonly typedAnswers: WindowCounter;
 
-  constructor(private readonly limits: MessageLimits = defaultMessageLimits, private readonly now: () => number = Date.now) {
+  constructor(private readonly limits: MessageLimits = defaultMessageLimits, now: () => number = Date.now) {
+    this.messages = new TokenBuckets(limits.burst, limits.perSecond, now);
     this.typedAnswers = new WindowCounter(limits.typedAnswersPerMinute, MINUTE_MS, now);
   }
 
   /** One message from a connection; throws RATE_LIMITED (with when to try again) once its budget is spent. */
   admitMessage(connectionId: string): void {
-    const now = this.now();
-    const bucket = this.buckets.get(connectionId) ?? { tokens: this.limits.burst, refilledAt: now };
-    bucket.tokens = Math.min(this.limits.burst, bucket.tokens + ((now - bucket.refilledAt) / 1000) * this.limits.perSecond);
-    bucket.refilledAt = now;
-    this.buckets.set(connectionId, bucket);
-    if (bucket.tokens < 1) {
-      throw new UsageLimitError("RATE_LIMITED", `more than ${this.limits.perSecond} messages a second; slow down`, 429,
-        ((1 - bucket.tokens) / this.limits.perSecond) * 1000);
+    const waitMs = this.messages.take(connectionId, 1);
+    if (waitMs > 0) {
+      throw new UsageLimitError("RATE_LIMITED", `more than ${this.limits.perSecond} messages a second; slow down`, 429, waitMs);
     }
-    bucket.tokens -= 1;
   }
 
   /** One typed answer from a learner; throws RATE_LIMITED when the last minute already holds the most allowed. */
@@ -60,6 +51,6 @@ export class MessageBudget {
 
   /** The connection left: its bucket goes (a learner's answers stay counted across reconnections). */
   forget(connectionId: string): void {
-    this.buckets.delete(connectionId);
+    this.messages.forget(connectionId);
   }
 }

@@ -4,6 +4,7 @@
  * Pure and clock-injected; it holds counters only, never audio.
  */
 import { KotoError } from "../../errors.ts";
+import { TokenBuckets } from "../../limits/token-buckets.ts";
 
 export interface SpeechLimits {
   /** Largest single audio frame; enforced where frames are parsed, carried here with its siblings. */
@@ -57,20 +58,13 @@ const SWEEP_INTERVAL_MS = 10_000;
 /** A slot frees as soon as any utterance ends, typically within a few seconds. */
 const BUSY_RETRY_MS = 3_000;
 
-interface ByteBucket {
-  tokens: number;
-  refilledAt: number;
-}
-
 export class UsageLimiter {
   private readonly limits: SpeechLimits;
   private readonly now: () => number;
-  private readonly bucketCapacity: number;
-  /** A bucket left alone this long is full again, the same as a fresh one, so it can be dropped. */
-  private readonly bucketRefillMs: number;
+  /** Each connection's audio bytes (a bucket holds BURST_SECONDS of audio). */
+  private readonly bytes: TokenBuckets;
 
   private activeUtterances = 0;
-  private readonly buckets = new Map<string, ByteBucket>();
   /** Start times of each learner's utterances in the last minute, oldest first. */
   private readonly recentStarts = new Map<string, number[]>();
   private day: number;
@@ -86,8 +80,7 @@ export class UsageLimiter {
     }
     this.limits = { ...limits };
     this.now = now;
-    this.bucketCapacity = limits.maxBytesPerSecondPerClient * BURST_SECONDS;
-    this.bucketRefillMs = BURST_SECONDS * 1000;
+    this.bytes = new TokenBuckets(limits.maxBytesPerSecondPerClient * BURST_SECONDS, limits.maxBytesPerSecondPerClient, now);
     const start = now();
     this.day = utcDay(start);
     this.lastSweepAt = start;
@@ -164,25 +157,18 @@ export class UsageLimiter {
       throw new KotoError("AUDIO_FRAME_INVALID", "audio must be sent as binary frames (room.sendBytes)");
     }
     const now = this.tick();
-    const rate = this.limits.maxBytesPerSecondPerClient;
-    const bucket = this.buckets.get(clientId) ?? { tokens: this.bucketCapacity, refilledAt: now };
-    const elapsedMs = Math.max(0, now - bucket.refilledAt);
-    bucket.tokens = Math.min(this.bucketCapacity, bucket.tokens + (elapsedMs * rate) / 1000);
-    bucket.refilledAt = now;
-    this.buckets.set(clientId, bucket);
-
-    if (bytes > bucket.tokens) {
-      const waitMs = bytes > this.bucketCapacity ? Infinity : ((bytes - bucket.tokens) * 1000) / rate;
+    const waitMs = this.bytes.take(clientId, bytes, now);
+    if (waitMs > 0) {
+      const rate = this.limits.maxBytesPerSecondPerClient;
       throw new UsageLimitError(
         "AUDIO_RATE_EXCEEDED",
         `audio is arriving faster than real time (at most ${rate} bytes a second); ` +
           `send frames as they are recorded rather than in bursts` +
           (Number.isFinite(waitMs) ? `, and this frame fits again in ${Math.ceil(waitMs)} ms` : ""),
         429,
-        Number.isFinite(waitMs) ? waitMs : this.bucketRefillMs,
+        Number.isFinite(waitMs) ? waitMs : this.bytes.refillMs,
       );
     }
-    bucket.tokens -= bytes;
   }
 
   /**
@@ -199,7 +185,7 @@ export class UsageLimiter {
   }
 
   forgetClient(clientId: string): void {
-    this.buckets.delete(clientId);
+    this.bytes.forget(clientId);
   }
 
   stats(): { activeUtterances: number; audioSecondsToday: number; learnersToday: number } {
@@ -215,7 +201,7 @@ export class UsageLimiter {
   trackedEntries(): { clientBuckets: number; minuteWindows: number; minuteStarts: number } {
     let minuteStarts = 0;
     for (const starts of this.recentStarts.values()) minuteStarts += starts.length;
-    return { clientBuckets: this.buckets.size, minuteWindows: this.recentStarts.size, minuteStarts };
+    return { clientBuckets: this.bytes.size, minuteWindows: this.recentStarts.size, minuteStarts };
   }
 
   /** Reads the clock once per call: rolls the day over and, now and then, drops idle entries. */
@@ -233,9 +219,7 @@ export class UsageLimiter {
 
   private sweep(now: number): void {
     this.lastSweepAt = now;
-    for (const [clientId, bucket] of this.buckets) {
-      if (now - bucket.refilledAt >= this.bucketRefillMs) this.buckets.delete(clientId);
-    }
+    this.bytes.sweep(now);
     for (const learnerId of this.recentStarts.keys()) this.startsInWindow(learnerId, now);
   }
 
