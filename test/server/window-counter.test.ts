@@ -18,4 +18,23 @@ describe("WindowCounter", () => {
     assert.equal(counter.take("c"), 0);
     assert.equal(counter.size, 1);
   });
+
+  it("tells the wait without counting, counts when asked, and a sweep drops the times that left the window", () => {
+    let now = 0;
+    const counter = new WindowCounter(2, 1000, () => now);
+    assert.equal(counter.waitFor("a"), 0);
+    assert.equal(counter.held, 0, "asking counts nothing");
+    counter.count("a");
+    now = 600;
+    counter.count("a");
+    assert.equal(counter.waitFor("a"), 400);
+    assert.equal(counter.held, 2);
+    now = 1100;
+    counter.sweep();
+    assert.equal(counter.held, 1, "the time from 0 left the window; 600 stays");
+    assert.equal(counter.waitFor("a"), 0);
+    now = 1600;
+    counter.sweep();
+    assert.deepEqual([counter.size, counter.held], [0, 0]);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { KotoError } from "../../errors.ts";
 import { TokenBuckets } from "../../limits/token-buckets.ts";
+import { WindowCounter } from "../../limits/window-counter.ts";
 
 export interface SpeechLimits {
   /** Largest single audio frame; enforced where frames are parsed, carried here with its siblings. */
@@ -65,8 +66,8 @@ export class UsageLimiter {
   private readonly bytes: TokenBuckets;
 
   private activeUtterances = 0;
-  /** Start times of each learner's utterances in the last minute, oldest first. */
-  private readonly recentStarts = new Map<string, number[]>();
+  /** Each learner's utterances started in the last minute. */
+  private readonly starts: WindowCounter;
   private day: number;
   private readonly learnerSecondsToday = new Map<string, number>();
   private audioSecondsToday = 0;
@@ -81,6 +82,7 @@ export class UsageLimiter {
     this.limits = { ...limits };
     this.now = now;
     this.bytes = new TokenBuckets(limits.maxBytesPerSecondPerClient * BURST_SECONDS, limits.maxBytesPerSecondPerClient, now);
+    this.starts = new WindowCounter(limits.maxUtterancesPerMinute, MINUTE_MS, now);
     const start = now();
     this.day = utcDay(start);
     this.lastSweepAt = start;
@@ -117,15 +119,14 @@ export class UsageLimiter {
         untilMidnight,
       );
     }
-    const starts = this.startsInWindow(learnerId, now);
-    if (starts.length >= this.limits.maxUtterancesPerMinute) {
-      const freeAt = starts[0]! + MINUTE_MS;
+    const startWaitMs = this.starts.waitFor(learnerId, now);
+    if (startWaitMs > 0) {
       throw new UsageLimitError(
         "SPEECH_RATE_LIMITED",
         `you can start at most ${this.limits.maxUtterancesPerMinute} spoken answers a minute; ` +
-          `try again in ${formatWait(freeAt - now)}`,
+          `try again in ${formatWait(startWaitMs)}`,
         429,
-        freeAt - now,
+        startWaitMs,
       );
     }
     if (this.activeUtterances >= this.limits.maxConcurrentUtterances) {
@@ -138,8 +139,7 @@ export class UsageLimiter {
       );
     }
 
-    starts.push(now);
-    this.recentStarts.set(learnerId, starts);
+    this.starts.count(learnerId, now);
     if (!this.learnerSecondsToday.has(learnerId)) this.learnerSecondsToday.set(learnerId, 0);
     this.activeUtterances += 1;
     let released = false;
@@ -199,9 +199,7 @@ export class UsageLimiter {
 
   /** How many per-client and per-learner entries are held: for tests and metrics on memory. */
   trackedEntries(): { clientBuckets: number; minuteWindows: number; minuteStarts: number } {
-    let minuteStarts = 0;
-    for (const starts of this.recentStarts.values()) minuteStarts += starts.length;
-    return { clientBuckets: this.bytes.size, minuteWindows: this.recentStarts.size, minuteStarts };
+    return { clientBuckets: this.bytes.size, minuteWindows: this.starts.size, minuteStarts: this.starts.held };
   }
 
   /** Reads the clock once per call: rolls the day over and, now and then, drops idle entries. */
@@ -220,18 +218,7 @@ export class UsageLimiter {
   private sweep(now: number): void {
     this.lastSweepAt = now;
     this.bytes.sweep(now);
-    for (const learnerId of this.recentStarts.keys()) this.startsInWindow(learnerId, now);
-  }
-
-  /** The learner's starts still inside the sliding minute; an empty window is dropped. */
-  private startsInWindow(learnerId: string, now: number): number[] {
-    const starts = this.recentStarts.get(learnerId);
-    if (starts === undefined) return [];
-    let expired = 0;
-    while (expired < starts.length && starts[expired]! <= now - MINUTE_MS) expired += 1;
-    if (expired > 0) starts.splice(0, expired);
-    if (starts.length === 0) this.recentStarts.delete(learnerId);
-    return starts;
+    this.starts.sweep(now);
   }
 }
 
