@@ -165,9 +165,11 @@ export class AttemptService {
       await removeSpool(speech.spoolDirectory, attempt.id);
       return true;
     }
+    const address = { sessionId: attempt.sessionId, learnerId: attempt.learnerId, attemptId: attempt.id };
     const samples = await readSpool(speech.spoolDirectory, attempt.id);
-    if (!samples) return false;
-    await speech.keeper.keep({ sessionId: attempt.sessionId, learnerId: attempt.learnerId, attemptId: attempt.id }, samples, samples.length / 16);
+    // No spool: it may have become the recording just before the crash (renamed into storage, row not yet written).
+    if (!samples) return speech.keeper.keepStored(address);
+    await speech.keeper.keep(address, samples, samples.length / 16);
     await removeSpool(speech.spoolDirectory, attempt.id);
     return true;
   }

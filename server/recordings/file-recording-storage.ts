@@ -31,6 +31,20 @@ export class FileRecordingStorage implements RecordingStorage {
    * leaves the old bytes with the new type, which for one key (one extension) is the same type.
    */
   async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    await this.place(key, contentType, (path) => writeAtomically(path, bytes));
+  }
+
+  /**
+   * Moves a finished local file (a spool made a WAV, on the same disk) into place under `key`: one
+   * rename instead of a second copy of the same bytes. Fails like `put` (EXDEV when the file is on
+   * another file system), and the caller then puts the bytes instead.
+   */
+  async adopt(key: string, localPath: string, contentType: string): Promise<void> {
+    await this.place(key, contentType, (path) => rename(localPath, path));
+  }
+
+  /** `put` and `adopt`: the folders, the sidecar, the file (by `writeFile`), then the folder synced. */
+  private async place(key: string, contentType: string, writeFile: (path: string) => Promise<void>): Promise<void> {
     const path = this.pathOf(key);
     assertContentType(contentType);
     // The root folder once per process (each file operation is a hand-off to libuv's pool that a busy
@@ -44,13 +58,13 @@ export class FileRecordingStorage implements RecordingStorage {
       }
     }
     try {
-      await this.writeFiles(path, bytes, contentType);
+      await this.writeFiles(path, contentType, writeFile);
     } catch (error) {
       if (errorCode(error) !== "ENOENT") throw this.failure("save", key, error);
       // A folder this process made was removed since (a clean-up, an operator): made again, written once more.
       this.madeFolders.clear();
       try {
-        await this.writeFiles(path, bytes, contentType);
+        await this.writeFiles(path, contentType, writeFile);
       } catch (again) {
         if (errorCode(again) === "ENOENT") this.rootMade = false;
         throw this.failure("save", key, again);
@@ -58,7 +72,7 @@ export class FileRecordingStorage implements RecordingStorage {
     }
   }
 
-  private async writeFiles(path: string, bytes: Uint8Array, contentType: string): Promise<void> {
+  private async writeFiles(path: string, contentType: string, writeFile: (path: string) => Promise<void>): Promise<void> {
     // Each folder once (a session's recordings share one): a bounded memory of folders made.
     const folder = dirname(path);
     if (!this.madeFolders.has(folder)) {
@@ -75,7 +89,7 @@ export class FileRecordingStorage implements RecordingStorage {
       if (existsSync(sidecar)) await removeFile(sidecar);
     }
     else await writeAtomically(sidecarOf(path), new TextEncoder().encode(contentType));
-    await writeAtomically(path, bytes);
+    await writeFile(path);
     await syncDirectory(folder);
   }
 

@@ -7,6 +7,11 @@ import { KotoError } from "../errors.ts";
 export interface RecordingStorage {
   readonly kind: "file" | "s3";
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /**
+   * Where the storage is this machine's disk: moves a finished local file into place under `key`
+   * instead of writing its bytes again. Absent elsewhere; when it fails, `put` the bytes.
+   */
+  adopt?(key: string, localPath: string, contentType: string): Promise<void>;
   /** null when nothing is stored under the key. */
   get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
   /**

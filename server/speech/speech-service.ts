@@ -64,7 +64,7 @@ export async function createSpeechService(config: Config, logger: Logger, store:
       vadEngine: speech.vadEngine,
     }, {
       spool: AudioSpool.open(spoolDirectory, address.attemptId),
-      keep: (samples, durationMs) => keeper.keep(address, samples, durationMs),
+      keep: (samples, durationMs, spool) => keeper.keep(address, samples, durationMs, spool),
       evaluate,
     }, target, listener),
     evaluate,

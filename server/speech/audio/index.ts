@@ -44,4 +44,4 @@ export {
   type UtteranceTiming,
 } from "./endpointer.ts";
 export { trimSilence } from "./trim.ts";
-export { decodeWav, encodeWav, type WavAudio } from "./wav.ts";
+export { decodeWav, encodeWav, wavHeader, WAV_HEADER_BYTES, type WavAudio } from "./wav.ts";

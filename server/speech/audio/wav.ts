@@ -8,16 +8,26 @@ export interface WavAudio {
   samples: Int16Array;
 }
 
-const WAV_HEADER_BYTES = 44;
+export const WAV_HEADER_BYTES = 44;
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 /** A canonical 44-byte-header RIFF/WAVE file of 16-bit PCM: what speech-to-text services accept. */
 export function encodeWav(samples: Int16Array, sampleRate: number, channels = 1): Uint8Array<ArrayBuffer> {
+  const wav = new Uint8Array(WAV_HEADER_BYTES + samples.length * 2);
+  wav.set(wavHeader(samples.length * 2, sampleRate, channels));
+  writeSamplesLE(samples, wav, WAV_HEADER_BYTES);
+  return wav;
+}
+
+/**
+ * The 44-byte header of such a file holding `dataBytes` of samples: also written ahead of samples that
+ * are still arriving (a spool), then again once their length is known.
+ */
+export function wavHeader(dataBytes: number, sampleRate: number, channels = 1): Uint8Array<ArrayBuffer> {
   if (!Number.isInteger(sampleRate) || sampleRate <= 0) throw new RangeError(`bad sample rate ${sampleRate}`);
-  const dataBytes = samples.length * 2;
-  const wav = new Uint8Array(WAV_HEADER_BYTES + dataBytes);
-  const view = new DataView(wav.buffer);
+  const header = new Uint8Array(WAV_HEADER_BYTES);
+  const view = new DataView(header.buffer);
   writeTag(view, 0, "RIFF");
   view.setUint32(4, 36 + dataBytes, true);
   writeTag(view, 8, "WAVE");
@@ -31,8 +41,7 @@ export function encodeWav(samples: Int16Array, sampleRate: number, channels = 1)
   view.setUint16(34, 16, true);
   writeTag(view, 36, "data");
   view.setUint32(40, dataBytes, true);
-  writeSamplesLE(samples, wav, WAV_HEADER_BYTES);
-  return wav;
+  return header;
 }
 
 /**

@@ -40,8 +40,12 @@ export type UtteranceEnd = "silence" | "max-duration" | "released" | "disconnect
  */
 export interface SpokenAttemptStages {
   spool: AudioSpool;
-  /** Keeps the finished audio (storage + its row); resolves when it is safe. */
-  keep(samples: Int16Array, durationMs: number): Promise<void>;
+  /**
+   * Keeps the finished audio (storage + its row); resolves when it is safe. It may take the spool,
+   * which holds the same samples, as the recording itself: true then (the spool is no longer there to
+   * remove); otherwise the pipeline removes the spool.
+   */
+  keep(samples: Int16Array, durationMs: number, spool: AudioSpool): Promise<boolean | void>;
   evaluate(input: UtteranceToEvaluate): Promise<Evaluation>;
 }
 
@@ -303,14 +307,18 @@ export class SpokenAttempt {
 
   private keepError: unknown = null;
 
-  /** The spool is closed first (so a crash during upload still finds it), then removed once kept. */
+  /**
+   * The spool stays until the audio is kept (a crash during upload still finds it), then goes; unless
+   * keeping made it the recording.
+   */
   private async keep(samples: Int16Array, durationMs: number): Promise<boolean> {
     try {
-      await this.stages.spool.close().catch(() => {});
-      await this.stages.keep(samples, durationMs);
-      await this.stages.spool.discard();
+      const spoolTaken = await this.stages.keep(samples, durationMs, this.stages.spool);
+      if (!spoolTaken) await this.stages.spool.discard();
       return true;
     } catch (error) {
+      // Whatever failed, the spool is closed with every sample in it, for recovery.
+      await this.stages.spool.close().catch(() => {});
       this.keepError = error;
       return false;
     }
