@@ -31,7 +31,8 @@ export class AudioSpool {
   private readonly opened: Promise<void>;
   private batch: Int16Array[] = [];
   private batchSamples = 0;
-  private closed: Promise<void> | null = null;
+  /** Settles once closed: true when it was closed as a complete WAV (`closeAsWav`). */
+  private closed: Promise<boolean> | null = null;
   /** A full disk must not crash the process: the recording step reports it when the utterance ends. */
   private failed: Error | null = null;
   /** Samples on disk so far (after the header). */
@@ -73,9 +74,9 @@ export class AudioSpool {
   }
 
   /** Writes what is batched and closes the file; rejects when the disk refused a write. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closed ??= this.opened.then(() => this.finish(null));
-    return this.closed;
+    await this.closed;
   }
 
   /**
@@ -83,15 +84,14 @@ export class AudioSpool {
    * through, first makes it a complete WAV on disk (its length in the header, flushed to the disk):
    * true then, and the file at `path` is the recording. False leaves an ordinary closed spool.
    */
-  async closeAsWav(samples: number): Promise<boolean> {
-    let complete = false;
-    this.closed ??= this.opened.then(() => this.finish(samples, () => (complete = true)));
-    await this.closed.catch(() => {});
-    return complete;
+  closeAsWav(samples: number): Promise<boolean> {
+    this.closed ??= this.opened.then(() => this.finish(samples));
+    return this.closed.catch(() => false);
   }
 
-  private async finish(expected: number | null, completed?: () => void): Promise<void> {
+  private async finish(expected: number | null): Promise<boolean> {
     this.flush();
+    let complete = false;
     if (this.fd !== null) {
       const fd = this.fd;
       this.fd = null;
@@ -100,7 +100,7 @@ export class AudioSpool {
           const header = wavHeader(expected * 2, PIPELINE_SAMPLE_RATE);
           writeSync(fd, header, 0, header.byteLength, 0);
           await new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
-          completed?.();
+          complete = true;
         }
       } catch (error) {
         this.failed ??= error as Error;
@@ -113,6 +113,7 @@ export class AudioSpool {
       }
     }
     if (this.failed) throw this.failed;
+    return complete;
   }
 
   /** Closes and deletes: the audio is kept elsewhere now. */

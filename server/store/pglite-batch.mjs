@@ -68,17 +68,6 @@ function preparedOf(db) {
   return prepared;
 }
 
-/** @param {Uint8Array[]} parts */
-function concat(parts) {
-  const message = new Uint8Array(parts.reduce((length, part) => length + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    message.set(part, offset);
-    offset += part.byteLength;
-  }
-  return message;
-}
-
 /**
  * The protocol messages of a batch. A statement already prepared is only bound; a new one is parsed
  * under a new name first (listed in `introduced`) while there is room, else sent unnamed.
@@ -106,7 +95,7 @@ export function batchMessage(statements, prepared = { names: new Map(), next: 1 
     parts.push(serialize.bind({ statement: name, values: values[index] }), serialize.describe({ type: "P" }), serialize.execute({}));
   }
   parts.push(serialize.sync());
-  return { message: concat(parts), introduced };
+  return { message: Buffer.concat(parts), introduced };
 }
 
 /**
@@ -159,7 +148,7 @@ const isStalePlan = (error) => error?.code === "0A000" && /cached plan/.test(Str
  */
 export async function forgetPrepared(db) {
   preparedByDb.delete(db);
-  await db.execProtocol(concat([serialize.query("DEALLOCATE ALL")]));
+  await db.execProtocol(serialize.query("DEALLOCATE ALL"));
 }
 
 /**
@@ -170,5 +159,5 @@ export async function forgetPrepared(db) {
 async function forget(db, prepared, names) {
   const gone = new Set(names);
   for (const [sql, name] of prepared.names) if (gone.has(name)) prepared.names.delete(sql);
-  await db.execProtocol(concat([...names.map((name) => serialize.close({ type: "S", name })), serialize.sync()]));
+  await db.execProtocol(Buffer.concat([...names.map((name) => serialize.close({ type: "S", name })), serialize.sync()]));
 }
