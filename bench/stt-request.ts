@@ -33,24 +33,29 @@ const viaClient = async () => {
   await client.transcribe({ wav, language: "ko" });
 };
 
-async function cpuPerRequestUs(request: () => Promise<void>): Promise<number> {
+/** CPU per request (µs) of this process (the client) and of the fake's process (what stands in for the STT server). */
+async function cpuPerRequestUs(request: () => Promise<void>): Promise<{ client: number; fake: number }> {
   for (let i = 0; i < 200; i++) await request(); // warm-up: connections, JIT
   const before = process.cpuUsage();
+  const fakeBefore = await fake.call<number>("cpuUs");
   for (let done = 0; done < REQUESTS; done += IN_FLIGHT) await Promise.all(Array.from({ length: IN_FLIGHT }, request));
   const used = process.cpuUsage(before);
-  return (used.user + used.system) / REQUESTS;
+  const fakeUsed = (await fake.call<number>("cpuUs")) - fakeBefore;
+  return { client: (used.user + used.system) / REQUESTS, fake: fakeUsed / REQUESTS };
 }
 
 try {
-  const rows: [string, number][] = [];
+  const rows: [string, { client: number; fake: number }][] = [];
   // Alternated: a figure that moved between rounds says the machine was busy.
   for (let round = 0; round < ROUNDS; round++) {
     rows.push(["fetch + FormData (baseline)", await cpuPerRequestUs(viaFetchFormData)]);
     rows.push(["OpenAiSpeechToText (node:http)", await cpuPerRequestUs(viaClient)]);
   }
   console.log(`speech-to-text request, ${wav.byteLength} B WAV, ${REQUESTS} requests per figure, ${IN_FLIGHT} in flight`);
-  for (const [name, us] of rows) console.log(`  ${name.padEnd(32)} ${us.toFixed(0).padStart(6)} µs CPU per request`);
-  const mean = (prefix: string) => rows.filter(([name]) => name.startsWith(prefix)).reduce((sum, [, us]) => sum + us, 0) / ROUNDS;
+  for (const [name, us] of rows) {
+    console.log(`  ${name.padEnd(32)} ${us.client.toFixed(0).padStart(6)} µs CPU per request (the fake server's: ${us.fake.toFixed(0)} µs)`);
+  }
+  const mean = (prefix: string) => rows.filter(([name]) => name.startsWith(prefix)).reduce((sum, [, us]) => sum + us.client, 0) / ROUNDS;
   console.log(`  client ÷ baseline: ${(mean("OpenAi") / mean("fetch")).toFixed(2)}`);
 } finally {
   await fake.stop();

@@ -90,6 +90,11 @@ export function serveParent(handlers: Record<string, Handler>): { ready(info: Re
       (globalThis as { gc?: () => void }).gc?.();
       return true;
     },
+    /** This process's CPU time so far (µs, every thread), for a caller that counts its own work units. */
+    cpuUs: () => {
+      const { user, system } = process.cpuUsage();
+      return user + system;
+    },
     ...handlers,
   };
 

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import busboy from "busboy";
 import { isRiffWave, sendJson, startLoopbackServer, waitUnlessGone } from "./loopback-server.ts";
 
 /**
@@ -56,6 +57,44 @@ export interface FakeOpenAiStt {
   close(): Promise<void>;
 }
 
+interface ParsedForm {
+  fields: Record<string, string>;
+  file?: { name: string; type: string; bytes: Uint8Array };
+}
+
+/**
+ * The upload, parsed by busboy (the multipart parser behind multer and @fastify/multipart) from the
+ * bytes as they came off the wire. Not the platform's `Request.formData()`: that cost the bench's fake
+ * ~1 ms of CPU per 6 s answer, on the same two cores as the server it measures (docs/capacity.md §4.15).
+ */
+function parseMultipart(headers: IncomingHttpHeaders, raw: Buffer): Promise<ParsedForm> {
+  return new Promise((resolve, reject) => {
+    const form: ParsedForm = { fields: {} };
+    const files: Promise<void>[] = [];
+    const parser = busboy({ headers });
+    parser.on("field", (name, value) => {
+      form.fields[name] = value;
+    });
+    parser.on("file", (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      files.push(new Promise((ended, failed) => {
+        stream.on("error", failed);
+        stream.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          // A plain Uint8Array over the concatenated bytes (a fresh allocation, not Node's shared pool).
+          if (name === "file") form.file = { name: info.filename ?? "", type: info.mimeType, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+          ended();
+        });
+      }));
+    });
+    // A file's stream may end after the parser closes.
+    parser.on("close", () => Promise.all(files).then(() => resolve(form), reject));
+    parser.on("error", reject);
+    parser.end(raw);
+  });
+}
+
 function sendOpenAiError(response: ServerResponse, status: number, message: string, type = "invalid_request_error", code: string | null = null): void {
   sendJson(response, status, { error: { message, type, param: null, code } });
 }
@@ -83,28 +122,23 @@ export async function startFakeOpenAiStt(options: FakeOpenAiSttOptions = {}): Pr
       sendOpenAiError(response, 400, "Content-Type must be multipart/form-data.");
       return;
     }
-    let form: FormData;
+    let form: ParsedForm;
     try {
-      // The platform's own multipart parser, fed the raw bytes as they came off the wire.
-      form = await new Request("http://fake/", { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(raw) }).formData();
+      form = await parseMultipart(request.headers, raw);
     } catch {
       sendOpenAiError(response, 400, "Could not parse multipart form.");
       return;
     }
-    const file = form.get("file");
-    if (!(file instanceof File)) {
+    const { fields, file } = form;
+    if (!file) {
       sendOpenAiError(response, 400, "You must provide a file parameter.");
       return;
     }
-    const audio = new Uint8Array(await file.arrayBuffer());
+    const audio = file.bytes;
     if (!isRiffWave(audio)) {
       sendOpenAiError(response, 400, "Invalid file format. Supported formats: ['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']");
       return;
     }
-    const fields: Record<string, string> = {};
-    form.forEach((value, name) => {
-      if (typeof value === "string") fields[name] = value;
-    });
     if (!fields.model) {
       sendOpenAiError(response, 400, "you must provide a model parameter");
       return;
