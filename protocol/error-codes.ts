@@ -44,6 +44,7 @@ export const ERROR_SENTENCES = {
   NOT_FOUND: "That page or item does not exist.",
   ATTEMPT_NOT_FOUND: "That answer could not be found.",
   RECORDING_NOT_FOUND: "There is no recording for this answer.",
+  RANGE_NOT_SATISFIABLE: "That part of the recording does not exist. Play it from the start.",
   MODEL_AUDIO_NOT_FOUND: "There is no recording of this line yet.",
   WEB_CLIENT_NOT_BUILT: "The app is not installed on this server yet.",
   INTERNAL: "Something went wrong on the server. Please try again.",

@@ -12,6 +12,7 @@ import type { Store } from "../store/store.ts";
 import type { RecordingStorage } from "../recordings/index.ts";
 import { bearerToken, endpoint, jsonResponse, readJsonBody } from "./endpoint.ts";
 import { clientAddress } from "./http-edge.ts";
+import { bytesResponse, rangeNotSatisfiable, wantedBytes } from "./byte-ranges.ts";
 import type { AttemptService } from "../attempts/attempt-service.ts";
 import { attemptToWire } from "../attempts/attempt-mappers.ts";
 import { ATTEMPT_STATUSES, type AttemptStatus } from "../attempts/attempt.ts";
@@ -133,12 +134,16 @@ export function apiRoutes(services: ApiServices) {
         throw new KotoError("ATTEMPT_NOT_FOUND", `no attempt "${params.id}" you may listen to`, 404);
       }
       const recording = await store.getRecording(attempt.id);
-      const audio = recording && (await services.recordings.get(recording.objectKey));
-      if (!audio) throw new KotoError("RECORDING_NOT_FOUND", "this attempt has no recording (typed, or still recording)", 404);
-      return new Response(audio.bytes as unknown as BodyInit, {
-        status: 200,
-        headers: { "content-type": audio.contentType, "content-length": String(audio.bytes.byteLength), "cache-control": "private, no-store" },
-      });
+      const noRecording = () => new KotoError("RECORDING_NOT_FOUND", "this attempt has no recording (typed, or still recording)", 404);
+      const stored = recording && (await services.recordings.stat(recording.objectKey));
+      if (!stored) throw noRecording();
+      // A player seeking asks for parts (Range): only those bytes are read from storage.
+      const wanted = wantedBytes(request.headers, stored.size);
+      if (wanted === "unsatisfiable") return rangeNotSatisfiable(stored.size);
+      const range = wanted.whole ? null : wanted.range;
+      const audio = await services.recordings.get(recording.objectKey, range ?? undefined);
+      if (!audio) throw noRecording();
+      return bytesResponse(audio.bytes, audio.contentType, stored.size, range, { "cache-control": "private, no-store" });
     }),
 
     /** Tutors: attempts by status (for example the failed ones to evaluate again), oldest first. */

@@ -5,15 +5,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeSync, existsSync, fsync, openSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { removeFile } from "./remove-file.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { KotoError } from "../errors.ts";
 import {
+  assertByteRange,
   assertContentType,
   assertExpirySeconds,
   assertRecordingKey,
   contentTypeForKey,
+  type ByteRange,
   type RecordingStorage,
 } from "./recording-storage.ts";
 
@@ -96,23 +98,41 @@ export class FileRecordingStorage implements RecordingStorage {
   private rootMade = false;
   private readonly madeFolders = new Set<string>();
 
-  async get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null> {
+  async get(key: string, range?: ByteRange): Promise<{ bytes: Uint8Array; contentType: string } | null> {
     const path = this.pathOf(key);
-    let stored: Buffer;
+    if (range) assertByteRange(range);
+    let stored: Uint8Array;
     try {
-      stored = await readFile(path);
+      stored = range ? await readRange(path, range) : await readFile(path);
     } catch (error) {
       if (isMissing(error)) return null;
       throw this.failure("read", key, error);
     }
-    let contentType: string;
+    return { bytes: new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength), contentType: await this.contentTypeOf(key, path) };
+  }
+
+  async stat(key: string): Promise<{ size: number; contentType: string } | null> {
+    const path = this.pathOf(key);
+    let size: number;
     try {
-      contentType = (await readFile(sidecarOf(path), "utf8")).trim();
+      const found = await stat(path);
+      if (!found.isFile()) return null;
+      size = found.size;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw this.failure("read", key, error);
+    }
+    return { size, contentType: await this.contentTypeOf(key, path) };
+  }
+
+  /** The sidecar's type, or the extension's when there is none. */
+  private async contentTypeOf(key: string, path: string): Promise<string> {
+    try {
+      return (await readFile(sidecarOf(path), "utf8")).trim();
     } catch (error) {
       if (!isMissing(error)) throw this.failure("read", key, error);
-      contentType = contentTypeForKey(key);
+      return contentTypeForKey(key);
     }
-    return { bytes: new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength), contentType };
   }
 
   /** Files have no direct URL: the HTTP layer serves them itself. */
@@ -167,6 +187,24 @@ async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/** Only the bytes of `range` (fewer when the file ends first), not the whole file. */
+async function readRange(path: string, range: ByteRange): Promise<Uint8Array> {
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    const wanted = Buffer.alloc(Math.max(0, Math.min(range.end + 1, size) - range.start));
+    let filled = 0;
+    while (filled < wanted.byteLength) {
+      const { bytesRead } = await handle.read(wanted, filled, wanted.byteLength - filled, range.start + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return wanted.subarray(0, filled);
+  } finally {
+    await handle.close();
   }
 }
 

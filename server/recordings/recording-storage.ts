@@ -12,14 +12,29 @@ export interface RecordingStorage {
    * instead of writing its bytes again. Absent elsewhere; when it fails, `put` the bytes.
    */
   adopt?(key: string, localPath: string, contentType: string): Promise<void>;
-  /** null when nothing is stored under the key. */
-  get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
+  /** null when nothing is stored under the key. With `range` (inside the object: see `stat`), only those bytes. */
+  get(key: string, range?: ByteRange): Promise<{ bytes: Uint8Array; contentType: string } | null>;
+  /** How many bytes are stored under the key, and their type; null when nothing is. */
+  stat(key: string): Promise<{ size: number; contentType: string } | null>;
   /**
    * A short-lived direct URL (S3 presigned GET), so a tutor's browser fetches audio without the
    * game server in the path; null where the storage has no such thing (files). Not a promise that
    * the key exists: the URL answers 404 for a missing recording.
    */
   presignedUrl(key: string, expirySeconds: number): Promise<string | null>;
+}
+
+/** Bytes `start` to `end` of a stored object, both included (the form of HTTP's byte ranges). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export function assertByteRange(range: ByteRange): void {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new RangeError(`a byte range runs from a first to a last byte, 0 <= first <= last, not ${start}-${end}`);
+  }
 }
 
 export interface AttemptAddress {

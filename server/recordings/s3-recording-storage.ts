@@ -8,10 +8,12 @@ import * as https from "node:https";
 import { Client, S3Error, type ClientOptions } from "minio";
 import { KotoError } from "../errors.ts";
 import {
+  assertByteRange,
   assertContentType,
   assertExpirySeconds,
   assertRecordingKey,
   contentTypeForKey,
+  type ByteRange,
   type RecordingStorage,
 } from "./recording-storage.ts";
 
@@ -38,6 +40,7 @@ export interface S3RecordingStorageOptions {
 type Transport = NonNullable<ClientOptions["transport"]>;
 
 const NOT_FOUND_CODES = new Set(["NoSuchKey", "NotFound"]);
+const isNotFound = (error: unknown) => error instanceof S3Error && error.code !== undefined && NOT_FOUND_CODES.has(error.code);
 const CREDENTIAL_CODES = new Set(["AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken"]);
 
 class StorageTimeoutError extends Error {
@@ -107,7 +110,7 @@ export class S3RecordingStorage implements RecordingStorage {
       await this.client.statObject(this.bucket, key);
       return true;
     } catch (error) {
-      if (error instanceof S3Error && error.code !== undefined && NOT_FOUND_CODES.has(error.code)) return false;
+      if (isNotFound(error)) return false;
       throw this.unavailable(`look for "${key}"`, error);
     }
   }
@@ -123,23 +126,38 @@ export class S3RecordingStorage implements RecordingStorage {
     }
   }
 
-  async get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null> {
+  async get(key: string, range?: ByteRange): Promise<{ bytes: Uint8Array; contentType: string } | null> {
     assertRecordingKey(key);
+    if (range) assertByteRange(range);
     try {
-      const body = await this.client.getObject(this.bucket, key);
+      const body = range
+        ? await this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start + 1)
+        : await this.client.getObject(this.bucket, key);
       const chunks: Buffer[] = [];
       for await (const chunk of body) chunks.push(chunk as Buffer);
       // The client hands back the HTTP response itself; its headers carry the stored type.
       const header = body instanceof http.IncomingMessage ? body.headers["content-type"] : undefined;
       const contentType = header ?? (await this.client.statObject(this.bucket, key)).metaData["content-type"];
-      return {
-        bytes: new Uint8Array(Buffer.concat(chunks)),
-        contentType: typeof contentType === "string" && contentType !== "" ? contentType : contentTypeForKey(key),
-      };
+      return { bytes: new Uint8Array(Buffer.concat(chunks)), contentType: this.typeOrExtensions(key, contentType) };
     } catch (error) {
-      if (error instanceof S3Error && error.code !== undefined && NOT_FOUND_CODES.has(error.code)) return null;
+      if (isNotFound(error)) return null;
       throw this.unavailable(`read recording "${key}"`, error);
     }
+  }
+
+  async stat(key: string): Promise<{ size: number; contentType: string } | null> {
+    assertRecordingKey(key);
+    try {
+      const found = await this.client.statObject(this.bucket, key);
+      return { size: found.size, contentType: this.typeOrExtensions(key, found.metaData["content-type"]) };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw this.unavailable(`read recording "${key}"`, error);
+    }
+  }
+
+  private typeOrExtensions(key: string, contentType: unknown): string {
+    return typeof contentType === "string" && contentType !== "" ? contentType : contentTypeForKey(key);
   }
 
   /** Signed locally (the region is known), so this works even while the store is briefly down. */

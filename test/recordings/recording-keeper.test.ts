@@ -63,7 +63,7 @@ describe("RecordingKeeper", () => {
 
   it("writes the samples anew where the storage cannot adopt a file (S3)", async () => {
     const storage = new FileRecordingStorage(join(root, "recordings"));
-    const withoutAdopt = { kind: "file" as const, put: storage.put.bind(storage), get: storage.get.bind(storage), presignedUrl: storage.presignedUrl.bind(storage) };
+    const withoutAdopt = { kind: "file" as const, put: storage.put.bind(storage), get: storage.get.bind(storage), stat: storage.stat.bind(storage), presignedUrl: storage.presignedUrl.bind(storage) };
     const spool = await spooled(spools, samples);
     assert.equal(await new RecordingKeeper(withoutAdopt, recordingRows().store).keep(address, samples, 3000, spool), false);
     assert.deepEqual(await readSpool(spools, address.attemptId), samples);

@@ -218,6 +218,21 @@ for (const backend of backends) {
       assert.equal(stored.bytes.byteLength, 0);
     });
 
+    it("tells a stored object's size and type, and reads a part of it", async () => {
+      await storage.put(key, wav, "audio/wav");
+      assert.deepEqual(await storage.stat(key), { size: wav.byteLength, contentType: "audio/wav" });
+      const part = await storage.get(key, { start: 4, end: 11 });
+      assert.equal(part?.contentType, "audio/wav");
+      assert.deepEqual(part?.bytes, wav.subarray(4, 12));
+      // A range running past the end gives what there is.
+      assert.deepEqual((await storage.get(key, { start: wav.byteLength - 3, end: wav.byteLength + 50 }))?.bytes, wav.subarray(wav.byteLength - 3));
+      assert.equal(await storage.stat("sessions/session-1/learner-1/attempt-404.wav"), null);
+      assert.equal(await storage.get("sessions/session-1/learner-1/attempt-404.wav", { start: 0, end: 1 }), null);
+      for (const bad of [{ start: -1, end: 3 }, { start: 5, end: 4 }, { start: 0.5, end: 3 }]) {
+        await assert.rejects(storage.get(key, bad), RangeError, JSON.stringify(bad));
+      }
+    });
+
     it("answers null for a key that was never stored", async () => {
       assert.equal(await storage.get(key), null);
       await storage.put(key, wav, "audio/wav");
@@ -250,6 +265,7 @@ for (const backend of backends) {
       for (const [badKey, why] of invalidKeys) {
         await expectKotoError(storage.put(badKey, wav, "audio/wav"), "RECORDING_KEY_INVALID", `put (${why})`);
         await expectKotoError(storage.get(badKey), "RECORDING_KEY_INVALID", `get (${why})`);
+        await expectKotoError(storage.stat(badKey), "RECORDING_KEY_INVALID", `stat (${why})`);
         await expectKotoError(storage.presignedUrl(badKey, 60), "RECORDING_KEY_INVALID", `presignedUrl (${why})`);
       }
     });

@@ -134,8 +134,28 @@ describe("Spoken answers over uWebSockets (OpenAI-compatible STT, Postgres)", fu
     const mine = await play(learner.token);
     assert.equal(mine.status, 200);
     assert.equal(mine.headers.get("content-type"), "audio/wav");
+    assert.equal(mine.headers.get("accept-ranges"), "bytes");
+    const whole = new Uint8Array(await mine.arrayBuffer());
     // Everything up to the end of the turn (speech plus the trailing silence that ended it) is kept.
-    assert.ok(decodeWav(new Uint8Array(await mine.arrayBuffer())).samples.length > speech.samples.length * 0.7);
+    assert.ok(decodeWav(whole).samples.length > speech.samples.length * 0.7);
+    // A player seeking asks for parts of it.
+    const part = (range: string) => fetch(`${baseUrl(server)}/api/attempts/${attemptId}/audio`, {
+      headers: { authorization: `Bearer ${kim.token}`, range },
+    });
+    const header = await part("bytes=0-43");
+    assert.equal(header.status, 206);
+    assert.equal(header.headers.get("content-range"), `bytes 0-43/${whole.byteLength}`);
+    assert.deepEqual(new Uint8Array(await header.arrayBuffer()), whole.subarray(0, 44));
+    const tail = await part("bytes=-100");
+    assert.equal(tail.status, 206);
+    assert.deepEqual(new Uint8Array(await tail.arrayBuffer()), whole.subarray(whole.byteLength - 100));
+    const beyond = await part(`bytes=${whole.byteLength}-`);
+    assert.equal(beyond.status, 416);
+    assert.equal(beyond.headers.get("content-range"), `bytes */${whole.byteLength}`);
+    assert.equal(((await beyond.json()) as { error: { code: string } }).error.code, "RANGE_NOT_SATISFIABLE");
+    const garbled = await part("bytes=ten-twenty");
+    assert.equal(garbled.status, 200, "a malformed Range is ignored");
+    assert.deepEqual(new Uint8Array(await garbled.arrayBuffer()), whole);
     assert.equal((await play(kim.token)).status, 200);
     assert.equal((await play(other.token)).status, 404);
     await Promise.all([room.leave(), tutorRoom.leave()]);

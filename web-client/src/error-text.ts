@@ -59,6 +59,7 @@ const id: Record<AnyCode, string> = {
   NOT_FOUND: "Halaman atau item itu tidak ada.",
   ATTEMPT_NOT_FOUND: "Jawaban itu tidak ditemukan.",
   RECORDING_NOT_FOUND: "Tidak ada rekaman untuk jawaban ini.",
+  RANGE_NOT_SATISFIABLE: "Bagian rekaman itu tidak ada. Putar dari awal.",
   MODEL_AUDIO_NOT_FOUND: "Belum ada rekaman untuk kalimat ini.",
   WEB_CLIENT_NOT_BUILT: "Aplikasi belum terpasang di server ini.",
   INTERNAL: "Terjadi kesalahan di server. Silakan coba lagi.",
