@@ -1,6 +1,7 @@
 /**
  * HTTP byte ranges (RFC 9110 §14) for stored audio: a browser's <audio> element asks for parts of a
- * recording to seek in it, and a client that lost its connection half-way asks for the rest.
+ * file to seek in it (Safari plays media only from a server that answers a range), and a client that
+ * lost its connection half-way asks for the rest.
  * Parsing the header is range-parser's (the one behind Express' `send`); which ranges we serve is ours:
  * one range as 206, several answered with the whole file (no multipart/byteranges: an audio player
  * never asks for them), and a malformed header ignored, as the RFC allows.
@@ -12,12 +13,15 @@ import { errorResponse } from "./endpoint.ts";
 
 export type WantedBytes = { whole: true } | { whole: false; range: ByteRange } | "unsatisfiable";
 
-/** What a GET with these headers asks of a representation `size` bytes long. */
-export function wantedBytes(headers: Headers, size: number): WantedBytes {
+/**
+ * What a GET with these headers asks of a representation `size` bytes long. `etag`: its strong
+ * validator, if it has one; an If-Range that does not name it (a date, another file's tag) gets the
+ * whole file, the answer that cannot be wrong.
+ */
+export function wantedBytes(headers: Headers, size: number, etag?: string): WantedBytes {
   const header = headers.get("range");
-  // If-Range asks for the part only if the file is unchanged, by a validator this server does not send:
-  // the whole file is the answer that cannot be wrong.
-  if (header === null || headers.has("if-range")) return { whole: true };
+  const ifRange = headers.get("if-range");
+  if (header === null || (ifRange !== null && (etag === undefined || ifRange.trim() !== etag))) return { whole: true };
   const parsed = parseRange(size, header, { combine: true });
   if (parsed === -1) return "unsatisfiable";
   if (parsed === -2 || parsed.type !== "bytes" || parsed.length !== 1) return { whole: true };
@@ -27,9 +31,9 @@ export function wantedBytes(headers: Headers, size: number): WantedBytes {
 }
 
 /** 416 with the size a client can ask within, and our usual `{ error }` body. */
-export function rangeNotSatisfiable(size: number): Response {
+export function rangeNotSatisfiable(size: number, what = "the recording"): Response {
   const refused = errorResponse(new KotoError(
-    "RANGE_NOT_SATISFIABLE", `the recording is ${size} bytes long; ask for a range inside bytes 0-${Math.max(0, size - 1)}`, 416,
+    "RANGE_NOT_SATISFIABLE", `${what} is ${size} bytes long; ask for a range inside bytes 0-${Math.max(0, size - 1)}`, 416,
   ));
   refused.headers.set("content-range", `bytes */${size}`);
   return refused;

@@ -6,6 +6,7 @@
 import { KotoError } from "../errors.ts";
 import type { ModelAudioLibrary } from "../model-audio/model-audio-library.ts";
 import { endpoint } from "./endpoint.ts";
+import { bytesResponse, rangeNotSatisfiable, wantedBytes } from "./byte-ranges.ts";
 
 const CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800";
 
@@ -16,10 +17,12 @@ export function modelAudioRoutes(library: ModelAudioLibrary) {
       if (!file) throw new KotoError("MODEL_AUDIO_NOT_FOUND", `no model audio "${params.file}"; run \`npm run koto -- synthesize-audio\``, 404);
       const headers = { etag: file.etag, "cache-control": CACHE_CONTROL, "content-type": file.contentType };
       if (matchesEtag(request.headers.get("if-none-match"), file.etag)) return new Response(null, { status: 304, headers });
-      return new Response(file.bytes as unknown as BodyInit, {
-        status: 200,
-        headers: { ...headers, "content-length": String(file.bytes.byteLength), "accept-ranges": "none" },
-      });
+      const size = file.bytes.byteLength;
+      const wanted = wantedBytes(request.headers, size, file.etag);
+      if (wanted === "unsatisfiable") return rangeNotSatisfiable(size, "the model audio");
+      if (wanted.whole) return bytesResponse(file.bytes, file.contentType, size, null, headers);
+      const { start, end } = wanted.range;
+      return bytesResponse(file.bytes.subarray(start, end + 1), file.contentType, size, wanted.range, headers);
     }),
   };
 }

@@ -32,7 +32,15 @@ describe("byte ranges of stored audio", () => {
     }
     // Overlapping ranges are one range.
     assert.deepEqual(ask("bytes=0-9,5-19"), { whole: false, range: { start: 0, end: 19 } });
-    assert.deepEqual(ask("bytes=0-9", 1000, { "if-range": '"abc"' }), { whole: true });
+    assert.deepEqual(ask("bytes=0-9", 1000, { "if-range": '"abc"' }), { whole: true }, "no validator to compare with");
+  });
+
+  it("honours If-Range only when it names the file's own strong tag", () => {
+    const asked = (ifRange: string) => wantedBytes(new Headers({ range: "bytes=0-9", "if-range": ifRange }), 1000, '"v1"');
+    assert.deepEqual(asked('"v1"'), { whole: false, range: { start: 0, end: 9 } });
+    assert.deepEqual(asked('"v0"'), { whole: true });
+    assert.deepEqual(asked('W/"v1"'), { whole: true }, "a weak tag never matches");
+    assert.deepEqual(asked("Wed, 21 Oct 2026 07:28:00 GMT"), { whole: true });
   });
 
   it("answers 206 with Content-Range for a part and 200 for the whole", async () => {

@@ -288,6 +288,19 @@ describe("model audio", function () {
         assert.notEqual(wavResponse.headers.get("etag"), etag);
         const again = await fetch(url, { headers: { "if-none-match": etag } });
         assert.equal(again.status, 304);
+        // Players (Safari's above all) ask for parts: the first two bytes, then the rest.
+        assert.equal(response.headers.get("accept-ranges"), "bytes");
+        const firstTwo = await fetch(url, { headers: { range: "bytes=0-1" } });
+        assert.equal(firstTwo.status, 206);
+        assert.equal(firstTwo.headers.get("content-range"), `bytes 0-1/${opus.byteLength}`);
+        assert.equal(firstTwo.headers.get("etag"), etag);
+        assert.deepEqual(new Uint8Array(await firstTwo.arrayBuffer()), opus.subarray(0, 2));
+        const rest = await fetch(url, { headers: { range: "bytes=2-", "if-range": etag } });
+        assert.equal(rest.status, 206);
+        assert.deepEqual(new Uint8Array(await rest.arrayBuffer()), opus.subarray(2));
+        const past = await fetch(url, { headers: { range: `bytes=${opus.byteLength}-` } });
+        assert.equal(past.status, 416);
+        assert.equal(((await past.json()) as { error: { code: string } }).error.code, "RANGE_NOT_SATISFIABLE");
         const missing = await getJson(server, "/api/model-audio/00000000000000000000000000000000.wav");
         assert.equal(missing.status, 404);
         assert.equal(missing.body.error.code, "MODEL_AUDIO_NOT_FOUND");
