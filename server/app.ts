@@ -240,7 +240,7 @@ function redisConnections(coordination: Coordination) {
 const REMOTE_REEVALUATION_MS = 60_000;
 
 /**
- * The room of a session that lives on another process: its attempts are re-evaluated there, through
+ * The room of a session that lives on another process: its attempts are re-evaluated and graded there, through
  * Colyseus' remote room call over Redis, so that room's state and the store keep agreeing. The room's
  * error (code and HTTP status) comes back as it would from a room in this process.
  */
@@ -252,6 +252,7 @@ async function remoteOwner(sessionId: string, coordination: () => Coordination):
   return {
     reevaluateAttempt: (attemptId, how = {}) =>
       callRoom<null>(sessionId, "reevaluateAttemptRemotely", [attemptId, how], REMOTE_REEVALUATION_MS).then(() => {}),
+    gradeAttempt: (attemptId, grade) => callRoom<null>(sessionId, "gradeAttemptRemotely", [attemptId, grade], REMOTE_REEVALUATION_MS).then(() => {}),
   };
 }
 

@@ -19,7 +19,7 @@ import type { TokenClaims } from "../../server/auth/token-service.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
 import type { UserRecord } from "../../server/store/store.ts";
 import { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
-import { attemptPasses, newAttempt, settledOutcome, type AttemptResult } from "../../server/attempts/attempt.ts";
+import { attemptPasses, newAttempt, settledOutcome, type AttemptResult, type TutorGrade } from "../../server/attempts/attempt.ts";
 import type { LessonRoomServices } from "./services.ts";
 import {
   createOptionsSchema, describeIssues, joinOptionsSchema, learnerMessages, tutorMessages,
@@ -370,7 +370,10 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
         return;
       case "tutor-hint": return this.tutorHint(client, payload as MessagePayload<"tutor-hint">);
       case "note": return this.note(client, payload as MessagePayload<"note">);
-      case "grade": return this.grade(client, payload as MessagePayload<"grade">);
+      case "grade": {
+        const { attemptId, score, comment } = payload as MessagePayload<"grade">;
+        return this.gradeAttempt(attemptId, { tutorId: client.auth.userId, score, comment });
+      }
       case "end": return this.finish(false);
       case "utterance-open": return this.spokenTurns.openUtterance(client, payload as MessagePayload<"utterance-open">);
       case "utterance-close": return this.spokenTurns.closeUtterance(client);
@@ -443,19 +446,25 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     for (const tutor of this.tutorClients()) revealToTutor(tutor, note);
   }
 
-  private async grade(client: LessonClient, payload: MessagePayload<"grade">): Promise<void> {
-    const attempt = this.attempts.require(payload.attemptId);
+  /** A tutor's grade (in the session, or over HTTP from the dashboard): the attempt is scored, and a pass moves the lesson on. */
+  async gradeAttempt(attemptId: string, grade: TutorGrade): Promise<void> {
+    const attempt = this.attempts.require(attemptId);
     const advance = await this.writes.run(attempt.learnerId, async () => {
-      const before = this.attempts.require(payload.attemptId);
-      const graded = { ...before, tutorScore: payload.score };
+      const before = this.attempts.require(attemptId);
+      const graded = { ...before, tutorScore: grade.score };
       const { progress, nextStep } = this.progressWith(before.learnerId, graded, false);
       await this.attempts.move(before.id, "scored", {
-        tutorId: client.auth.userId, tutorScore: payload.score, tutorComment: payload.comment,
+        tutorId: grade.tutorId, tutorScore: grade.score, tutorComment: grade.comment,
       }, progress ? this.rowFor(before.learnerId, progress) : undefined);
       if (progress) this.applyProgress(before.learnerId, progress);
       return nextStep;
     });
     if (advance !== null) await this.moveTo(advance);
+  }
+
+  /** The same, asked from another process over Redis (POST /api/attempts/:id/grade there). */
+  gradeAttemptRemotely(attemptId: string, grade: TutorGrade): Promise<RemoteOutcome<null>> {
+    return outcomeOf(async () => { await this.gradeAttempt(attemptId, grade); return null; }, (error) => this.logFailure("grade", error));
   }
 
   // ---- state changes ---------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import { KotoError } from "../errors.ts";
 import { progressAfterResult, progressWrite } from "../progress/progress.ts";
 import { readSpool, removeSpool } from "../recordings/audio-spool.ts";
 import type { SpeechService } from "../speech/speech-service.ts";
-import type { Store } from "../store/store.ts";
-import { attemptPasses, settledOutcome, transition, type AttemptRecord } from "./attempt.ts";
+import type { ProgressWrite, Store } from "../store/store.ts";
+import { attemptPasses, settledOutcome, transition, type AttemptRecord, type TutorGrade } from "./attempt.ts";
 import {
   evaluateAgain, isRetryableFailure, keepsPreviousResult, keptSamples, previousResult, previousResultKept, RETRYABLE_FAILURES,
 } from "./evaluation-result.ts";
@@ -19,6 +19,7 @@ import {
 /** What a live room offers for its attempts (the lesson room implements it). */
 export interface AttemptOwner {
   reevaluateAttempt(attemptId: string, options?: { automatic?: boolean }): Promise<void>;
+  gradeAttempt(attemptId: string, grade: TutorGrade): Promise<void>;
 }
 
 export interface AttemptServiceOptions {
@@ -57,6 +58,25 @@ export class AttemptService {
     } finally {
       this.inProgress.delete(attemptId);
     }
+  }
+
+  /**
+   * A tutor's grade, from the dashboard: handed to the session's live room (here or on another
+   * process) so its state and the store agree; once the session has ended, written to the store with
+   * the learner's progress. An answer still being recorded or evaluated cannot be graded yet.
+   */
+  async grade(attemptId: string, grade: TutorGrade): Promise<AttemptRecord> {
+    const { store } = this.options;
+    const record = await store.getAttempt(attemptId);
+    if (!record) throw new KotoError("ATTEMPT_NOT_FOUND", `no attempt "${attemptId}"`, 404);
+    const owner = await this.options.liveOwner(record.sessionId);
+    if (owner) {
+      await owner.gradeAttempt(attemptId, grade);
+    } else {
+      const after = transition(record, "scored", { tutorId: grade.tutorId, tutorScore: grade.score, tutorComment: grade.comment });
+      await store.updateAttempt(after, await this.progressEarned(after));
+    }
+    return (await store.getAttempt(attemptId))!;
   }
 
   private async reevaluateOnce(attemptId: string, how: { automatic?: boolean }): Promise<AttemptRecord> {
@@ -175,7 +195,7 @@ export class AttemptService {
   }
 
   private async reevaluateStored(record: AttemptRecord, how: { automatic?: boolean }): Promise<void> {
-    const { store, speech, content, passMark } = this.options;
+    const { store, speech, content } = this.options;
     const lesson = content.getLesson(record.lessonId);
     if (!lesson) throw new KotoError("LESSON_NOT_FOUND", `the lesson "${record.lessonId}" of this attempt no longer exists`, 404);
     const samples = await keptSamples(speech, record.id);
@@ -189,14 +209,19 @@ export class AttemptService {
     // A tutor's grade stands through a re-evaluation.
     const { to, result } = settledOutcome(evaluating, evaluated.status, evaluated.result);
     const after = transition(evaluating, to, result);
-    const saved = await store.getProgress(record.learnerId, record.lessonId);
-    let progress;
-    if (saved && attemptPasses(after, passMark)) {
-      const fields = progressAfterResult(saved, after, { firstResult: false, passMark });
-      const role = lesson.steps[record.stepIndex].speaker;
-      progress = progressWrite(record.learnerId, record.lessonId, fields, lesson.steps.filter((step) => step.speaker === role).length);
-      if (saved.completedAt) progress.completedAt = saved.completedAt;
-    }
-    await store.updateAttempt(after, progress);
+    await store.updateAttempt(after, await this.progressEarned(after));
+  }
+
+  /** The learner's saved progress with a result settled outside a room: changed only when it passes. */
+  private async progressEarned(after: AttemptRecord): Promise<ProgressWrite | undefined> {
+    const { store, content, passMark } = this.options;
+    const lesson = content.getLesson(after.lessonId);
+    const saved = await store.getProgress(after.learnerId, after.lessonId);
+    if (!lesson || !saved || !attemptPasses(after, passMark)) return undefined;
+    const fields = progressAfterResult(saved, after, { firstResult: false, passMark });
+    const role = lesson.steps[after.stepIndex].speaker;
+    const progress = progressWrite(after.learnerId, after.lessonId, fields, lesson.steps.filter((step) => step.speaker === role).length);
+    if (saved.completedAt) progress.completedAt = saved.completedAt;
+    return progress;
   }
 }

@@ -48,6 +48,13 @@ export interface AttemptRecord {
   createdAt: string;
 }
 
+/** A tutor's grade of an answer: given in the live session, or over HTTP once it has ended. */
+export interface TutorGrade {
+  tutorId: string;
+  score: number;
+  comment: string;
+}
+
 export type NewAttempt = Omit<AttemptRecord, "tutorId" | "tutorScore" | "tutorComment" | "createdAt" | "retries">;
 
 /**

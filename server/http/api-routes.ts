@@ -13,6 +13,10 @@ import type { RecordingStorage } from "../recordings/index.ts";
 import { bearerToken, endpoint, jsonResponse, readJsonBody } from "./endpoint.ts";
 import { clientAddress } from "./http-edge.ts";
 import { bytesResponse, rangeNotSatisfiable, wantedBytes } from "./byte-ranges.ts";
+import { tutorMessages } from "../../protocol/client-messages.ts";
+
+/** The in-session `grade` message's score and comment, one definition for both ways of grading. */
+const gradeBody = tutorMessages.grade.omit({ attemptId: true });
 import type { AttemptService } from "../attempts/attempt-service.ts";
 import { attemptToWire } from "../attempts/attempt-mappers.ts";
 import { ATTEMPT_STATUSES, type AttemptStatus } from "../attempts/attempt.ts";
@@ -166,6 +170,17 @@ export function apiRoutes(services: ApiServices) {
         throw new UsageLimitError("RATE_LIMITED", `more than ${REEVALUATIONS_PER_TUTOR_PER_MINUTE} re-evaluations a minute; wait a moment`, 429, waitMs);
       }
       const attempt = await services.attempts.reevaluate(params.id);
+      return { attempt: attemptToWire(attempt, { passMark: services.passMark, forTutor: true }) };
+    }),
+
+    /**
+     * Tutors: grade an answer, from the dashboard; the same as `grade` in the session (handed to its live room
+     * when there is one), and the only way once the session has ended (answers left awaiting a tutor).
+     */
+    grade: endpoint("POST", "/api/attempts/:id/grade", async ({ request, params }) => {
+      const { userId } = await authenticate(request, "tutor");
+      const { score, comment } = await readJsonBody(request, gradeBody);
+      const attempt = await services.attempts.grade(params.id, { tutorId: userId, score, comment });
       return { attempt: attemptToWire(attempt, { passMark: services.passMark, forTutor: true }) };
     }),
 

@@ -316,6 +316,76 @@ describe("LessonRoom against a hostile guest", function () {
     assert.deepEqual(statuses, ["recording", "awaiting-tutor", "scored", "scored"]);
   });
 
+  it("lets a tutor grade answers from the dashboard: through the live room, and after the session has ended", async () => {
+    await server.close();
+    server = await startTestServer({ env: { STT_PROVIDER: "none", MAX_AUDIO_BYTES_PER_SECOND: "100000" } });
+    const learner = await guest(server, "Mina");
+    const kim = await tutor(server);
+    const asTutor = { authorization: `Bearer ${kim.token}` };
+    const room = await startLesson(sdk(server), learner.token);
+    const tutorRoom = await sdk(server).joinById<LessonState>(room.roomId, { token: kim.token });
+    const answer = async () => {
+      const opened = nextMessage(room, "utterance-opened");
+      room.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
+      const { attemptId } = await opened;
+      await stream(room, pcmFrames(speech.samples));
+      const ended = nextMessage(room, "utterance-ended", 30_000);
+      room.send("utterance-close");
+      await ended;
+      await waitUntil(async () => (await server.store.getAttempt(attemptId))?.status === "awaiting-tutor", "awaiting a tutor");
+      return attemptId as string;
+    };
+
+    // Live: the grade goes through the room, so its state and the row agree, and a pass moves the lesson on.
+    const first = await answer();
+    const step = room.state.currentStep;
+    const live = await postJson(server, `/api/attempts/${first}/grade`, { score: 90, comment: "좋아요" }, asTutor);
+    assert.equal(live.status, 200, JSON.stringify(live.body));
+    assert.deepEqual([live.body.attempt.status, live.body.attempt.tutorScore], ["scored", 90]);
+    const synced = await waitForState(tutorRoom, (s) => s.attempts.find((a) => a.id === first)?.tutorScore === 90, "the grade in state");
+    assert.equal(synced.attempts.find((a) => a.id === first)!.status, "scored");
+    await waitForState(room, (s) => s.currentStep > step, "moved on after a passing grade");
+
+    // An answer still being recorded cannot be graded yet.
+    const opened = nextMessage(room, "utterance-opened");
+    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000 });
+    const { attemptId: recording } = await opened;
+    const early = await postJson(server, `/api/attempts/${recording}/grade`, { score: 90 }, asTutor);
+    assert.equal(early.status, 409);
+    assert.equal(early.body.error.code, "ATTEMPT_BUSY");
+    const closed = nextMessage(room, "utterance-ended", 30_000);
+    room.send("utterance-close");
+    await closed;
+
+    // Ended: the answers left waiting are graded in the store, with the learner's progress.
+    const second = await answer();
+    const secondStep = (await server.store.getAttempt(second))!.stepIndex;
+    await Promise.all([room.leave(), tutorRoom.leave()]);
+    await waitUntil(async () => server.liveRooms.size === 0, "the session closed");
+    const failing = await postJson(server, `/api/attempts/${second}/grade`, { score: 40, comment: "다시 해 봐요" }, asTutor);
+    assert.equal(failing.status, 200, JSON.stringify(failing.body));
+    let row = (await server.store.getAttempt(second))!;
+    assert.deepEqual([row.status, row.tutorScore, row.tutorComment, row.tutorId], ["scored", 40, "다시 해 봐요", kim.userId]);
+    const lessonId = row.lessonId;
+    assert.ok(!(await server.store.getProgress(learner.userId, lessonId))!.completedSteps.includes(secondStep), "a failing grade completes nothing");
+    const passing = await postJson(server, `/api/attempts/${second}/grade`, { score: 95 }, asTutor);
+    assert.equal(passing.status, 200);
+    row = (await server.store.getAttempt(second))!;
+    assert.deepEqual([row.status, row.tutorScore, row.tutorComment], ["scored", 95, ""]);
+    assert.ok((await server.store.getProgress(learner.userId, lessonId))!.completedSteps.includes(secondStep), "a passing grade completes the step");
+
+    // Only tutors grade; the body is checked; an unknown answer is not found.
+    const refusals = await Promise.all([
+      postJson(server, `/api/attempts/${second}/grade`, { score: 100 }, { authorization: `Bearer ${learner.token}` }),
+      postJson(server, `/api/attempts/${second}/grade`, { score: 101 }, asTutor),
+      postJson(server, `/api/attempts/${second}/grade`, { score: "great" }, asTutor),
+      postJson(server, "/api/attempts/no-such-attempt/grade", { score: 80 }, asTutor),
+    ]);
+    assert.deepEqual(refusals.map((answer) => [answer.status, answer.body.error.code]),
+      [[403, "ROLE_FORBIDDEN"], [400, "BODY_INVALID"], [400, "BODY_INVALID"], [404, "ATTEMPT_NOT_FOUND"]]);
+    assert.equal((await server.store.getAttempt(second))!.tutorScore, 95);
+  });
+
   it("does not lose or complete a lesson on SIGTERM mid-lesson, and keeps the audio of an answer cut by kill -9", async function () {
     // Three server processes start one after another: on a loaded machine each start can take a while.
     this.timeout(600_000);

@@ -19,6 +19,9 @@ import { EspeakTextToSpeech } from "../../server/model-audio/espeak-text-to-spee
 import { openModelAudio } from "../../server/model-audio/open-model-audio.ts";
 import { baseUrl, startTestServer, tutor } from "../support/koto-test-server.ts";
 import { axeViolations } from "../support/axe.ts";
+import { greeting, openUtterance, pcmFrames, signInGuest, startLesson, stream } from "../support/cluster.ts";
+import { waitFor } from "../support/processes.ts";
+import { Client } from "@colyseus/sdk";
 
 const repository = fileURLToPath(new URL("../../", import.meta.url));
 const screenshots = join(repository, "test-results");
@@ -292,6 +295,38 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
     assert.equal(await learner.locator('[data-role="line-count"]').innerText(), "Line 3 of 4");
     await learnerContext.close();
     await tutorContext.close();
+  });
+
+  it("lets the tutor hear and grade, from the dashboard, an answer left waiting when its session ended", async () => {
+    const learner = await signInGuest(baseUrl(server), "Dewi");
+    const room = await startLesson(new Client(baseUrl(server)), learner.token);
+    const attemptId = await openUtterance(room);
+    await stream(room, pcmFrames(greeting().samples));
+    room.send("utterance-close");
+    await waitFor(async () => (await server.store.getAttempt(attemptId))?.status === "awaiting-tutor" || undefined, "the answer to wait for a tutor", 30_000);
+    const step = (await server.store.getAttempt(attemptId))!.stepIndex;
+    await room.leave();
+    await waitFor(async () => !server.liveRooms.has(room.roomId) || undefined, "the session to end", 30_000);
+
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const teacher = await context.newPage();
+    await teacher.goto(`${baseUrl(server)}/koto/#/tutor`);
+    await teacher.getByLabel("Email").fill(TUTOR_EMAIL);
+    await teacher.getByLabel("Password").fill(TUTOR_PASSWORD);
+    await teacher.getByRole("button", { name: "Sign in" }).click();
+    const row = teacher.locator(`.awaiting-grade-panel [data-attempt-id="${attemptId}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    await row.locator('[data-action="play"]').click();
+    await row.locator(`audio.replay-audio[data-attempt-id="${attemptId}"]`).waitFor();
+    await teacher.screenshot({ path: join(screenshots, "tutor-dashboard-awaiting-grade.png"), fullPage: true });
+    await checkAccessibility(teacher, "tutor dashboard, answers waiting for a grade");
+    await row.locator('[data-action="grade-pass"]').click();
+    await teacher.locator(".toast", { hasText: "Grade saved: 95" }).waitFor();
+    await row.waitFor({ state: "detached", timeout: 15_000 });
+    const graded = (await server.store.getAttempt(attemptId))!;
+    assert.deepEqual([graded.status, graded.tutorScore], ["scored", 95]);
+    assert.ok((await server.store.getProgress(learner.userId, graded.lessonId))!.completedSteps.includes(step), "the pass completes the line");
+    await context.close();
   });
 
   it("speaks Indonesian throughout the KO-ID lesson: no English from the server on screen", async () => {

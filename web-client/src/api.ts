@@ -142,6 +142,16 @@ export class ApiClient {
     return this.request("GET", "/api/attempts?status=failed", { token });
   }
 
+  /** Tutors: spoken answers waiting for a tutor's grade (no speech-to-text scored them), oldest first. */
+  awaitingGrade(token: string): Promise<{ attempts: FailedAttempt[] }> {
+    return this.request("GET", "/api/attempts?status=awaiting-tutor", { token });
+  }
+
+  /** Tutors: grades an answer, through its live session or, once that has ended, in the store. */
+  grade(token: string, attemptId: string, score: number, comment = ""): Promise<{ attempt: FailedAttempt }> {
+    return this.request("POST", `/api/attempts/${encodeURIComponent(attemptId)}/grade`, { token, body: { score, comment } });
+  }
+
   /** Tutors: runs a kept recording through evaluation again, in or outside its session. */
   reevaluate(token: string, attemptId: string): Promise<{ attempt: FailedAttempt }> {
     return this.request("POST", `/api/attempts/${encodeURIComponent(attemptId)}/reevaluate`, { token, body: {} });

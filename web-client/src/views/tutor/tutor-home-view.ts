@@ -7,6 +7,7 @@ import { scoreBand } from "../attempt-parts.ts";
 import { h, reconcile, setChildren } from "../dom.ts";
 import { showApiError } from "../home-view.ts";
 import { failedAttemptsPanel } from "./failed-attempts.ts";
+import { awaitingGradePanel } from "./awaiting-grade.ts";
 
 const REFRESH_MS = 3000;
 
@@ -52,6 +53,7 @@ function mountDashboard(root: HTMLElement, app: AppContext, token: string, name:
   const empty = h("p", { class: "card", text: t("noSessions"), hidden: true });
   const updated = h("p", { class: "hint-text" });
   const failed = failedAttemptsPanel(app, token);
+  const awaiting = awaitingGradePanel(app, token);
   setChildren(root,
     h("div", { class: "page-head" },
       h("h1", { text: t("liveSessions") }),
@@ -61,7 +63,7 @@ function mountDashboard(root: HTMLElement, app: AppContext, token: string, name:
           type: "button", class: "button button--quiet", text: t("signOut"),
           on: { click: () => { remembered.setTutor(null); app.navigate("#/tutor"); } },
         }))),
-    updated, empty, list, failed.element);
+    updated, empty, list, awaiting.element, failed.element);
 
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -71,6 +73,7 @@ function mountDashboard(root: HTMLElement, app: AppContext, token: string, name:
         app.api.liveSessions(token),
         app.api.tutorFlags(token).then((answer) => answer.sessions, () => ({} as Record<string, SessionFlags>)),
         failed.refresh(),
+        awaiting.refresh(),
       ]);
       if (stopped) return;
       empty.hidden = sessions.length > 0;

@@ -14,6 +14,7 @@ import { formatTime, h, reconcile, setChildren } from "../dom.ts";
 import { icon } from "../icons.ts";
 import { errorCodeOf, errorText, failureText } from "../../error-text.ts";
 import { withLearnerName } from "../lesson/learner-name.ts";
+import { QUICK_LABELS, QUICK_SCORES, type QuickGrade } from "./quick-grades.ts";
 
 export function mountTutorSession(root: HTMLElement, app: AppContext, roomId: string): Unmount {
   const tutor = remembered.tutor();
@@ -343,21 +344,6 @@ class AttemptItem {
     }
   }
 }
-
-/** The server's default pass mark (server/attempts/attempt.ts DEFAULT_PASS_MARK): a tutor's grade at or above it passes. */
-const PASS_MARK = 80;
-
-type QuickGrade = "pass" | "close" | "retry";
-/**
- * One tap, one default score. The server's pass mark is 80: "pass" and "close" move the learner on
- * ("close" = right, with small slips), "retry" keeps them on the line.
- */
-const QUICK_SCORES: Record<QuickGrade, number> = { pass: 95, close: PASS_MARK, retry: 40 };
-const QUICK_LABELS: Record<QuickGrade, { text: MessageKey; label: MessageKey }> = {
-  pass: { text: "gradePass", label: "gradePassLabel" },
-  close: { text: "gradeClose", label: "gradeCloseLabel" },
-  retry: { text: "gradeRetry", label: "gradeRetryLabel" },
-};
 
 /** The status in a tutor's words: "Waiting for your tutor" is what the learner reads, not the tutor. */
 function tutorStatusBadge(attempt: AttemptSnapshot, live: boolean): HTMLElement {
