@@ -5,7 +5,7 @@ import {
   greeting, lessonAcrossProcesses, openUtterance, pcmFrames, startCluster, stream, type Cluster,
 } from "../support/cluster.ts";
 
-describe("Re-evaluation asked of a process that does not hold the session", function () {
+describe("Re-evaluation and grading asked of a process that does not hold the session", function () {
   this.timeout(180_000);
   let cluster: Cluster;
   let stt: FakeOpenAiStt;
@@ -39,6 +39,13 @@ describe("Re-evaluation asked of a process that does not hold the session", func
     assert.equal(body.attempt.status, "scored");
     // The room that holds the session did the work: its state shows the result without a reload.
     await waitForState(room, (state) => state.attempts.find((attempt) => attempt.id === attemptId)?.status === "scored", "the learner to see the score", 15_000);
+
+    // A tutor's grade from the other process's dashboard goes through the same room.
+    const graded = await fetch(`${other.baseUrl}/api/attempts/${attemptId}/grade`, {
+      method: "POST", headers: { authorization: `Bearer ${kim.token}`, "content-type": "application/json" }, body: JSON.stringify({ score: 70, comment: "조금 더" }),
+    });
+    assert.equal(graded.status, 200, await graded.clone().text());
+    await waitForState(room, (state) => state.attempts.find((attempt) => attempt.id === attemptId)?.tutorScore === 70, "the learner to see the grade", 15_000);
     await room.leave();
   });
 
@@ -59,6 +66,15 @@ describe("Re-evaluation asked of a process that does not hold the session", func
     assert.equal(local.status, 404);
     assert.equal(local.code, "RECORDING_NOT_FOUND");
     assert.deepEqual(await reevaluate(other, attemptId), local, "the remote room's refusal, not a generic 500");
+    // Nor can it be graded yet, wherever the tutor asks.
+    const grade = async (process: typeof owner) => {
+      const response = await fetch(`${process.baseUrl}/api/attempts/${attemptId}/grade`, {
+        method: "POST", headers: { authorization: `Bearer ${kim.token}`, "content-type": "application/json" }, body: JSON.stringify({ score: 90 }),
+      });
+      return [response.status, ((await response.json()) as { error?: { code: string } }).error?.code];
+    };
+    assert.deepEqual(await grade(owner), [409, "ATTEMPT_BUSY"]);
+    assert.deepEqual(await grade(other), [409, "ATTEMPT_BUSY"]);
     // Refusals decided before the call stay as they were.
     assert.equal((await reevaluate(other, "no-such-attempt")).code, "ATTEMPT_NOT_FOUND");
     const forbidden = await reevaluate(other, attemptId, learner.token);
