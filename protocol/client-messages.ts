@@ -5,6 +5,7 @@
  * session carries on. Clients import the payload types (`import type`), which costs them no zod.
  */
 import { z } from "zod";
+import { ANSWER_MAX_CHARACTERS } from "./limits.ts";
 
 const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only");
 const empty = z.union([z.undefined(), z.null(), z.strictObject({})]);
@@ -13,7 +14,7 @@ const text = (max: number) => z.string().trim().min(1, "must not be empty").max(
 export const learnerMessages = {
   start: empty,
   answer: z.strictObject({
-    text: text(200),
+    text: text(ANSWER_MAX_CHARACTERS),
     /** The step the learner is answering; a stale step is refused rather than scored against the wrong line. */
     step: z.number().int().min(0).optional(),
     /** Client-chosen id so a resent answer is recognised and not counted twice. */

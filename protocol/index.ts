@@ -7,3 +7,4 @@ export * from "./error-codes.ts";
 export * from "./matchmaking.ts";
 export * from "./session-moves.ts";
 export * from "./http-answers.ts";
+export * from "./limits.ts";

@@ -29,6 +29,7 @@ import { chooseDialogueRole, nextLearnerStep, previousLearnerStep, resumeStep } 
 import { SpokenTurns, type SpokenTurnsRoom } from "./spoken-turns.ts";
 import { evaluateAgain, keepsPreviousResult, keptSamples, previousResult, previousResultKept } from "../../server/attempts/evaluation-result.ts";
 import { LearnerQueue } from "./learner-queue.ts";
+import { ANSWER_MAX_CHARACTERS } from "../../protocol/limits.ts";
 import { whileStoreDown } from "../../server/store/store-retry.ts";
 import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
@@ -340,7 +341,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       }
       const schema = (audience === "learner" ? learnerMessages : tutorMessages)[type as never] as z.ZodType;
       const parsed = schema.safeParse(payload);
-      if (!parsed.success) throw new KotoError("MESSAGE_INVALID", `"${type}": ${describeIssues(parsed.error)}`);
+      if (!parsed.success) throw invalidMessage(type, parsed.error);
       this.budget.admitMessage(client.sessionId);
       if (this.draining && !ALLOWED_WHILE_DRAINING.has(type)) {
         throw new KotoError("SERVER_DRAINING", "the server is moving this lesson to another; send it again in a moment", 503);
@@ -774,4 +775,15 @@ function toServerError(error: unknown): ServerError {
     ? toMatchmakingError(error.code as ErrorCode, error.detail, error.status)
     : toMatchmakingError("INTERNAL", "the server could not complete the request", 500);
   return new ServerError(refusal.code, refusal.message);
+}
+
+/**
+ * A payload its schema refused: MESSAGE_INVALID ("the app sent something the server did not understand"),
+ * except a typed answer that is only too long, which the learner can fix: ANSWER_TOO_LONG.
+ */
+function invalidMessage(type: string, error: z.ZodError): KotoError {
+  if (type === "answer" && error.issues.every((issue) => issue.code === "too_big" && issue.path[0] === "text")) {
+    return new KotoError("ANSWER_TOO_LONG", `a typed answer is at most ${ANSWER_MAX_CHARACTERS} characters; type only the line`);
+  }
+  return new KotoError("MESSAGE_INVALID", `"${type}": ${describeIssues(error)}`);
 }

@@ -136,7 +136,9 @@ for (const transport of ["uws", "ws"] as const) {
       const cases: [string, unknown, string, RegExp][] = [
         ["answer", { text: "" }, "MESSAGE_INVALID", /text: must not be empty/],
         ["answer", { text: 42 }, "MESSAGE_INVALID", /text/],
-        ["answer", { text: "가".repeat(201) }, "MESSAGE_INVALID", /at most 200/],
+        // Too long is the learner's to fix, not the app's: its own code (a sentence the learner can act on).
+        ["answer", { text: "가".repeat(201) }, "ANSWER_TOO_LONG", /at most 200/],
+        ["answer", { text: "가".repeat(201), extra: true }, "MESSAGE_INVALID", /extra/],
         ["answer", { text: "안녕", step: -1 }, "MESSAGE_INVALID", /step/],
         ["answer", { text: "안녕", extra: true }, "MESSAGE_INVALID", /extra/],
         ["answer", { text: "안녕", attemptId: "../../etc" }, "MESSAGE_INVALID", /attemptId/],

@@ -10,6 +10,7 @@ import type { LessonSnapshot } from "../../session/snapshot.ts";
 import type { SpeakingController, SpeakingState } from "../../session/speaking.ts";
 import type { UtteranceMode } from "../../session/utterance.ts";
 import { h } from "../dom.ts";
+import { ANSWER_MAX_CHARACTERS } from "../../../../protocol/limits.ts";
 import { icon } from "../icons.ts";
 
 export interface TurnActions {
@@ -62,7 +63,7 @@ export class TurnPanel {
     this.bindMicButton();
     this.hintButton = h("button", { type: "button", class: "button button--quiet", dataset: { action: "hint" }, on: { click: () => actions.hint() } }, icon("bulb"), t("hint"));
 
-    this.typedInput = h("input", { id: "typed-answer", type: "text", autocomplete: "off", attrs: { lang: "ko", placeholder: t("typePlaceholder"), spellcheck: "false" } });
+    this.typedInput = h("input", { id: "typed-answer", type: "text", autocomplete: "off", maxLength: ANSWER_MAX_CHARACTERS, attrs: { lang: "ko", placeholder: t("typePlaceholder"), spellcheck: "false" } });
     this.typedButton = h("button", { type: "submit", class: "button", text: t("check") });
     const form = h("form", {
       class: "typed-answer",
