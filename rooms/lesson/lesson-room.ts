@@ -30,6 +30,8 @@ import { SpokenTurns, type SpokenTurnsRoom } from "./spoken-turns.ts";
 import { evaluateAgain, keepsPreviousResult, keptSamples, previousResult, previousResultKept } from "../../server/attempts/evaluation-result.ts";
 import { LearnerQueue } from "./learner-queue.ts";
 import { ANSWER_MAX_CHARACTERS } from "../../protocol/limits.ts";
+import { romanizationWithName } from "../../server/content/load-content.ts";
+import { fillNameSlot } from "../../server/content/name-slot.ts";
 import { whileStoreDown } from "../../server/store/store-retry.ts";
 import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
@@ -421,9 +423,12 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     const step = this.requireOwnStep(client, undefined);
     const progress = this.state.progress.get(client.auth.userId)!;
     const lessonStep = this.lesson.steps[step.index];
+    // The learner's own name where the line has its slot, as everywhere else they read the line.
+    const name = client.auth.displayName;
+    const romanization = romanizationWithName(lessonStep.romanization, name);
     progress.lastHint = lessonStep.hint
-      ? `${lessonStep.hint} (${lessonStep.romanization})`
-      : `${lessonStep.translation} — ${lessonStep.romanization}`;
+      ? `${fillNameSlot(lessonStep.hint, name)} (${romanization})`
+      : `${fillNameSlot(lessonStep.translation, name)} — ${romanization}`;
     progress.hintsUsed += 1;
     await this.saveProgress(client.auth.userId);
   }

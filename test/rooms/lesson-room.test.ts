@@ -187,6 +187,18 @@ for (const transport of ["uws", "ws"] as const) {
       await waitForState(room, (s) => s.progress.get(mina.userId)!.lastHint !== "", "a hint");
       assert.equal(room.state.progress.get(mina.userId)!.hintsUsed, 1);
 
+      // A line with the learner's name: the hint has their name in it, never the slot.
+      const sari = await guest(server, "Sari");
+      const named = await sdk(server).create<LessonState>("lesson", { lessonId: "ko-id-01-greetings", token: sari.token });
+      named.send("start");
+      await waitForState(named, (s) => s.phase === "running", "start");
+      assert.match(named.state.steps[named.state.currentStep].korean, /\{name\}/, "the learner's first line has the name slot");
+      named.send("hint");
+      const hint = (await waitForState(named, (s) => s.progress.get(sari.userId)!.lastHint !== "", "a hint")).progress.get(sari.userId)!.lastHint;
+      assert.doesNotMatch(hint, /\{name\}/);
+      assert.match(hint, /jeoneun Sariyeyo/);
+      await named.leave();
+
       const ended = nextMessage(room, "session-ended");
       await playThrough(room, mina.userId);
       assert.deepEqual(await ended, { completed: true });
