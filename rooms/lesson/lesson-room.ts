@@ -10,7 +10,7 @@ import type { z } from "zod";
 import {
   AccountInfo, DialogueStep, LearnerProgress, LessonInfo, LessonState, Participant, TutorNote,
 } from "../../schema/index.ts";
-import type { Lesson, Role } from "../../server/content/lesson.ts";
+import { exampleNameOf, type Lesson, type Role } from "../../server/content/lesson.ts";
 import { KotoError } from "../../server/errors.ts";
 import { toMatchmakingError } from "../../protocol/matchmaking.ts";
 import type { ErrorCode } from "../../protocol/error-codes.ts";
@@ -395,7 +395,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     const step = this.requireOwnStep(client, payload.step);
     const learnerId = client.auth.userId;
     this.budget.admitTypedAnswer(learnerId);
-    const result = checkTypedAnswer([...step.accepted], payload.text);
+    const result = checkTypedAnswer([...step.accepted], payload.text, exampleNameOf(this.lesson));
     const attempt = newAttempt({
       id: payload.attemptId ?? randomUUID(), sessionId: this.roomId, learnerId, lessonId: this.lesson.id,
       stepIndex: step.index, kind: "typed", status: "scored", text: payload.text, correct: result.correct,

@@ -14,7 +14,7 @@ import type { SpokenAttempt, SpokenAttemptEvent, UtteranceEnd } from "../../serv
 import type { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
 import { newAttempt, type AttemptResult } from "../../server/attempts/attempt.ts";
 import { evaluationResult } from "../../server/attempts/evaluation-result.ts";
-import type { Lesson } from "../../server/content/lesson.ts";
+import { exampleNameOf, type Lesson } from "../../server/content/lesson.ts";
 import type { MessagePayload } from "./messages.ts";
 import { ErrorThrottle } from "./error-throttle.ts";
 
@@ -107,7 +107,7 @@ export class SpokenTurns {
       const lessonStep = this.room.lesson.steps[step.index];
       turn.pipeline = await this.speech.openAttempt(
         { sessionId: this.room.roomId, learnerId, attemptId }, format,
-        { accepted: [...lessonStep.accepted], learnerLanguage: this.room.lesson.learnerLanguage },
+        { accepted: [...lessonStep.accepted], learnerLanguage: this.room.lesson.learnerLanguage, exampleName: exampleNameOf(this.room.lesson) },
         (event) => this.onEvent(turn, event),
       );
       this.pipelines.add(turn.pipeline);

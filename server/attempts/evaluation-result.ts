@@ -6,7 +6,7 @@ import { PIPELINE_SAMPLE_RATE, type UtteranceTiming } from "../speech/audio/inde
 import type { Evaluation } from "../speech/pipeline/evaluate-utterance.ts";
 import type { AttemptRecord, AttemptResult } from "./attempt.ts";
 import type { SpeechService } from "../speech/speech-service.ts";
-import type { Lesson } from "../content/lesson.ts";
+import { exampleNameOf, type Lesson } from "../content/lesson.ts";
 import { KotoError } from "../errors.ts";
 
 export function evaluationResult(evaluation: Evaluation, details: Record<string, unknown>): AttemptResult {
@@ -89,6 +89,7 @@ export async function evaluateAgain(
   const timing = (record.evaluation?.["timing"] as UtteranceTiming | undefined) ?? fullSpan(samples.length);
   const evaluation = await speech.evaluate({
     samples, timing, accepted: [...lesson.steps[record.stepIndex].accepted], learnerLanguage: lesson.learnerLanguage,
+    exampleName: exampleNameOf(lesson),
   }).catch(failedEvaluation);
   return {
     status: evaluation.status,

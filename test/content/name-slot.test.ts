@@ -29,4 +29,13 @@ describe("the learner's name in a line ({name})", () => {
     assert.equal(own.score.overall, model.score.overall);
     assert.equal(scoreAgainstAccepted([line], "안녕하세요 저는 하루토예요").score.overall, scoreAgainstAccepted(["안녕하세요. 저는 에밀리예요."], "안녕하세요 저는 에밀리예요").score.overall);
   });
+
+  it("shows an answer that names no one against a line with the example name, never a line with a hole in it", () => {
+    const accepted = [line, "안녕하세요. 저는 {name}입니다.", "안녕하세요. {name}예요.", "안녕하세요. {name}입니다."];
+    const typed = checkTypedAnswer(accepted, "바나나", "사리");
+    assert.equal(typed.correct, false);
+    const target = typed.score.syllables.map((syllable) => syllable.target).join("");
+    assert.match(target, /사리/, `scored against ${target}`);
+    assert.match(scoreAgainstAccepted(accepted, "바나나", undefined, "사리").answer, /사리/);
+  });
 });

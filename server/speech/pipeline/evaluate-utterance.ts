@@ -16,6 +16,8 @@ export interface UtteranceToEvaluate {
   /** Accepted answers for the step; the first is the line itself. */
   accepted: string[];
   learnerLanguage: LearnerLanguage;
+  /** The lesson's example name, for a line with the learner's {name} when what was said names no one. */
+  exampleName?: string;
 }
 
 export interface EvaluationDependencies {
@@ -73,7 +75,7 @@ export async function evaluateUtterance(input: UtteranceToEvaluate, deps: Evalua
 
   let scored: { correct: boolean; answer: string; score: ScoreResult };
   try {
-    scored = scoreAgainstAccepted(input.accepted, transcript, { speechMs: input.timing.speechMs, pauses: input.timing.pauses });
+    scored = scoreAgainstAccepted(input.accepted, transcript, { speechMs: input.timing.speechMs, pauses: input.timing.pauses }, input.exampleName);
   } catch (error) {
     // A transcript over the scorer's caps (a looping recogniser) is a clear failure, not a stuck attempt.
     lap("scoringMs");

@@ -49,10 +49,7 @@ export interface SpokenAttemptStages {
   evaluate(input: UtteranceToEvaluate): Promise<Evaluation>;
 }
 
-export interface SpokenAttemptTarget {
-  accepted: string[];
-  learnerLanguage: UtteranceToEvaluate["learnerLanguage"];
-}
+export type SpokenAttemptTarget = Pick<UtteranceToEvaluate, "accepted" | "learnerLanguage" | "exampleName">;
 
 export interface FrameStats { received: number; duplicates: number; reordered: number; lost: number; late: number }
 

@@ -101,6 +101,8 @@ export function scoreAgainstAccepted(
   accepted: readonly string[],
   heard: string,
   timing?: UtteranceTiming,
+  /** The lesson's example name: a line with the learner's {name} is shown with it when no name can be told from what was said. */
+  exampleName = "",
 ): { correct: boolean; answer: string; score: ScoreResult } {
   if (accepted.length === 0) {
     throw new KotoError("NO_ACCEPTED_ANSWERS", "this step lists no accepted answers to check the answer against");
@@ -108,7 +110,7 @@ export function scoreAgainstAccepted(
   let best: { answer: string; correct: boolean; score: ScoreResult } | undefined;
   let unscorable: KotoError | undefined;
   // A line with the learner's {name} is scored with the name they said in its place.
-  for (const answer of accepted.map((candidate) => resolveNameSlot(candidate, heard))) {
+  for (const answer of accepted.map((candidate) => resolveNameSlot(candidate, heard, exampleName))) {
     let score: ScoreResult;
     try {
       score = scoreUtterance(answer, heard, timing);
@@ -146,8 +148,9 @@ export function everySyllableCorrect(syllables: ReadonlyArray<{ verdict: string 
 export function checkTypedAnswer(
   accepted: string[],
   typed: string,
+  exampleName = "",
 ): { correct: boolean; matched: string | null; score: ScoreResult } {
-  const best = scoreAgainstAccepted(accepted, typed);
+  const best = scoreAgainstAccepted(accepted, typed, undefined, exampleName);
   return { correct: best.correct, matched: best.correct ? best.answer : null, score: best.score };
 }
 
