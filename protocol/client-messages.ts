@@ -9,7 +9,10 @@ import { ANSWER_MAX_CHARACTERS } from "./limits.ts";
 
 const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only");
 const empty = z.union([z.undefined(), z.null(), z.strictObject({})]);
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+/** C0 controls but tab and line breaks, and DEL: nothing a learner types, and Postgres refuses U+0000 in text. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const plain = (schema: z.ZodString) => schema.refine((value) => !CONTROL_CHARACTERS.test(value), "must not contain control characters");
+const text = (max: number) => plain(z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`));
 
 export const learnerMessages = {
   start: empty,
@@ -38,7 +41,7 @@ export const tutorMessages = {
   back: empty,
   "tutor-hint": z.strictObject({ learnerId: id, text: text(300) }),
   note: z.strictObject({ learnerId: id, text: text(1000) }),
-  grade: z.strictObject({ attemptId: id, score: z.number().int().min(0).max(100), comment: z.string().trim().max(500).default("") }),
+  grade: z.strictObject({ attemptId: id, score: z.number().int().min(0).max(100), comment: plain(z.string().trim().max(500)).default("") }),
   end: empty,
   /** Run a spoken attempt's stored recording through the pipeline again (after a provider outage). */
   reevaluate: z.strictObject({ attemptId: id }),
@@ -65,8 +68,11 @@ export const createOptionsSchema = joinOptionsSchema.extend({
 });
 
 /** One line per problem: `text: must not be empty`. */
+/** What was wrong, for the client at fault: at most a few issues and 300 characters (a payload of 2,000 unknown keys does not get them all read back). */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
+  const described = error.issues
+    .slice(0, 5)
     .map((issue) => `${issue.path.length ? issue.path.join(".") : "payload"}: ${issue.message}`)
     .join("; ");
+  return described.length > 300 ? `${described.slice(0, 299)}…` : described;
 }

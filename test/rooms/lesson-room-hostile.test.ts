@@ -15,6 +15,8 @@ import { openStore } from "../../server/store/open-store.ts";
 import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
 import { freePort } from "../support/processes.ts";
 import { baseUrl, guest, nextMessage, postJson, sdk, startTestServer, tutor, waitForState } from "../support/koto-test-server.ts";
+
+const getHealth = async (server: KotoServer) => ({ status: (await fetch(`${baseUrl(server)}/healthz`)).status });
 import { startFakeOpenAiStt, type FakeOpenAiStt } from "../fakes/fake-openai-stt.ts";
 
 const LESSON = "ko-en-01-greetings";
@@ -314,6 +316,44 @@ describe("LessonRoom against a hostile guest", function () {
     assert.equal(again.row.failureCode, null);
     assert.equal(again.synced.passed, true);
     assert.deepEqual(statuses, ["recording", "awaiting-tutor", "scored", "scored"]);
+  });
+
+  it("hears nothing from, sends nothing to, and closes a socket that never acknowledges its join", async function () {
+    this.timeout(60_000);
+    const { token } = await guest(server, "Silent");
+    const seat = await postJson(server, "/matchmake/create/lesson", { lessonId: LESSON, token, platform: "web" });
+    assert.equal(seat.status, 200, JSON.stringify(seat.body));
+    const socket = new WebSocket(`${baseUrl(server).replace("http", "ws")}/${seat.body.processId}/${seat.body.roomId}?sessionId=${seat.body.sessionId}`);
+    socket.binaryType = "arraybuffer";
+    const received: Uint8Array[] = [];
+    socket.addEventListener("message", (event) => received.push(new Uint8Array(event.data as ArrayBuffer)));
+    const closed = new Promise<void>((resolve) => socket.addEventListener("close", () => resolve()));
+    await new Promise((resolve) => socket.addEventListener("open", resolve));
+    // Invalid answers, which a joined client is answered for: ROOM_DATA (13), "answer", a msgpack map with an unknown key.
+    const invalid = Uint8Array.from([13, 0xa6, ...new TextEncoder().encode("answer"), 0x81, 0xa1, 0x78, 0x01]);
+    for (let i = 0; i < 200; i++) socket.send(invalid);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Only the join itself (JOIN_ROOM, 10) came back, and nothing waits in the queue Colyseus keeps until the acknowledgement.
+    assert.deepEqual(received.map((message) => message[0]), [10]);
+    const room = server.liveRooms.get(seat.body.roomId)!;
+    const queued = [...room.clients].map((client) => (client as unknown as { _enqueuedMessages?: unknown[] })._enqueuedMessages?.length ?? 0);
+    assert.deepEqual(queued, [0], "no replies queued for a client that has not acknowledged");
+    // Then it is closed.
+    await closed;
+    assert.equal((await getHealth(server)).status, 200);
+  });
+
+  it("charges refused messages to the message budget: a flood of invalid ones is answered a few times, then rate-limited", async () => {
+    const { token } = await guest(server, "Flood");
+    const room = await startLesson(sdk(server), token);
+    const codes: string[] = [];
+    room.onMessage("error", (error: { code: string }) => codes.push(error.code));
+    for (let i = 0; i < 100; i++) room.send("answer", { text: "" });
+    await waitUntil(async () => codes.includes("RATE_LIMITED"), "a RATE_LIMITED reply");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(codes.filter((code) => code === "MESSAGE_INVALID").length <= 25, `${codes.length} replies: ${codes.slice(0, 30).join(",")}`);
+    assert.equal(codes.filter((code) => code === "RATE_LIMITED").length, 1, "one rate-limit notice a second, not one per message");
+    await room.leave();
   });
 
   it("lets a tutor grade answers from the dashboard: through the live room, and after the session has ended", async () => {

@@ -139,6 +139,7 @@ for (const transport of ["uws", "ws"] as const) {
         // Too long is the learner's to fix, not the app's: its own code (a sentence the learner can act on).
         ["answer", { text: "가".repeat(201) }, "ANSWER_TOO_LONG", /at most 200/],
         ["answer", { text: "가".repeat(201), extra: true }, "MESSAGE_INVALID", /extra/],
+        ["answer", { text: "안녕\u0000하세요" }, "MESSAGE_INVALID", /control characters/],
         ["answer", { text: "안녕", step: -1 }, "MESSAGE_INVALID", /step/],
         ["answer", { text: "안녕", extra: true }, "MESSAGE_INVALID", /extra/],
         ["answer", { text: "안녕", attemptId: "../../etc" }, "MESSAGE_INVALID", /attemptId/],

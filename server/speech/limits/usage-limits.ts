@@ -66,6 +66,8 @@ export class UsageLimiter {
   private readonly bytes: TokenBuckets;
 
   private activeUtterances = 0;
+  /** Learners with an answer open right now (one each). */
+  private readonly openByLearner = new Set<string>();
   /** Each learner's utterances started in the last minute. */
   private readonly starts: WindowCounter;
   private day: number;
@@ -129,6 +131,11 @@ export class UsageLimiter {
         startWaitMs,
       );
     }
+    // One answer at a time per learner, across every session of the process: a guest with 20 lessons
+    // open could otherwise speak into all of them at once.
+    if (this.openByLearner.has(learnerId)) {
+      throw new KotoError("UTTERANCE_ALREADY_OPEN", "you are already speaking in another session; finish that answer first", 409);
+    }
     if (this.activeUtterances >= this.limits.maxConcurrentUtterances) {
       throw new UsageLimitError(
         "SPEECH_BUSY",
@@ -142,11 +149,13 @@ export class UsageLimiter {
     this.starts.count(learnerId, now);
     if (!this.learnerSecondsToday.has(learnerId)) this.learnerSecondsToday.set(learnerId, 0);
     this.activeUtterances += 1;
+    this.openByLearner.add(learnerId);
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.activeUtterances -= 1;
+      this.openByLearner.delete(learnerId);
     };
   }
 

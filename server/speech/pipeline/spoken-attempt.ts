@@ -135,11 +135,19 @@ export class SpokenAttempt {
       // The sequencer may hold this frame after the transport reused its buffer: a copy (Uint8Array's
       // slice, since the transport's bytes may be a Node Buffer, whose own slice is a view).
       for (const ordered of this.sequencer.push(sequence, Uint8Array.prototype.slice.call(bytes, AUDIO_FRAME_HEADER_BYTES))) {
+        // A gap is concealed frame by frame, each as long as the last: the length limit is checked for
+        // every one, or a long first frame and a gap made a recording of minutes (and minutes of work).
+        if (this.full) break;
         ended ??= this.record(this.decode(ordered));
       }
     }
-    if (!ended && this.durationMs >= this.options.maxUtteranceMs) ended = "max-duration";
+    if (!ended && this.full) ended = "max-duration";
     return ended;
+  }
+
+  /** The utterance has reached its length limit: nothing more is recorded. */
+  private get full(): boolean {
+    return this.durationMs >= this.options.maxUtteranceMs;
   }
 
   /**
@@ -149,9 +157,12 @@ export class SpokenAttempt {
   end(reason: UtteranceEnd): Promise<void> {
     if (this.ending) return this.done;
     this.ending = reason;
-    for (const ordered of this.sequencer.flush()) this.record(this.decode(ordered));
+    for (const ordered of this.sequencer.flush()) {
+      if (this.full) break;
+      this.record(this.decode(ordered));
+    }
     const rest = this.decoder.flush();
-    if (rest.length > 0) this.record(rest);
+    if (rest.length > 0 && !this.full) this.record(rest);
     this.decoder.close();
     const timing = this.endpointer.timing();
     this.endpointer.close();

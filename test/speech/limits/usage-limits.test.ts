@@ -91,11 +91,13 @@ describe("UsageLimiter", () => {
       refusal(() => limits.admitUtterance("d"), "SPEECH_BUSY");
     });
 
-    it("counts utterances from the same learner as separate slots", () => {
-      const { limiter: limits } = limiter({ maxConcurrentUtterances: 2 });
-      limits.admitUtterance("a");
-      limits.admitUtterance("a");
-      refusal(() => limits.admitUtterance("b"), "SPEECH_BUSY");
+    it("lets a learner speak one answer at a time, across all their sessions", () => {
+      const { limiter: limits } = limiter({ maxConcurrentUtterances: 5 });
+      const release = limits.admitUtterance("a");
+      assert.throws(() => limits.admitUtterance("a"), (error) => isKotoError(error) && error.code === "UTTERANCE_ALREADY_OPEN" && error.status === 409);
+      limits.admitUtterance("b");
+      release();
+      limits.admitUtterance("a")();
     });
   });
 

@@ -197,6 +197,16 @@ describe("SpokenAttempt pipeline", function () {
     assert.equal(existsSync(run.spoolPath), true);
   });
 
+  it("stops at the length limit inside a concealed gap: a long first frame and the largest gap make 30 s, not minutes", async () => {
+    // One second of 8 kHz PCM in frame 0, then frame 250: 249 lost frames, each concealed as long as the last.
+    const second = Int16Array.from({ length: 8000 }, (_, i) => Math.round(3000 * Math.sin(i / 3)));
+    const run = await runPipeline({ codec: "pcm16", sampleRate: 8000 }, [encodeAudioFrame(0, int16ToBytesLE(second)), encodeAudioFrame(250, int16ToBytesLE(second))]);
+    const ended = run.events.find((event) => event.type === "ended") as Extract<SpokenAttemptEvent, { type: "ended" }>;
+    assert.equal(ended.reason, "max-duration");
+    assert.ok(ended.durationMs <= OPTIONS.maxUtteranceMs + 1000, `recorded ${ended.durationMs} ms`);
+    assert.ok(run.kept!.length <= ((OPTIONS.maxUtteranceMs + 1000) / 1000) * 16000);
+  });
+
   it("refuses a malformed frame without ending the utterance", async () => {
     await loadWebRtcVad();
     const directory = mkdtempSync(join(tmpdir(), "koto-spool-"));
