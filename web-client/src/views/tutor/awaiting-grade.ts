@@ -10,14 +10,11 @@ import { errorCodeOf, errorText } from "../../error-text.ts";
 import { h, reconcile } from "../dom.ts";
 import { icon } from "../icons.ts";
 import { showApiError } from "../home-view.ts";
+import { dashboardPanel } from "./dashboard-panel.ts";
 import { QUICK_LABELS, QUICK_SCORES, type QuickGrade } from "./quick-grades.ts";
 
 export function awaitingGradePanel(app: AppContext, token: string): { element: HTMLElement; refresh: () => Promise<void> } {
-  const list = h("ul", { class: "session-list awaiting-grade" });
-  const element = h("section", { class: "awaiting-grade-panel", hidden: true, attrs: { "aria-labelledby": "awaiting-grade-title" } },
-    h("h2", { id: "awaiting-grade-title", text: t("awaitingGrade") }),
-    h("p", { class: "hint-text", text: t("awaitingGradeHint") }),
-    list);
+  const { element, list } = dashboardPanel("awaiting-grade", "awaitingGrade", "awaitingGradeHint");
   /** Object URLs of recordings played, revoked when their row goes. */
   const players = new Map<string, HTMLAudioElement>();
 

@@ -5,13 +5,10 @@ import { t } from "../../i18n.ts";
 import { failureText } from "../../error-text.ts";
 import { h, reconcile } from "../dom.ts";
 import { showApiError } from "../home-view.ts";
+import { dashboardPanel } from "./dashboard-panel.ts";
 
 export function failedAttemptsPanel(app: AppContext, token: string): { element: HTMLElement; refresh: () => Promise<void> } {
-  const list = h("ul", { class: "session-list failed-attempts" });
-  const element = h("section", { class: "failed-attempts-panel", hidden: true, attrs: { "aria-labelledby": "failed-attempts-title" } },
-    h("h2", { id: "failed-attempts-title", text: t("failedAttempts") }),
-    h("p", { class: "hint-text", text: t("failedAttemptsHint") }),
-    list);
+  const { element, list } = dashboardPanel("failed-attempts", "failedAttempts", "failedAttemptsHint");
 
   const refresh = async () => {
     const { attempts } = await app.api.failedAttempts(token);
