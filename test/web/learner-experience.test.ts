@@ -293,6 +293,9 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
     await learner.locator('[data-action="start"]').click();
     await learner.waitForSelector('.turn[data-my-turn="true"]');
     assert.equal(await learner.locator('[data-role="line-count"]').innerText(), "Line 3 of 4");
+    // The line passed in the earlier session is "done earlier"; the one the tutor moved past is "skipped".
+    assert.equal(await learner.locator('.bubble--own[data-step="1"] .tag').innerText(), "done earlier");
+    assert.equal(await learner.locator('.bubble--own[data-step="3"] .tag').innerText(), "skipped");
     await learnerContext.close();
     await tutorContext.close();
   });

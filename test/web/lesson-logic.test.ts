@@ -112,6 +112,15 @@ describe("web client: the conversation a learner sees", () => {
     assert.equal(isMyTurn(pair, "mina"), false);
   });
 
+  it("tells a line done in an earlier session from one skipped in this one", () => {
+    const resumed = lesson({ attempts: [], currentStep: 3 });
+    resumed.progress.mina = { ...resumed.progress.mina!, completedSteps: [1] } as never;
+    const own = conversationFor(resumed, "mina").find((item) => item.kind === "own");
+    assert.equal(own?.kind === "own" && own.doneEarlier, true);
+    const skipped = conversationFor(lesson({ attempts: [] }), "mina").find((item) => item.kind === "own");
+    assert.equal(skipped?.kind === "own" && skipped.doneEarlier, false);
+  });
+
   it("shows the whole conversation once the lesson is finished", () => {
     assert.equal(conversationFor(lesson({ phase: "finished", currentStep: 5 }), "mina").length, 5);
   });

@@ -508,14 +508,17 @@ describe("Web client in Chromium (learner app and tutor console)", function () {
       assert.equal(await page.locator(".prompt__translation").isVisible(), false);
       assert.equal(await page.locator(".prompt__korean").isVisible(), true);
 
-      // A message the server refuses comes back as a notice; the lesson carries on.
+      // The answer box stops at the longest answer the server takes…
+      assert.equal(await page.locator("#typed-answer").getAttribute("maxlength"), "200");
+      // …and an answer the server refuses anyway (from a client without that limit) comes back as a notice; the lesson carries on.
+      await page.locator("#typed-answer").evaluate((input) => input.removeAttribute("maxlength"));
       await page.locator("#typed-answer").fill("가".repeat(201));
       await page.getByRole("button", { name: "Periksa" }).click();
-      const notice = page.locator('[role="alert"] .toast--error[data-code="MESSAGE_INVALID"]');
+      const notice = page.locator('[role="alert"] .toast--error[data-code="ANSWER_TOO_LONG"]');
       await notice.waitFor();
       // In the learner's language, from the code; the code itself is never shown.
-      assert.match(await notice.innerText(), /Aplikasi mengirim sesuatu yang tidak dipahami server/);
-      assert.doesNotMatch(await notice.innerText(), /MESSAGE_INVALID|at most 200 characters/);
+      assert.match(await notice.innerText(), /Jawaban Anda terlalu panjang/);
+      assert.doesNotMatch(await notice.innerText(), /ANSWER_TOO_LONG|at most 200 characters/);
       await page.locator("#typed-answer").fill("저도 반가워요. 저는 인도네시아 사람이에요.");
       await page.getByRole("button", { name: "Periksa" }).click();
       await page.waitForSelector('.turn[data-my-turn="true"][data-step="5"]');

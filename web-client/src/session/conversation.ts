@@ -6,7 +6,8 @@ import type { AttemptSnapshot, LessonSnapshot, ParticipantSnapshot, StepSnapshot
 
 export type ConversationItem =
   | { kind: "partner"; step: StepSnapshot; by: "server" | "learner"; speakerName: string }
-  | { kind: "own"; step: StepSnapshot; attempts: AttemptSnapshot[] }
+  /** `doneEarlier`: no answer in this session, but the learner completed the line in an earlier one (not "skipped"). */
+  | { kind: "own"; step: StepSnapshot; attempts: AttemptSnapshot[]; doneEarlier: boolean }
   | { kind: "prompt"; step: StepSnapshot; attempts: AttemptSnapshot[] }
   | { kind: "waiting"; step: StepSnapshot; speakerName: string };
 
@@ -21,6 +22,7 @@ function learnerPlaying(snapshot: LessonSnapshot, role: string): ParticipantSnap
 export function conversationFor(snapshot: LessonSnapshot, userId: string, roleNames: Record<string, string> = {}): ConversationItem[] {
   const role = learnerRole(snapshot, userId);
   const mine = snapshot.attempts.filter((attempt) => attempt.learnerId === userId);
+  const completed = new Set(snapshot.progress[userId]?.completedSteps ?? []);
   const items: ConversationItem[] = [];
   if (snapshot.phase === "lobby") return items;
   const said = snapshot.phase === "finished" ? snapshot.steps.length : Math.min(snapshot.currentStep, snapshot.steps.length);
@@ -28,7 +30,8 @@ export function conversationFor(snapshot: LessonSnapshot, userId: string, roleNa
 
   for (const step of snapshot.steps.slice(0, said)) {
     if (step.speaker === role) {
-      items.push({ kind: "own", step, attempts: mine.filter((attempt) => attempt.step === step.index) });
+      const attempts = mine.filter((attempt) => attempt.step === step.index);
+      items.push({ kind: "own", step, attempts, doneEarlier: attempts.length === 0 && completed.has(step.index) });
     } else {
       items.push({ kind: "partner", step, by: step.playedByServer ? "server" : "learner", speakerName: speakerName(step) });
     }

@@ -48,7 +48,7 @@ export class ChatView {
           shown ? syllableLine(item.step.korean, shown, "small") : h("p", { class: "bubble__korean", attrs: { lang: "ko" }, text: item.step.korean }),
           h("p", { class: "romanization", text: item.step.romanization }),
           h("p", { class: "translation", text: item.step.translation }),
-          shown ? attemptChip(shown) : h("span", { class: "tag", text: t("skipped") }));
+          shown ? attemptChip(shown) : h("span", { class: "tag", dataset: { done: item.doneEarlier ? "earlier" : "skipped" }, text: t(item.doneEarlier ? "doneEarlier" : "skipped") }));
       }
       case "waiting":
         return h("li", { class: "bubble bubble--partner bubble--waiting", dataset: { step: item.step.index } },
