@@ -207,9 +207,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     this.seats.set(auth.userId, client.sessionId);
 
     client.view = new StateView();
-    this.clock.setTimeout(() => {
-      if (client.state === ClientState.JOINING) client.leave(CloseCode.WITH_ERROR, "the join was not acknowledged");
-    }, JOIN_ACKNOWLEDGE_MS);
+    this.expectAcknowledgement(client);
     if (auth.role === "learner") return this.seatLearner(client, participant);
     this.seatTutor(client, participant);
   }
@@ -229,8 +227,16 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   }
 
   onReconnect(client: LessonClient): void {
+    this.expectAcknowledgement(client);
     const participant = this.state.participants.get(client.auth.userId);
     if (participant) participant.connected = true;
+  }
+
+  /** A (re)joined socket that does not acknowledge within JOIN_ACKNOWLEDGE_MS is closed. */
+  private expectAcknowledgement(client: LessonClient): void {
+    this.clock.setTimeout(() => {
+      if (client.state === ClientState.JOINING) client.leave(CloseCode.WITH_ERROR, "the join was not acknowledged");
+    }, JOIN_ACKNOWLEDGE_MS);
   }
 
   async onLeave(client: LessonClient): Promise<void> {
