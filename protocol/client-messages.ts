@@ -67,8 +67,7 @@ export const createOptionsSchema = joinOptionsSchema.extend({
   resume: id.optional(),
 });
 
-/** One line per problem: `text: must not be empty`. */
-/** What was wrong, for the client at fault: at most a few issues and 300 characters (a payload of 2,000 unknown keys does not get them all read back). */
+/** One line per problem (`text: must not be empty`), for the client at fault: at most five and 300 characters (a payload of 2,000 unknown keys does not get them all read back). */
 export function describeIssues(error: z.ZodError): string {
   const described = error.issues
     .slice(0, 5)

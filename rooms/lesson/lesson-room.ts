@@ -30,8 +30,7 @@ import { SpokenTurns, type SpokenTurnsRoom } from "./spoken-turns.ts";
 import { evaluateAgain, keepsPreviousResult, keptSamples, previousResult, previousResultKept } from "../../server/attempts/evaluation-result.ts";
 import { LearnerQueue } from "./learner-queue.ts";
 import { ANSWER_MAX_CHARACTERS } from "../../protocol/limits.ts";
-import { romanizationWithName } from "../../server/content/load-content.ts";
-import { fillNameSlot } from "../../server/content/name-slot.ts";
+import { fillNameSlot, romanizationWithName } from "../../server/content/name-slot.ts";
 import { whileStoreDown } from "../../server/store/store-retry.ts";
 import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
@@ -177,10 +176,10 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       if (client.state !== ClientState.JOINED) return;
       try {
         this.budget.admitMessage(client.sessionId);
+        throw new KotoError("MESSAGE_UNKNOWN", `unknown message type ${describeType(type)}`);
       } catch (error) {
-        return this.rateLimitErrors.send(client, error as UsageLimitError, typeName(type) ?? null);
+        this.refuse(client, error, typeName(type) ?? null);
       }
-      sendError(client, new KotoError("MESSAGE_UNKNOWN", `unknown message type ${describeType(type)}`), typeName(type));
     });
     this.created = true;
     this.services.onRoomCreated?.(this);
@@ -375,11 +374,16 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       }
       await this.handle(client, type as LearnerMessageType | TutorMessageType, parsed.data);
     } catch (error) {
-      if (error instanceof UsageLimitError && error.code === "RATE_LIMITED") return this.rateLimitErrors.send(client, error, type);
-      if (error instanceof KotoError) return sendError(client, error, type);
-      this.logFailure(type, error);
-      sendError(client, new KotoError("INTERNAL", "the server could not handle that message; try again"), type);
+      this.refuse(client, error, type);
     }
+  }
+
+  /** The error a message earned, to its sender: rate limits at most once a second, anything unexpected logged as INTERNAL. */
+  private refuse(client: Client, error: unknown, type: string | null): void {
+    if (error instanceof UsageLimitError && error.code === "RATE_LIMITED") return this.rateLimitErrors.send(client, error, type);
+    if (error instanceof KotoError) return sendError(client, error, type ?? undefined);
+    this.logFailure(type ?? "message", error);
+    sendError(client, new KotoError("INTERNAL", "the server could not handle that message; try again"), type ?? undefined);
   }
 
   private async handle(client: LessonClient, type: LearnerMessageType | TutorMessageType, payload: any): Promise<void> {

@@ -126,11 +126,6 @@ export function spokenLines(lesson: Pick<Lesson, "steps" | "roles" | "learnerRol
   return lesson.steps.map((step) => fillNameSlot(step.korean, exampleName));
 }
 
-/** A line's romanization with the learner's name in its slot: romanized when the name is written in Hangul. */
-export function romanizationWithName(romanization: string, name: string): string {
-  return fillNameSlot(romanization, /[\uAC00-\uD7A3]/u.test(name) ? romanize(name) : name);
-}
-
 /** es-hangul would spell the slot's letters out; the slot stays a slot in the romanization too. */
 function romanizeLine(korean: string): string {
   return korean.split(NAME_SLOT).map((part) => romanize(part)).join(NAME_SLOT);

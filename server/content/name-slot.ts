@@ -1,8 +1,9 @@
 /**
  * The learner's own name inside a lesson line. Authors write `{name}` where the learner says (or
  * hears) their name ("저는 {name}예요."); the lesson gives an example name for the model audio.
- * Pure and dependency-free: the server's scorer and the web client share it.
+ * Pure, with es-hangul its only dependency: the server (scorer, hints) and the web client share it.
  */
+import { romanize } from "es-hangul";
 
 export const NAME_SLOT = "{name}";
 
@@ -21,6 +22,11 @@ export function strayBraces(text: string): boolean {
 
 export function fillNameSlot(text: string, name: string): string {
   return text.split(NAME_SLOT).join(name);
+}
+
+/** A line's romanization with the learner's name in its slot: romanized when the name is written in Hangul. */
+export function romanizationWithName(romanization: string, name: string): string {
+  return fillNameSlot(romanization, HANGUL_SYLLABLE.test(name) ? romanize(name) : name);
 }
 
 /** Only the Hangul syllables: the frame is compared by what was said, not by spacing or punctuation. */

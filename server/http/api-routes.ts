@@ -14,9 +14,6 @@ import { bearerToken, endpoint, jsonResponse, readJsonBody } from "./endpoint.ts
 import { clientAddress } from "./http-edge.ts";
 import { bytesResponse, rangeNotSatisfiable, wantedBytes } from "./byte-ranges.ts";
 import { tutorMessages } from "../../protocol/client-messages.ts";
-
-/** The in-session `grade` message's score and comment, one definition for both ways of grading. */
-const gradeBody = tutorMessages.grade.omit({ attemptId: true });
 import type { AttemptService } from "../attempts/attempt-service.ts";
 import { attemptToWire } from "../attempts/attempt-mappers.ts";
 import { ATTEMPT_STATUSES, type AttemptStatus } from "../attempts/attempt.ts";
@@ -43,6 +40,8 @@ const displayName = z.string().trim().min(1, "must not be empty").max(40, "must 
 
 const guestBody = z.strictObject({ name: displayName });
 const loginBody = z.strictObject({ email: z.string().trim().toLowerCase().email("must be an email address"), password: z.string().min(1).max(200) });
+/** The in-session `grade` message's score and comment, one definition for both ways of grading. */
+const gradeBody = tutorMessages.grade.omit({ attemptId: true });
 
 /** The lines a solo learner says: what "3 of 4 lines" counts. */
 function learnerLineCount(lesson: ReturnType<ContentCatalog["getLesson"]>): number {

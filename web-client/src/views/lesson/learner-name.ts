@@ -3,8 +3,7 @@
  * the name they said in Hangul once they have said it (what the scorer heard, so the coloured line
  * matches), their display name before that. The scorer does the same (server/content/name-slot.ts).
  */
-import { romanize } from "es-hangul";
-import { fillNameSlot, hasNameSlot, spokenName } from "../../../../server/content/name-slot.ts";
+import { fillNameSlot, hasNameSlot, romanizationWithName, spokenName } from "../../../../server/content/name-slot.ts";
 import type { LessonSnapshot, StepSnapshot } from "../../session/snapshot.ts";
 
 export function withLearnerName(snapshot: LessonSnapshot, displayName: string, userId?: string): LessonSnapshot {
@@ -29,7 +28,7 @@ function namedStep(step: StepSnapshot, name: string, displayName: string): StepS
   return {
     ...step,
     korean: fillNameSlot(step.korean, name),
-    romanization: fillNameSlot(step.romanization, /[\uAC00-\uD7A3]/.test(name) ? romanize(name) : name),
+    romanization: romanizationWithName(step.romanization, name),
     translation: fillNameSlot(step.translation, displayName),
     accepted: step.accepted.map((answer) => fillNameSlot(answer, name)),
   };
