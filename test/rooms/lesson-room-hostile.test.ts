@@ -348,11 +348,16 @@ describe("LessonRoom against a hostile guest", function () {
     const room = await startLesson(sdk(server), token);
     const codes: string[] = [];
     room.onMessage("error", (error: { code: string }) => codes.push(error.code));
+    const sentAt = Date.now();
     for (let i = 0; i < 100; i++) room.send("answer", { text: "" });
     await waitUntil(async () => codes.includes("RATE_LIMITED"), "a RATE_LIMITED reply");
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.ok(codes.filter((code) => code === "MESSAGE_INVALID").length <= 25, `${codes.length} replies: ${codes.slice(0, 30).join(",")}`);
-    assert.equal(codes.filter((code) => code === "RATE_LIMITED").length, 1, "one rate-limit notice a second, not one per message");
+    // The budget refills (5 a second) and rate-limit notices repeat (once a second) while the room works
+    // through the flood: the bounds allow for however long that took on this machine, not a fixed time.
+    const seconds = Math.ceil((Date.now() - sentAt) / 1000);
+    const invalid = codes.filter((code) => code === "MESSAGE_INVALID").length;
+    assert.ok(invalid <= 20 + 5 * seconds, `${invalid} MESSAGE_INVALID of 100 in ${seconds} s: ${codes.slice(0, 30).join(",")}`);
+    assert.ok(codes.filter((code) => code === "RATE_LIMITED").length <= seconds, "one rate-limit notice a second, not one per message");
     await room.leave();
   });
 
