@@ -154,7 +154,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const started = Date.now();
   const routes = apiRoutes({
     store, tokens, content, recordings: speech.recordings, attempts, passMark,
-    signIn: new SignInGate(config.signInLimits),
+    signIn: new SignInGate(config.signInLimits, coordination.redis),
     health: async () => {
       if (draining) return { ok: false, report: { status: "draining", processId: matchMaker.processId } };
       // The store is the part that can be down; everything else here is this process itself.

@@ -1,8 +1,12 @@
 /**
- * Rate limits on the two doors anyone can knock on: guest sign-up and tutor login. In memory
- * (`rate-limiter-flexible`), per process: each process allows the figures below on its own.
+ * Rate limits on the two doors anyone can knock on: guest sign-up and tutor login
+ * (`rate-limiter-flexible`). One process counts in memory. Processes that share Redis share the
+ * counters there (`koto:sign-in:*`), so N processes behind Caddy allow the figures below once, not N
+ * times; while Redis is unreachable each process falls back to counting on its own (the library's
+ * insurance limiter) rather than refusing every sign-in or letting every one through.
  */
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { KotoError } from "../errors.ts";
 
 export interface SignInLimits {
@@ -18,14 +22,22 @@ const QUARTER_HOUR_SECONDS = 15 * 60;
 const HOUR_SECONDS = 60 * 60;
 
 export class SignInGate {
-  private readonly loginsByAddress: RateLimiterMemory;
-  private readonly failuresByAccount: RateLimiterMemory;
-  private readonly guestsByAddress: RateLimiterMemory;
+  private readonly loginsByAddress: RateLimiterAbstract;
+  private readonly failuresByAccount: RateLimiterAbstract;
+  private readonly guestsByAddress: RateLimiterAbstract;
 
-  constructor(limits: SignInLimits) {
-    this.loginsByAddress = new RateLimiterMemory({ keyPrefix: "login-address", points: limits.loginAttemptsPerAddress, duration: QUARTER_HOUR_SECONDS });
-    this.failuresByAccount = new RateLimiterMemory({ keyPrefix: "login-account", points: limits.loginFailuresPerAccount, duration: QUARTER_HOUR_SECONDS });
-    this.guestsByAddress = new RateLimiterMemory({ keyPrefix: "guest-address", points: limits.guestsPerAddressPerHour, duration: HOUR_SECONDS });
+  /** `shared`: the coordination's Redis connection when processes share one (its `koto:` key prefix applies). */
+  constructor(limits: SignInLimits, shared?: Redis) {
+    const limiter = (options: IRateLimiterOptions): RateLimiterAbstract => shared
+      ? new RateLimiterRedis({
+        ...options, keyPrefix: `sign-in:${options.keyPrefix}`, storeClient: shared,
+        // Not ready (reconnecting): count locally at once instead of waiting for a reconnection.
+        rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options),
+      })
+      : new RateLimiterMemory(options);
+    this.loginsByAddress = limiter({ keyPrefix: "login-address", points: limits.loginAttemptsPerAddress, duration: QUARTER_HOUR_SECONDS });
+    this.failuresByAccount = limiter({ keyPrefix: "login-account", points: limits.loginFailuresPerAccount, duration: QUARTER_HOUR_SECONDS });
+    this.guestsByAddress = limiter({ keyPrefix: "guest-address", points: limits.guestsPerAddressPerHour, duration: HOUR_SECONDS });
   }
 
   /** Counts a login attempt; throws RATE_LIMITED when the address or the account has used its share. */
@@ -48,7 +60,7 @@ export class SignInGate {
   }
 }
 
-async function consume(limiter: RateLimiterMemory, key: string, reason: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract, key: string, reason: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (refusal) {

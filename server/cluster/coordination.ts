@@ -20,6 +20,8 @@ export interface Coordination {
   readonly kind: "local" | "redis";
   readonly presence: Presence;
   readonly driver: MatchMakerDriver;
+  /** The command connection (keys under `koto:`), for counters every process must share: the sign-in limits. */
+  readonly redis?: Redis;
   /** False while Redis is unreachable or the subscriber hears nothing: new rooms are refused, rooms in progress go on. */
   isAvailable(): boolean;
   /** For /healthz: each Redis connection, and whether the subscriber heard its own last echo. */
@@ -126,7 +128,7 @@ export async function createCoordination(config: Pick<Config, "redis">, logger: 
   watchdog = subscriberWatchdog;
   publisher.once("end", () => subscriberWatchdog.stop());
   return {
-    kind: "redis", presence, driver,
+    kind: "redis", presence, driver, redis: publisher,
     isAvailable: () => available,
     describe: () => ({
       state: available ? "up" : "down", publisher: publisher.status, subscriber: subscriber.status, driver: driverClient.status,

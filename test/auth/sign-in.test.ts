@@ -8,6 +8,9 @@ import { hashPassword, verifyPassword } from "../../server/auth/passwords.ts";
 import { baseUrl, getJson, guest, postJson, startTestServer } from "../support/koto-test-server.ts";
 import { createPostgresDatabase, type TestDatabase } from "../support/databases.ts";
 import { runKotoCli } from "../support/cli.ts";
+import { Redis } from "ioredis";
+import { RateLimitedError, SignInGate } from "../../server/auth/sign-in-limits.ts";
+import { startRedis, stopAll, type TestRedis } from "../support/processes.ts";
 
 const JWT_SECRET = "a-test-secret-that-is-long-enough-for-hs256";
 const from = (address: string) => ({ "x-forwarded-for": address });
@@ -103,6 +106,80 @@ describe("Sign-in rate limits", function () {
     const proxied = new Request("http://x/", { headers: { [PEER_ADDRESS_HEADER]: "127.0.0.1", "x-forwarded-for": "10.0.0.1, 203.0.113.9" } });
     assert.equal(clientAddress(proxied), "203.0.113.9");
   });
+});
+
+describe("Sign-in rate limits shared by processes (Redis)", function () {
+  this.timeout(60_000);
+  const limits = { loginAttemptsPerAddress: 5, loginFailuresPerAccount: 3, guestsPerAddressPerHour: 4 };
+  let redis: TestRedis;
+  const connections: Redis[] = [];
+  // Each gate on its own connection, set up as the coordination's (koto: prefix, one retry, no waiting).
+  const processGate = async () => {
+    const connection = new Redis(redis.url, { keyPrefix: "koto:", maxRetriesPerRequest: 1, retryStrategy: () => 200 });
+    connections.push(connection);
+    await waitUntilReady(connection);
+    return { gate: new SignInGate(limits, connection), connection };
+  };
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    for (const connection of connections) connection.disconnect();
+    await stopAll();
+  });
+
+  it("counts guests and logins from every process together, under koto:sign-in:", async () => {
+    const [first, second] = [await processGate(), await processGate()];
+    await first.gate.admitGuest("192.0.2.20");
+    await second.gate.admitGuest("192.0.2.20");
+    await first.gate.admitGuest("192.0.2.20");
+    await second.gate.admitGuest("192.0.2.20");
+    for (const { gate } of [first, second]) await assert.rejects(gate.admitGuest("192.0.2.20"), RateLimitedError);
+    await first.gate.admitGuest("192.0.2.21");
+
+    // Three wrong passwords, spread over two processes, lock the account on both.
+    await first.gate.loginFailed("kim@koto.test");
+    await second.gate.loginFailed("kim@koto.test");
+    await first.gate.admitLogin("192.0.2.30", "kim@koto.test");
+    await second.gate.loginFailed("kim@koto.test");
+    await assert.rejects(first.gate.admitLogin("192.0.2.31", "kim@koto.test"), /too many wrong passwords/);
+    await assert.rejects(second.gate.admitLogin("192.0.2.32", "kim@koto.test"), /too many wrong passwords/);
+
+    const probe = new Redis(redis.url);
+    try {
+      const keys = (await probe.keys("*")).sort();
+      assert.deepEqual(keys, [
+        "koto:sign-in:guest-address:192.0.2.20", "koto:sign-in:guest-address:192.0.2.21",
+        "koto:sign-in:login-account:kim@koto.test", "koto:sign-in:login-address:192.0.2.30",
+      ]);
+      assert.ok(await probe.pttl("koto:sign-in:guest-address:192.0.2.20") > 0, "the counter expires");
+    } finally {
+      probe.disconnect();
+    }
+  });
+
+  it("counts in the process's memory while Redis is down, at once, and shares again once it is back", async () => {
+    const { gate, connection } = await processGate();
+    await gate.admitGuest("192.0.2.40");
+    await redis.stop();
+    await waitUntilNotReady(connection);
+    // Each process counts on its own meanwhile: the limit still holds, nothing waits for Redis.
+    for (let index = 0; index < 4; index++) await gate.admitGuest("192.0.2.41");
+    await assert.rejects(gate.admitGuest("192.0.2.41"), RateLimitedError);
+    await redis.start();
+    await waitUntilReady(connection);
+    // A fresh Redis (it keeps nothing on disk) starts its counts again.
+    for (let index = 0; index < 4; index++) await gate.admitGuest("192.0.2.42");
+    const other = await processGate();
+    await assert.rejects(other.gate.admitGuest("192.0.2.42"), RateLimitedError);
+  });
+
+  async function waitUntilNotReady(connection: Redis) {
+    while (connection.status === "ready") await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  async function waitUntilReady(connection: Redis) {
+    while (connection.status !== "ready") await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 });
 
 describe("Tokens and accounts on every route", function () {

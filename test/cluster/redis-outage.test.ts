@@ -112,4 +112,20 @@ describe("Redis outage with two processes", function () {
     const fresh = await startLesson(new Client(other.baseUrl), newcomer.token);
     for (const joined of [fresh, tutorRoom, room]) await joined.leave();
   });
+
+  it("counts wrong passwords for one account on every process together (sign-in limits in Redis)", async () => {
+    // LOGIN_FAILURES_PER_ACCOUNT is 10: ten wrong guesses spread over both processes lock the account on both.
+    const login = (baseUrl: string, attempt: number) => fetch(`${baseUrl}/api/auth/login`, {
+      method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": `198.51.100.${attempt}` },
+      body: JSON.stringify({ email: "ghost@koto.test", password: "wrong password" }),
+    });
+    for (let attempt = 0; attempt < 10; attempt++) {
+      assert.equal((await login(cluster.processes[attempt % 2].baseUrl, attempt)).status, 401);
+    }
+    for (const [index, process] of cluster.processes.entries()) {
+      const refused = await login(process.baseUrl, 50 + index);
+      assert.equal(refused.status, 429);
+      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, "RATE_LIMITED");
+    }
+  });
 });
