@@ -51,6 +51,7 @@ export const ERROR_SENTENCES = {
   // the conversation
   MESSAGE_INVALID: "The app sent something the server did not understand. Please reload the page.",
   MESSAGE_UNKNOWN: "The app sent something the server did not understand. Please reload the page.",
+  MESSAGE_TOO_LARGE: "The app sent a message that was too large. Please shorten it.",
   SESSION_ENDED: "This session has ended. Open the lesson again to practise more.",
   SESSION_NOT_RUNNING: "The conversation has not started yet.",
   STEP_MISMATCH: "The conversation has moved on; answer the current line.",

@@ -17,7 +17,7 @@ import type { ErrorCode } from "../../protocol/error-codes.ts";
 import { authenticate } from "../../server/auth/authenticate.ts";
 import type { TokenClaims } from "../../server/auth/token-service.ts";
 import { checkTypedAnswer } from "../../server/speech/scoring/index.ts";
-import type { UserRecord } from "../../server/store/store.ts";
+import type { ProgressCounts, ProgressWrite, UserRecord } from "../../server/store/store.ts";
 import { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
 import { attemptPasses, newAttempt, settledOutcome, type AttemptResult, type TutorGrade } from "../../server/attempts/attempt.ts";
 import type { LessonRoomServices } from "./services.ts";
@@ -36,6 +36,7 @@ import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
 import { drainSession, settledBefore } from "./session-drain.ts";
 import { MessageBudget } from "./message-budget.ts";
+import { COUNTED_ONLY, MESSAGE_MAX_BYTES, oversizedMessage } from "./message-size.ts";
 import { ErrorThrottle } from "./error-throttle.ts";
 import { UsageLimitError } from "../../server/speech/limits/usage-limits.ts";
 import { outcomeOf, type RemoteOutcome } from "../../server/cluster/remote-outcome.ts";
@@ -79,6 +80,8 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   private attempts!: AttemptLedger;
   /** Progress and attempt writes, one learner at a time; awaited before the session closes. */
   private readonly writes = new LearnerQueue();
+  /** Per learner, the progress counts the store held after this room's last read or write of the row. */
+  private readonly storedCounts = new Map<string, ProgressCounts>();
   /** Each learner's dialogue role, kept after they leave: completion is judged against that role's lines. */
   private readonly roles = new Map<string, Role>();
   /**
@@ -173,14 +176,9 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     // The type of an unknown message is whatever the client sent (a string, a number, or — for a
     // message literally named "*" — its payload): describe it without trusting it.
     this.onMessage("*", (client, type) => {
-      if (client.state !== ClientState.JOINED) return;
-      try {
-        this.budget.admitMessage(client.sessionId);
-        throw new KotoError("MESSAGE_UNKNOWN", `unknown message type ${describeType(type)}`);
-      } catch (error) {
-        this.refuse(client, error, typeName(type) ?? null);
-      }
+      this.refuseCharged(client, typeName(type) ?? null, new KotoError("MESSAGE_UNKNOWN", `unknown message type ${describeType(type)}`));
     });
+    this.refuseOversizedMessages();
     this.created = true;
     this.services.onRoomCreated?.(this);
   }
@@ -330,6 +328,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       hintsUsed: saved?.hintsUsed ?? 0,
     });
     progress.completedSteps.push(...(saved?.completedSteps ?? []));
+    this.storedCounts.set(participant.id, { attempts: progress.attemptsCount, hints: progress.hintsUsed });
     this.restored?.addNotes(progress);
     this.state.progress.set(participant.id, progress);
     // A learner alone in the lobby picks up where they stopped last time.
@@ -376,6 +375,34 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     } catch (error) {
       this.refuse(client, error, type);
     }
+  }
+
+  /** A message refused before its handler: charged like any other (a flood of refused messages is still a flood). */
+  private refuseCharged(client: Client, type: string | null, error: KotoError): void {
+    if (client.state !== ClientState.JOINED) return;
+    try {
+      this.budget.admitMessage(client.sessionId);
+      throw error;
+    } catch (refused) {
+      this.refuse(client, refused, type);
+    }
+  }
+
+  /**
+   * A data message larger than any the protocol has is refused before Colyseus unpacks it
+   * (message-size.ts). `_onMessage` is private in Colyseus' types and bound per client at join,
+   * so this room's own is wrapped; the stand-in passed on keeps Colyseus' flood close counting.
+   */
+  private refuseOversizedMessages(): void {
+    const room = this as unknown as { _onMessage(client: Client, buffer: Uint8Array): void };
+    const receive = room._onMessage;
+    room._onMessage = (client, buffer) => {
+      const oversized = buffer ? oversizedMessage(buffer) : null;
+      if (!oversized) return receive.call(this, client, buffer);
+      receive.call(this, client, COUNTED_ONLY);
+      this.refuseCharged(client, oversized.type, new KotoError("MESSAGE_TOO_LARGE",
+        `a message of ${buffer.byteLength} bytes is larger than any message needs (${MESSAGE_MAX_BYTES}); it was not read`, 413));
+    };
   }
 
   /** The error a message earned, to its sender: rate limits at most once a second, anything unexpected logged as INTERNAL. */
@@ -434,7 +461,9 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     const advance = await this.writes.run(learnerId, async () => {
       const { progress, nextStep } = this.progressWith(learnerId, { ...attempt, tutorScore: null }, true);
       // The attempt and the progress it earned are one transaction, committed before the learner hears "accepted".
-      const { inserted } = await this.attempts.create(attempt, progress ? this.rowFor(learnerId, progress) : undefined);
+      const row = progress ? this.rowFor(learnerId, progress) : undefined;
+      const { inserted } = await this.attempts.create(attempt, row);
+      if (inserted) this.stored(row);
       client.send("attempt-accepted", { attemptId: attempt.id, duplicate: !inserted });
       if (!inserted || !progress) return null;
       this.applyProgress(learnerId, progress);
@@ -488,9 +517,11 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       const before = this.attempts.require(attemptId);
       const graded = { ...before, tutorScore: grade.score };
       const { progress, nextStep } = this.progressWith(before.learnerId, graded, false);
+      const row = progress ? this.rowFor(before.learnerId, progress) : undefined;
       await this.attempts.move(before.id, "scored", {
         tutorId: grade.tutorId, tutorScore: grade.score, tutorComment: grade.comment,
-      }, progress ? this.rowFor(before.learnerId, progress) : undefined);
+      }, row);
+      this.stored(row);
       if (progress) this.applyProgress(before.learnerId, progress);
       return nextStep;
     });
@@ -538,12 +569,21 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     return this.writes.run(learnerId, () => this.persist("progress", async () => {
       const progress = this.state.progress.get(learnerId);
       if (!progress) return;
-      await this.services.store.saveProgress(this.rowFor(learnerId, fieldsOf(progress), finished));
+      const row = this.rowFor(learnerId, fieldsOf(progress), finished);
+      await this.services.store.saveProgress(row);
+      this.stored(row);
     }));
   }
 
-  private rowFor(learnerId: string, fields: ProgressFields, finished = false) {
-    return progressWrite(learnerId, this.lesson.id, fields, this.learnerStepCount(learnerId), finished);
+  /** The row to write, carrying the counts this room last read or wrote so the store adds only what it counted since. */
+  private rowFor(learnerId: string, fields: ProgressFields, finished = false): ProgressWrite {
+    const countedFrom = this.storedCounts.get(learnerId) ?? { attempts: 0, hints: 0 };
+    return progressWrite(learnerId, this.lesson.id, fields, this.learnerStepCount(learnerId), { finished, countedFrom });
+  }
+
+  /** After a progress row was committed: what the store now holds of this room's counting. */
+  private stored(row: ProgressWrite | undefined): void {
+    if (row) this.storedCounts.set(row.userId, { attempts: row.attemptsCount, hints: row.hintsUsed });
   }
 
   /**
@@ -609,7 +649,11 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
         const { progress, nextStep } = to === "scored"
           ? this.progressWith(before.learnerId, candidate, firstResult)
           : { progress: firstResult ? this.countOnly(before.learnerId) : null, nextStep: null };
-        await this.persist("attempt", () => this.attempts.move(attemptId, to, settled, progress ? this.rowFor(before.learnerId, progress) : undefined));
+        await this.persist("attempt", async () => {
+          const row = progress ? this.rowFor(before.learnerId, progress) : undefined;
+          await this.attempts.move(attemptId, to, settled, row);
+          this.stored(row);
+        });
         if (progress) this.applyProgress(before.learnerId, progress);
         return nextStep;
       });

@@ -5,7 +5,7 @@
  */
 import type { AttemptRecord } from "../attempts/attempt.ts";
 import { attemptPasses, attemptScore } from "../attempts/attempt.ts";
-import type { ProgressWrite } from "../store/store.ts";
+import type { ProgressCounts, ProgressWrite } from "../store/store.ts";
 
 export interface ProgressFields {
   currentStep: number;
@@ -39,10 +39,13 @@ export function progressAfterResult(
 /**
  * The row to write. A lesson is completed when it was finished, or when the learner passed every
  * line of their dialogue role — never when the role is unknown (a learner who already left).
+ * `countedFrom`: the counts the writer last read or wrote, so the store adds only what it counted since.
  */
 export function progressWrite(
-  userId: string, lessonId: string, progress: ProgressFields, roleStepCount: number, finished = false,
+  userId: string, lessonId: string, progress: ProgressFields, roleStepCount: number,
+  options: { finished?: boolean; countedFrom?: ProgressCounts } = {},
 ): ProgressWrite {
+  const finished = options.finished ?? false;
   const completed = finished || (roleStepCount > 0 && progress.completedSteps.length >= roleStepCount);
   return {
     userId, lessonId,
@@ -50,5 +53,6 @@ export function progressWrite(
     completedSteps: [...progress.completedSteps].sort((a, b) => a - b),
     attemptsCount: progress.attemptsCount, bestScore: progress.bestScore, hintsUsed: progress.hintsUsed,
     completedAt: completed ? new Date().toISOString() : null,
+    ...(options.countedFrom ? { countedFrom: options.countedFrom } : {}),
   };
 }

@@ -42,11 +42,19 @@ function toProgress(row: Row): ProgressRecord {
 const ATTEMPT_COLUMNS =
   "id, session_id, learner_id, lesson_id, step_index, kind, status, text, correct, overall, accuracy, completeness, fluency, syllables, feedback, failure_code, failure_reason, evaluation";
 
+// Merges, never replaces (see ProgressWrite): a second tab's room that saw less cannot take back a
+// completed step, the step reached or counted attempts. A completed lesson starts again at step 0.
 const SAVE_PROGRESS_SQL = `INSERT INTO progress (user_id, lesson_id, current_step, completed_steps, attempts_count, best_score, hints_used, completed_at, updated_at)
   VALUES ($1, $2, $3, $4::int[], $5, $6, $7, $8, now())
-  ON CONFLICT (user_id, lesson_id) DO UPDATE SET current_step = EXCLUDED.current_step,
-    completed_steps = EXCLUDED.completed_steps, attempts_count = EXCLUDED.attempts_count,
-    best_score = greatest(progress.best_score, EXCLUDED.best_score), hints_used = EXCLUDED.hints_used,
+  ON CONFLICT (user_id, lesson_id) DO UPDATE SET
+    current_step = CASE WHEN coalesce(progress.completed_at, EXCLUDED.completed_at) IS NOT NULL THEN 0
+      ELSE greatest(progress.current_step, EXCLUDED.current_step) END,
+    completed_steps = ARRAY(SELECT DISTINCT step FROM unnest(progress.completed_steps || EXCLUDED.completed_steps) AS step ORDER BY step),
+    attempts_count = CASE WHEN $9::int IS NULL THEN EXCLUDED.attempts_count
+      ELSE progress.attempts_count + greatest(EXCLUDED.attempts_count - $9::int, 0) END,
+    best_score = greatest(progress.best_score, EXCLUDED.best_score),
+    hints_used = CASE WHEN $10::int IS NULL THEN EXCLUDED.hints_used
+      ELSE progress.hints_used + greatest(EXCLUDED.hints_used - $10::int, 0) END,
     completed_at = coalesce(progress.completed_at, EXCLUDED.completed_at), updated_at = now()`;
 
 function saveProgressStatement(progress: ProgressWrite): SqlStatement {
@@ -55,6 +63,7 @@ function saveProgressStatement(progress: ProgressWrite): SqlStatement {
     params: [
       progress.userId, progress.lessonId, progress.currentStep, progress.completedSteps, progress.attemptsCount,
       progress.bestScore, progress.hintsUsed, progress.completedAt,
+      progress.countedFrom?.attempts ?? null, progress.countedFrom?.hints ?? null,
     ],
   };
 }

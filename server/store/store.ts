@@ -57,8 +57,17 @@ export interface ProgressRecord {
   updatedAt: string;
 }
 
-/** A progress row as written; `saveProgress` keeps the best score and the first completion. */
-export type ProgressWrite = Omit<ProgressRecord, "updatedAt">;
+/**
+ * A progress row as written. A write merges with the stored row instead of replacing it, so a room
+ * that saw less (the same learner and lesson open in a second tab) never takes progress back: completed
+ * steps are united, the best score, the furthest step and the first completion are kept, and the counts
+ * add what this writer counted since `countedFrom` (the counts it last read or wrote). Without
+ * `countedFrom` the counts are taken as given (an import or a test's seed).
+ */
+export type ProgressWrite = Omit<ProgressRecord, "updatedAt"> & { countedFrom?: ProgressCounts };
+
+/** The two counters of a progress row, as one writer last read or wrote them. */
+export interface ProgressCounts { attempts: number; hints: number }
 
 export interface RecordingRecord {
   attemptId: string;

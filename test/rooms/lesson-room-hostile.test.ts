@@ -106,6 +106,28 @@ describe("LessonRoom against a hostile guest", function () {
     assert.equal(health.status, 200);
   });
 
+  it("refuses a message larger than any the protocol has without reading it, and the room carries on", async () => {
+    const learner = await guest(server, "Mallory");
+    const room = await startLesson(sdk(server), learner.token);
+    const tooLarge = nextMessage(room, "error");
+    room.send("answer", { text: "가".repeat(20_000), step: room.state.currentStep });
+    const error = await tooLarge;
+    assert.equal(error.code, "MESSAGE_TOO_LARGE");
+    assert.equal(error.type, "answer", "the error names the message, read from its header");
+    assert.match(error.message, /60\d{3} bytes/);
+    // Nothing was scored or stored from it; a normal answer still is.
+    assert.equal(room.state.attempts.length, 0);
+    assert.equal((await answerRight(room)).duplicate, false);
+    // A flood of them is charged like any other message: rate limited, not answered one by one.
+    const limited = nextMessage(room, "error");
+    for (let i = 0; i < 40; i++) room.send("note", { learnerId: "x", text: "나".repeat(5_000) });
+    const codes = new Set<string>();
+    room.onMessage("error", (e: { code: string }) => codes.add(e.code));
+    assert.match((await limited).code, /MESSAGE_TOO_LARGE|RATE_LIMITED/);
+    await waitUntil(async () => codes.has("RATE_LIMITED"), "rate limited");
+    assert.equal((await fetch(`${baseUrl(server)}/healthz`)).status, 200);
+  });
+
   it("refuses a data message posing as audio bytes, and the rate limit still holds afterwards", async () => {
     const learner = await guest(server, "Mallory");
     const room = await startLesson(sdk(server), learner.token);
@@ -221,6 +243,33 @@ describe("LessonRoom against a hostile guest", function () {
     assert.equal(progress?.attemptsCount, 1);
     assert.deepEqual(progress?.completedSteps, [step]);
     assert.ok(progress!.currentStep > step);
+  });
+
+  it("keeps progress made in a second tab when the first, stale tab saves on leaving", async () => {
+    const learner = await guest(server, "Mina");
+    const stale = await startLesson(sdk(server), learner.token);
+    const fresh = await startLesson(sdk(server), learner.token);
+    const first = fresh.state.currentStep;
+    await answerRight(fresh);
+    await waitForState(fresh, (s) => s.currentStep !== first, "moved on");
+    const second = fresh.state.currentStep;
+    await answerRight(fresh);
+    await waitForState(fresh, (s) => s.currentStep !== second, "moved on again");
+    const reached = fresh.state.currentStep;
+    // The stale tab still shows the first line: a hint and a wrong answer there, then it closes.
+    stale.send("hint");
+    await waitForState(stale, (s) => s.progress.get(learner.userId)!.hintsUsed === 1, "hint counted");
+    const wrong = nextMessage(stale, "attempt-accepted");
+    stale.send("answer", { text: "모르겠어요", step: stale.state.currentStep });
+    await wrong;
+    await fresh.leave();
+    await stale.leave();
+    await waitUntil(async () => server.liveRooms.size === 0, "rooms disposed");
+    const progress = (await server.store.getProgress(learner.userId, LESSON))!;
+    assert.deepEqual(progress.completedSteps, [first, second].sort((a, b) => a - b), "the second tab's passes stay");
+    assert.equal(progress.currentStep, reached, "the lesson resumes where the second tab got to");
+    assert.equal(progress.attemptsCount, 3, "two answers in one tab and one in the other");
+    assert.equal(progress.hintsUsed, 1);
   });
 
   it("re-evaluates a failed attempt by id over HTTP after its session is gone, and retries outages on its own", async () => {

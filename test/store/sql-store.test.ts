@@ -143,6 +143,34 @@ for (const backend of backends) {
       assert.equal((await store.listProgress(learner.id)).length, 1);
     });
 
+    it("merges progress written by two rooms that each saw part of it (two tabs): nothing either counted is taken back", async () => {
+      const learner = await store.createGuest("Mina");
+      const row = { userId: learner.id, lessonId: "l2", bestScore: 0, completedAt: null };
+      await store.saveProgress({ ...row, currentStep: 1, completedSteps: [1], attemptsCount: 2, hintsUsed: 1 });
+      // Both tabs read {attempts 2, hints 1}. Tab B goes on to step 5 with two more attempts and a hint...
+      await store.saveProgress({ ...row, currentStep: 5, completedSteps: [1, 3], attemptsCount: 4, hintsUsed: 2, bestScore: 90, countedFrom: { attempts: 2, hints: 1 } });
+      // ...then the stale tab A, still at step 1, saves its one extra attempt on leaving.
+      await store.saveProgress({ ...row, currentStep: 1, completedSteps: [1], attemptsCount: 3, hintsUsed: 1, bestScore: 40, countedFrom: { attempts: 2, hints: 1 } });
+      let progress = await store.getProgress(learner.id, "l2");
+      assert.deepEqual(progress?.completedSteps, [1, 3]);
+      assert.equal(progress?.currentStep, 5, "the furthest step reached stays");
+      assert.equal(progress?.attemptsCount, 5, "2 stored + 2 from tab B + 1 from tab A");
+      assert.equal(progress?.hintsUsed, 2);
+      assert.equal(progress?.bestScore, 90);
+      // A write that counted nothing new (its counts equal what it read) adds nothing.
+      await store.saveProgress({ ...row, currentStep: 5, completedSteps: [1, 3], attemptsCount: 4, hintsUsed: 2, countedFrom: { attempts: 4, hints: 2 } });
+      assert.equal((await store.getProgress(learner.id, "l2"))?.attemptsCount, 5);
+      // Completion from either side wins, and a completed lesson starts again at its first step.
+      const completedAt = new Date().toISOString();
+      await store.saveProgress({ ...row, currentStep: 0, completedSteps: [1, 3, 5], attemptsCount: 6, hintsUsed: 2, completedAt, countedFrom: { attempts: 5, hints: 2 } });
+      await store.saveProgress({ ...row, currentStep: 3, completedSteps: [1], attemptsCount: 3, hintsUsed: 1, countedFrom: { attempts: 3, hints: 1 } });
+      progress = await store.getProgress(learner.id, "l2");
+      assert.deepEqual(progress?.completedSteps, [1, 3, 5]);
+      assert.equal(progress?.currentStep, 0);
+      assert.notEqual(progress?.completedAt, null);
+      assert.equal(progress?.attemptsCount, 6);
+    });
+
     it("lists live and past sessions with participants and the last score", async () => {
       const learner = await store.createGuest("Mina");
       await store.startSession({ id: "live", lessonId: "l", phase: "running" });
