@@ -29,6 +29,7 @@ import { isKotoError } from "./errors.ts";
 import type { Store } from "./store/store.ts";
 import { createTransport, listeningPort } from "./transport/create-transport.ts";
 import { defineLessonRoom } from "../rooms/lesson/lesson-room.ts";
+import { assertMayResume } from "../rooms/lesson/session-restore.ts";
 import { createSpeechService, type SpeechService } from "./speech/speech-service.ts";
 import { AttemptService, type AttemptOwner } from "./attempts/attempt-service.ts";
 import { createCoordination, type Coordination } from "./cluster/coordination.ts";
@@ -119,11 +120,13 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     async admit(method, clientOptions) {
       if (method !== "create" && method !== "joinOrCreate") return;
       // The token is checked again, with the account, when the client joins (onAuth); here only who is asking.
-      const { userId } = await tokens.verify((clientOptions as { token?: unknown } | null | undefined)?.token);
-      const waitMs = roomsOpened.take(userId);
+      const options = clientOptions as { token?: unknown; resume?: unknown } | null | undefined;
+      const asker = await tokens.verify(options?.token);
+      const waitMs = roomsOpened.take(asker.userId);
       if (waitMs > 0) {
         throw new UsageLimitError("RATE_LIMITED", `more than ${ROOMS_PER_ACCOUNT_PER_MINUTE} lessons opened in a minute; wait a moment`, 429, waitMs);
       }
+      if (typeof options?.resume === "string") await assertMayResume(store, asker, options.resume);
     },
     refusal: (method) => {
       if (draining) return new KotoError("SERVER_DRAINING", "this server is restarting; try again (another one will answer)", 503);

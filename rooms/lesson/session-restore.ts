@@ -71,6 +71,19 @@ export async function resumeSession(services: LessonRoomServices, presence: Pres
   return new RestoredSession(sessionId, session.phase, session.currentStep, attempts, notes, roles);
 }
 
+/**
+ * Only someone who was in the session, or a tutor, may resume it: a resumed room shows every attempt
+ * and note of the session to whoever opened it. Anyone else hears what an unknown id gets, so session
+ * ids cannot be probed. Checked at matchmaking, where the asker is known (the room's onCreate is not told).
+ */
+export async function assertMayResume(store: Pick<LessonRoomServices["store"], "getSession">, asker: { userId: string; role: string }, sessionId: string): Promise<void> {
+  if (asker.role === "tutor") return;
+  const session = await store.getSession(sessionId);
+  if (session && !session.participants.some((person) => person.userId === asker.userId)) {
+    throw new KotoError("SESSION_NOT_FOUND", `no session "${sessionId}" of yours to resume; open the lesson again`, 404);
+  }
+}
+
 /** Refuses when a live process still holds the session; a listing left by a dead process is swept. */
 async function assertNotOpen(sessionId: string): Promise<void> {
   const open = () => new KotoError("SESSION_LIVE", "this session is still open; join it by id", 409);

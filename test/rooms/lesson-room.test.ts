@@ -396,6 +396,10 @@ describe("LessonRoom progress across restarts", function () {
 
       // The process that takes the session over learns the roles from the database, not from who rejoins first.
       server = await startTestServer({ transport: "uws", ...storage });
+      // Someone who was not in it cannot resume it (it would show them the pair's attempts), and hears
+      // what an unknown id gets; the refusal leaves the session resumable by its own learners.
+      const eve = await guest(server, "Eve");
+      await assert.rejects(sdk(server).create("lesson", { lessonId: LESSON, token: eve.token, resume: sessionId }), /SESSION_NOT_FOUND/);
       const budiAgain = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: budi.token, resume: sessionId });
       assert.equal(roleOf(await waitForState(budiAgain, (s) => s.participants.has(budi.userId), "Budi back"), budi.userId), before.budi);
       const minaAgain = await sdk(server).joinById<LessonState>(sessionId, { token: mina.token });
