@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Client } from "@colyseus/core";
 import type { Logger } from "pino";
 import { KotoError } from "../../server/errors.ts";
-import { assertSupportedAudioFormat, readAudioFrameSequence, type AudioCodec } from "../../server/speech/audio/index.ts";
+import { assertSupportedAudioFormat, audioFrameMs, readAudioFrameSequence, type AudioCodec } from "../../server/speech/audio/index.ts";
 import type { SpeechService } from "../../server/speech/speech-service.ts";
 import type { SpokenAttempt, SpokenAttemptEvent, UtteranceEnd } from "../../server/speech/pipeline/spoken-attempt.ts";
 import type { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
@@ -42,6 +42,7 @@ interface OpenTurn {
   client: SpeakingClient;
   mode: "hands-free" | "push-to-talk";
   codec: AudioCodec;
+  sampleRate: number;
   pipeline: SpokenAttempt | null;
   /** Frames that arrived while the attempt row was being committed. */
   early: Uint8Array[];
@@ -85,7 +86,7 @@ export class SpokenTurns {
     const attemptId = payload.attemptId ?? randomUUID();
     const prefix = new TextEncoder().encode(attemptId);
     const turn: OpenTurn = {
-      attemptId, learnerId, client, mode: payload.mode, codec: payload.codec, pipeline: null, early: [], release,
+      attemptId, learnerId, client, mode: payload.mode, codec: payload.codec, sampleRate: payload.sampleRate, pipeline: null, early: [], release,
       // Room for a 20 ms frame of 48 kHz PCM; grown on demand (pushFrame) for a larger one.
       relayBuffer: new Uint8Array(1 + prefix.length + INITIAL_RELAY_FRAME_BYTES),
       relayPrefixLength: 1 + prefix.length,
@@ -141,7 +142,7 @@ export class SpokenTurns {
       return this.throttledError(client, new KotoError("AUDIO_WITHOUT_UTTERANCE", "send utterance-open before audio frames"));
     }
     try {
-      this.speech.limiter.admitBytes(client.sessionId, bytes.byteLength);
+      this.speech.limiter.admitFrame(client.sessionId, bytes.byteLength, audioFrameMs(bytes, turn.codec, turn.sampleRate));
     } catch (error) {
       return this.throttledError(client, error as KotoError);
     }

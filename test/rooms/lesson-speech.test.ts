@@ -270,6 +270,31 @@ describe("Spoken answers over uWebSockets (OpenAI-compatible STT, Postgres)", fu
     await Promise.all([room.leave(), tutorRoom.leave()]);
   });
 
+  it("refuses compact Opus sent far faster than it can be spoken, keeping what arrived in time", async () => {
+    // 30 s of 20 ms Opus packets is ~1,500 small frames: inside the byte budget, but not the audio budget.
+    const encoder = new Encoder({ channels: 1, sample_rate: 16000, application: "voip" });
+    const line = speech.samples;
+    const frames = Array.from({ length: 1500 }, (_, sequence) => {
+      const start = (sequence * 320) % (line.length - 320);
+      return encodeAudioFrame(sequence, encoder.encode(line.slice(start, start + 320)));
+    });
+    const { room } = await startLesson(server);
+    const limited = nextMessage(room, "error");
+    const opened = nextMessage(room, "utterance-opened");
+    room.send("utterance-open", { codec: "opus", sampleRate: 16000, mode: "push-to-talk" });
+    const { attemptId } = await opened;
+    for (const frame of frames) room.sendBytes("audio", frame);
+    const error = await limited;
+    assert.equal(error.code, "AUDIO_RATE_EXCEEDED");
+    assert.ok(error.retryAfterMs > 0);
+    room.send("utterance-close");
+    await waitForState(room, (s) => finished(s.attempts.find((a) => a.id === attemptId)?.status ?? ""), "settled", 30_000);
+    const recording = await server.store.getRecording(attemptId);
+    // 10 s at once plus twice the time it took to send the rest; nowhere near 30 s.
+    assert.ok(recording && recording.durationMs < 20_000, `recorded ${recording?.durationMs} ms`);
+    await room.leave();
+  });
+
   it("refuses bad audio input with a clear error to that learner only", async () => {
     const { room, learner } = await startLesson(server);
     const other = await guest(server, "Budi");

@@ -103,3 +103,27 @@ export function copyBytesLEInto(bytes: Uint8Array, target: Int16Array, offset: n
   for (let i = 0, at = from; i < count; i++, at += 2) target[offset + i] = ((bytes[at] | (bytes[at + 1] << 8)) << 16) >> 16;
   return count;
 }
+
+/** Frame lengths by Opus TOC configuration (RFC 6716 §3.1): SILK 0–11, hybrid 12–15, CELT 16–31. */
+const SILK_FRAME_MS = [10, 20, 40, 60];
+const HYBRID_FRAME_MS = [10, 20];
+const CELT_FRAME_MS = [2.5, 5, 10, 20];
+/** No Opus packet holds more (RFC 6716 §3.2.5). */
+const OPUS_PACKET_MAX_MS = 120;
+
+/**
+ * How much audio a frame carries, read from its size (PCM) or its Opus packet's TOC byte, without
+ * decoding it: what the limiter charges so audio cannot arrive faster than it can be spoken. A
+ * malformed Opus packet counts as one frame of its configuration (the decoder refuses it after).
+ */
+export function audioFrameMs(bytes: Uint8Array, codec: AudioCodec, sampleRate: number): number {
+  const payloadBytes = bytes.byteLength - AUDIO_FRAME_HEADER_BYTES;
+  if (payloadBytes <= 0) return 0;
+  if (codec === "pcm16") return (payloadBytes / 2 / sampleRate) * 1000;
+  const toc = bytes[AUDIO_FRAME_HEADER_BYTES];
+  const config = toc >> 3;
+  const frameMs = config < 12 ? SILK_FRAME_MS[config & 3] : config < 16 ? HYBRID_FRAME_MS[config & 1] : CELT_FRAME_MS[config & 3];
+  const packing = toc & 3;
+  const frames = packing === 0 ? 1 : packing < 3 ? 2 : Math.max(1, payloadBytes > 1 ? bytes[AUDIO_FRAME_HEADER_BYTES + 1] & 0x3f : 1);
+  return Math.min(frames * frameMs, OPUS_PACKET_MAX_MS);
+}

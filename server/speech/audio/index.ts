@@ -3,6 +3,7 @@ export {
   AUDIO_CODECS,
   AUDIO_FRAME_HEADER_BYTES,
   DEFAULT_MAX_AUDIO_FRAME_BYTES,
+  audioFrameMs,
   bytesLEToInt16,
   encodeAudioFrame,
   int16ToBytesLE,

@@ -54,6 +54,15 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 /** A client's bucket may hold 1.5 s of audio: network jitter delivers frames in clumps. */
 const BURST_SECONDS = 1.5;
+/**
+ * How fast a connection's audio may arrive, counted in audio rather than bytes: Opus is ten times
+ * more compact than PCM, so the byte budget alone let a client send a 30 s answer (~22 KB) in one
+ * go and have all of it decoded on the spot. A network stall delivers a few seconds at once, and a
+ * test or a client catching up may send faster than it speaks: up to AUDIO_AHEAD_MS at once, then
+ * AUDIO_SPEED times real time.
+ */
+const AUDIO_AHEAD_MS = 10_000;
+const AUDIO_SPEED = 2;
 /** How often idle per-client buckets and empty per-minute windows are dropped. */
 const SWEEP_INTERVAL_MS = 10_000;
 /** A slot frees as soon as any utterance ends, typically within a few seconds. */
@@ -64,6 +73,8 @@ export class UsageLimiter {
   private readonly now: () => number;
   /** Each connection's audio bytes (a bucket holds BURST_SECONDS of audio). */
   private readonly bytes: TokenBuckets;
+  /** Each connection's audio in milliseconds (AUDIO_AHEAD_MS at once, then AUDIO_SPEED times real time). */
+  private readonly audioMs: TokenBuckets;
 
   private activeUtterances = 0;
   /** Learners with an answer open right now (one each). */
@@ -84,6 +95,7 @@ export class UsageLimiter {
     this.limits = { ...limits };
     this.now = now;
     this.bytes = new TokenBuckets(limits.maxBytesPerSecondPerClient * BURST_SECONDS, limits.maxBytesPerSecondPerClient, now);
+    this.audioMs = new TokenBuckets(AUDIO_AHEAD_MS, 1000 * AUDIO_SPEED, now);
     this.starts = new WindowCounter(limits.maxUtterancesPerMinute, MINUTE_MS, now);
     const start = now();
     this.day = utcDay(start);
@@ -159,6 +171,24 @@ export class UsageLimiter {
     };
   }
 
+  /**
+   * Per incoming frame: its bytes (admitBytes) and the audio it carries (`audioMs`, audioFrameMs),
+   * which may arrive at most AUDIO_SPEED times faster than real time after a burst of AUDIO_AHEAD_MS.
+   */
+  admitFrame(clientId: string, bytes: number, audioMs: number): void {
+    this.admitBytes(clientId, bytes);
+    const waitMs = this.audioMs.take(clientId, audioMs);
+    if (waitMs > 0) {
+      throw new UsageLimitError(
+        "AUDIO_RATE_EXCEEDED",
+        `audio is arriving faster than it can be spoken (at most ${AUDIO_AHEAD_MS / 1000} s at once, then ${AUDIO_SPEED}× real time); ` +
+          `send frames as they are recorded` + (Number.isFinite(waitMs) ? `, and this frame fits again in ${Math.ceil(waitMs)} ms` : ""),
+        429,
+        Number.isFinite(waitMs) ? waitMs : this.audioMs.refillMs,
+      );
+    }
+  }
+
   /** Per incoming frame: a token bucket per connection, refilled at the sustained rate. */
   admitBytes(clientId: string, bytes: number): void {
     // A count that is not a real size (NaN, negative, a string) would poison the bucket for good.
@@ -195,6 +225,7 @@ export class UsageLimiter {
 
   forgetClient(clientId: string): void {
     this.bytes.forget(clientId);
+    this.audioMs.forget(clientId);
   }
 
   stats(): { activeUtterances: number; audioSecondsToday: number; learnersToday: number } {
@@ -227,6 +258,7 @@ export class UsageLimiter {
   private sweep(now: number): void {
     this.lastSweepAt = now;
     this.bytes.sweep(now);
+    this.audioMs.sweep(now);
     this.starts.sweep(now);
   }
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { Encoder } from "@evan/opus";
 import {
+  audioFrameMs,
   DEFAULT_MAX_AUDIO_FRAME_BYTES,
   encodeAudioFrame,
   parseAudioFrame,
@@ -101,5 +103,20 @@ describe("audio frames on the wire", () => {
     for (const sequence of [-1, 2 ** 32, 1.5]) {
       assert.throws(() => encodeAudioFrame(sequence, new Uint8Array(2)), RangeError);
     }
+  });
+
+  it("tells how much audio a frame carries without decoding it: PCM by its size, Opus by its TOC byte", () => {
+    assert.equal(audioFrameMs(encodeAudioFrame(0, new Uint8Array(640)), "pcm16", 16000), 20);
+    assert.equal(audioFrameMs(encodeAudioFrame(0, new Uint8Array(1920)), "pcm16", 48000), 20);
+    for (const [rate, frameMs] of [[48000, 20], [48000, 60], [16000, 10], [16000, 40], [48000, 2.5]] as const) {
+      const encoder = new Encoder({ channels: 1, sample_rate: rate, application: "voip" });
+      const packet = encoder.encode(new Int16Array((rate * frameMs) / 1000));
+      assert.equal(audioFrameMs(encodeAudioFrame(0, packet), "opus", rate), frameMs, `${frameMs} ms at ${rate} Hz`);
+    }
+    // TOC code 3 (any number of frames): the count byte says how many, capped at a packet's 120 ms.
+    assert.equal(audioFrameMs(encodeAudioFrame(0, Uint8Array.of((19 << 3) | 3, 5, 0, 0)), "opus", 48000), 100, "five CELT 20 ms frames");
+    assert.equal(audioFrameMs(encodeAudioFrame(0, Uint8Array.of((31 << 3) | 3, 63)), "opus", 48000), 120);
+    assert.equal(audioFrameMs(encodeAudioFrame(0, Uint8Array.of((1 << 3) | 1)), "opus", 16000), 40, "two SILK 20 ms frames");
+    assert.equal(audioFrameMs(encodeAudioFrame(0, new Uint8Array(0)), "opus", 16000), 0);
   });
 });
