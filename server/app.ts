@@ -30,6 +30,7 @@ import type { Store } from "./store/store.ts";
 import { createTransport, listeningPort } from "./transport/create-transport.ts";
 import { defineLessonRoom } from "../rooms/lesson/lesson-room.ts";
 import { assertMayResume } from "../rooms/lesson/session-restore.ts";
+import { OpenLessons } from "../rooms/lesson/open-lessons.ts";
 import { createSpeechService, type SpeechService } from "./speech/speech-service.ts";
 import { AttemptService, type AttemptOwner } from "./attempts/attempt-service.ts";
 import { createCoordination, type Coordination } from "./cluster/coordination.ts";
@@ -115,13 +116,21 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   // Each new room is a session row and a room in memory until its seat reservation expires: one account
   // opening rooms in a loop (1,000 a second, never joining) is refused before any of that happens.
   const roomsOpened = new WindowCounter(ROOMS_PER_ACCOUNT_PER_MINUTE, 60_000);
+  const openLessons = new OpenLessons();
   installMatchmakingGate({
     maxConcurrentJoins: config.maxConcurrentJoins,
     async admit(method, clientOptions) {
-      if (method !== "create" && method !== "joinOrCreate") return;
+      if (method === "reconnect") return;
       // The token is checked again, with the account, when the client joins (onAuth); here only who is asking.
       const options = clientOptions as { token?: unknown; resume?: unknown } | null | undefined;
+      if (method !== "create" && method !== "joinOrCreate") {
+        // A join by id is refused here too when the learner is at the cap (a valid token is checked at onAuth).
+        const claims = await tokens.verify(options?.token).catch(() => null);
+        if (claims?.role === "learner") openLessons.assertRoomFor(claims.userId);
+        return;
+      }
       const asker = await tokens.verify(options?.token);
+      if (asker.role === "learner") openLessons.assertRoomFor(asker.userId);
       const waitMs = roomsOpened.take(asker.userId);
       if (waitMs > 0) {
         throw new UsageLimitError("RATE_LIMITED", `more than ${ROOMS_PER_ACCOUNT_PER_MINUTE} lessons opened in a minute; wait a moment`, 429, waitMs);
@@ -148,7 +157,7 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
     logger.info({ rooms: liveRooms.size, deadlineMs: config.drainDeadlineMs }, "draining: lessons move to other processes");
   });
   colyseus.define("lesson", defineLessonRoom({
-    config, store, content, tokens, logger, speech,
+    config, store, content, tokens, logger, speech, openLessons,
     recoverInterrupted: (sessionId) => attempts.recoverInterrupted({ sessionId }),
     onRoomCreated: (room) => liveRooms.set(room.roomId, room),
     onRoomDisposed: (room) => liveRooms.delete(room.roomId),

@@ -201,6 +201,13 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     if (this.state.participants.has(auth.userId)) {
       throw toServerError(new KotoError("ALREADY_IN_ROOM", "you are already in this session (another tab or device?)", 409));
     }
+    if (auth.role === "learner") {
+      try {
+        this.services.openLessons.seat(auth.userId, this.roomId);
+      } catch (error) {
+        throw toServerError(error);
+      }
+    }
     this.seats.set(auth.userId, client.sessionId);
 
     client.view = new StateView();
@@ -242,6 +249,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     if (!this.holdsSeat(client)) return;
     const { userId, role } = client.auth;
     this.seats.delete(userId);
+    this.services.openLessons.leave(userId, this.roomId);
     const participant = this.state.participants.get(userId);
     if (!participant) return;
     this.spokenTurns.learnerGone(userId, client.sessionId);
@@ -273,6 +281,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   }
 
   async onDispose(): Promise<void> {
+    for (const userId of this.seats.keys()) this.services.openLessons.leave(userId, this.roomId);
     // A room refused at creation (unknown lesson, bad options) has no session to settle or save.
     if (!this.created) return;
     // Attempts being evaluated finish and are stored, and every accepted write lands, before the session

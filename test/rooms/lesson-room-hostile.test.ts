@@ -245,6 +245,21 @@ describe("LessonRoom against a hostile guest", function () {
     assert.ok(progress!.currentStep > step);
   });
 
+  it("lets a learner sit in at most five lessons at once, and another once one is left", async () => {
+    const learner = await guest(server, "Mallory");
+    const other = await guest(server, "Budi");
+    const rooms: LessonRoom[] = [];
+    for (let i = 0; i < 5; i++) rooms.push(await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: learner.token, platform: "web" }));
+    await assert.rejects(sdk(server).create("lesson", { lessonId: LESSON, token: learner.token }), /TOO_MANY_LESSONS_OPEN/);
+    // Joining someone else's lesson by id counts too; other learners are not affected.
+    const budis = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: other.token });
+    await assert.rejects(sdk(server).joinById(budis.roomId, { token: learner.token }), /TOO_MANY_LESSONS_OPEN/);
+    await rooms.pop()!.leave();
+    const again = await sdk(server).joinById<LessonState>(budis.roomId, { token: learner.token });
+    await waitForState(again, (s) => s.participants.has(learner.userId), "seated");
+    await Promise.all([...rooms, again, budis].map((room) => room.leave()));
+  });
+
   it("keeps progress made in a second tab when the first, stale tab saves on leaving", async () => {
     const learner = await guest(server, "Mina");
     const stale = await startLesson(sdk(server), learner.token);

@@ -65,6 +65,7 @@ const id: Record<AnyCode, string> = {
   INTERNAL: "Terjadi kesalahan di server. Silakan coba lagi.",
   MESSAGE_INVALID: "Aplikasi mengirim sesuatu yang tidak dipahami server. Silakan muat ulang halaman.",
   MESSAGE_UNKNOWN: "Aplikasi mengirim sesuatu yang tidak dipahami server. Silakan muat ulang halaman.",
+  TOO_MANY_LESSONS_OPEN: "Terlalu banyak pelajaran yang terbuka. Tutup salah satunya lalu coba lagi.",
   MESSAGE_TOO_LARGE: "Aplikasi mengirim pesan yang terlalu besar. Silakan persingkat.",
   SESSION_ENDED: "Sesi ini telah berakhir. Buka pelajaran lagi untuk berlatih lagi.",
   SESSION_NOT_RUNNING: "Percakapan belum dimulai.",

@@ -301,7 +301,7 @@ describe("UsageLimiter", () => {
       assert.equal(admitted, 500, "10 s at once");
       assert.ok(isKotoError(refused) && refused.code === "AUDIO_RATE_EXCEEDED");
       assert.match(refused.detail, /faster than it can be spoken/);
-      assert.equal((refused as { retryAfterMs: number }).retryAfterMs, 10);
+      assert.equal((refused as unknown as { retryAfterMs: number }).retryAfterMs, 10);
       clock.advance(10); // 20 ms of audio refilled in 10 ms
       limits.admitFrame("client-1", 19, 20);
       refusal(() => limits.admitFrame("client-1", 19, 20), "AUDIO_RATE_EXCEEDED");

@@ -23,6 +23,7 @@ namespace Koto.Live.Core
             { "JOIN_OPTIONS_INVALID", "The session could not be joined with these settings." },
             { "ROOM_FULL", "This session is full." },
             { "ALREADY_IN_ROOM", "You are already in this session (another tab or device?)." },
+            { "TOO_MANY_LESSONS_OPEN", "You have too many lessons open. Close one of them and try again." },
             { "LESSON_NOT_FOUND", "This lesson does not exist." },
             { "PACK_NOT_FOUND", "This course does not exist." },
             { "REDIS_UNAVAILABLE", "New lessons cannot start right now. Lessons in progress continue; please try again in a moment." },
