@@ -11,7 +11,15 @@ const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "letters, 
 const empty = z.union([z.undefined(), z.null(), z.strictObject({})]);
 /** C0 controls but tab and line breaks, and DEL: nothing a learner types, and Postgres refuses U+0000 in text. */
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-const plain = (schema: z.ZodString) => schema.refine((value) => !CONTROL_CHARACTERS.test(value), "must not contain control characters");
+/**
+ * Zero-width and text-direction characters: invisible, yet they reorder or hide what a tutor or
+ * another learner reads (a name shown backwards), and split a Korean answer the scorer compares.
+ */
+export const INVISIBLE_FORMATTING = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const visible = (value: string) => value.replace(INVISIBLE_FORMATTING, "");
+/** Control characters refused; invisible formatting dropped before the length and emptiness checks. */
+const plain = (schema: z.ZodString) => z.string().transform(visible)
+  .pipe(schema.refine((value) => !CONTROL_CHARACTERS.test(value), "must not contain control characters"));
 const text = (max: number) => plain(z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`));
 
 export const learnerMessages = {

@@ -13,7 +13,7 @@ import type { RecordingStorage } from "../recordings/index.ts";
 import { bearerToken, endpoint, jsonResponse, readJsonBody } from "./endpoint.ts";
 import { clientAddress } from "./http-edge.ts";
 import { bytesResponse, rangeNotSatisfiable, wantedBytes } from "./byte-ranges.ts";
-import { tutorMessages } from "../../protocol/client-messages.ts";
+import { INVISIBLE_FORMATTING, tutorMessages } from "../../protocol/client-messages.ts";
 import type { AttemptService } from "../attempts/attempt-service.ts";
 import { attemptToWire } from "../attempts/attempt-mappers.ts";
 import { ATTEMPT_STATUSES, type AttemptStatus } from "../attempts/attempt.ts";
@@ -36,7 +36,9 @@ export interface ApiServices {
 }
 
 const displayName = z.string().trim().min(1, "must not be empty").max(40, "must be at most 40 characters")
-  .refine((name) => !/[\u0000-\u001f<>]/.test(name), "must not contain control characters or < >");
+  .refine((name) => !/[\u0000-\u001f<>]/.test(name), "must not contain control characters or < >")
+  // Shown to tutors and the other learner: a right-to-left override would show it reversed.
+  .refine((name) => !new RegExp(INVISIBLE_FORMATTING.source).test(name), "must not contain invisible or text-direction characters");
 
 const guestBody = z.strictObject({ name: displayName });
 const loginBody = z.strictObject({ email: z.string().trim().toLowerCase().email("must be an email address"), password: z.string().min(1).max(200) });

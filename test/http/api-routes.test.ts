@@ -61,6 +61,8 @@ describe("HTTP API", function () {
     [{ name: "" }, "BODY_INVALID", /name: must not be empty/],
     [{ name: "x".repeat(41) }, "BODY_INVALID", /at most 40/],
     [{ name: "<script>" }, "BODY_INVALID", /control characters or < >/],
+    [{ name: "Mina\u202Eevil" }, "BODY_INVALID", /invisible or text-direction/],
+    [{ name: "Mi\u200Bna" }, "BODY_INVALID", /invisible or text-direction/],
     [{ name: "Mina", role: "tutor" }, "BODY_INVALID", /role/],
   ];
   for (const [body, code, message] of badGuests) {

@@ -260,6 +260,19 @@ describe("LessonRoom against a hostile guest", function () {
     await Promise.all([...rooms, again, budis].map((room) => room.leave()));
   });
 
+  it("scores a typed answer with zero-width and text-direction characters in it as the visible answer", async () => {
+    const learner = await guest(server, "Mina");
+    const room = await startLesson(sdk(server), learner.token);
+    const step = room.state.steps[room.state.currentStep];
+    const hidden = [...step.accepted[0]].join("\u200B").concat("\u202E");
+    const accepted = nextMessage(room, "attempt-accepted");
+    room.send("answer", { text: hidden, step: step.index });
+    const { attemptId } = await accepted;
+    const row = (await server.store.getAttempt(attemptId))!;
+    assert.equal(row.correct, true);
+    assert.equal(row.text, step.accepted[0], "stored as it reads");
+  });
+
   it("keeps progress made in a second tab when the first, stale tab saves on leaving", async () => {
     const learner = await guest(server, "Mina");
     const stale = await startLesson(sdk(server), learner.token);

@@ -140,6 +140,8 @@ for (const transport of ["uws", "ws"] as const) {
         ["answer", { text: "가".repeat(201) }, "ANSWER_TOO_LONG", /at most 200/],
         ["answer", { text: "가".repeat(201), extra: true }, "MESSAGE_INVALID", /extra/],
         ["answer", { text: "안녕\u0000하세요" }, "MESSAGE_INVALID", /control characters/],
+        // Invisible formatting is dropped before the checks: nothing visible left is an empty answer.
+        ["answer", { text: "\u200B\u202E\uFEFF" }, "MESSAGE_INVALID", /text: must not be empty/],
         ["answer", { text: "안녕", step: -1 }, "MESSAGE_INVALID", /step/],
         ["answer", { text: "안녕", extra: true }, "MESSAGE_INVALID", /extra/],
         ["answer", { text: "안녕", attemptId: "../../etc" }, "MESSAGE_INVALID", /attemptId/],
