@@ -2,6 +2,7 @@
  * A thin adapter from our handlers to Colyseus' router (better-call): we read and validate the JSON
  * body ourselves so every failure, including malformed JSON, answers `{ error: { code, message } }`.
  */
+import { parse as parseContentType } from "content-type";
 import { createEndpoint } from "@colyseus/core";
 import type { z } from "zod";
 import { KotoError } from "../errors.ts";
@@ -51,11 +52,14 @@ export function errorResponse(error: unknown): Response {
 
 /** Parses and validates a JSON body against `schema`, naming each bad field. */
 export async function readJsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!contentType.toLowerCase().startsWith("application/json")) {
-    throw new KotoError("BODY_NOT_JSON", "send the body as JSON with content-type: application/json", 415);
+  assertJsonUtf8(request.headers.get("content-type"));
+  const bytes = await readBodyBytes(request);
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    throw new KotoError("BODY_MALFORMED", "the body is not valid UTF-8", 400);
   }
-  const text = await readBodyText(request);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -70,12 +74,34 @@ export async function readJsonBody<T extends z.ZodType>(request: Request, schema
   return parsed.data;
 }
 
+/** Refuses rather than replaces bytes that are not UTF-8 (a body read as something it is not). */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * JSON is UTF-8 (RFC 8259 §8.1): `application/json`, with no charset or charset=utf-8. A body that
+ * says it is UTF-16 or Latin-1 was read as UTF-8 before, and stored as something else than was sent.
+ */
+function assertJsonUtf8(header: string | null): void {
+  const notJson = () => new KotoError("BODY_NOT_JSON", "send the body as JSON with content-type: application/json", 415);
+  let parsed: ReturnType<typeof parseContentType>;
+  try {
+    parsed = parseContentType(header ?? "");
+  } catch {
+    throw notJson();
+  }
+  if (parsed.type !== "application/json") throw notJson();
+  const charset = parsed.parameters.charset?.toLowerCase();
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+    throw new KotoError("BODY_NOT_JSON", `send JSON as UTF-8; a body in charset=${charset.slice(0, 40)} is not read`, 415);
+  }
+}
+
 /**
  * Reads the body chunk by chunk and stops at the limit, so a huge or endless upload costs at most
  * MAX_REQUEST_BODY_BYTES of memory whatever Content-Length claimed.
  */
-async function readBodyText(request: Request): Promise<string> {
-  if (!request.body) return "";
+async function readBodyBytes(request: Request): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -90,7 +116,7 @@ async function readBodyText(request: Request): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 export function bearerToken(request: Request): string | undefined {

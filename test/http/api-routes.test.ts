@@ -81,6 +81,20 @@ describe("HTTP API", function () {
     const form = await fetch(`${baseUrl(server)}/api/auth/guest`, { method: "POST", headers: { "content-type": "text/plain" }, body: "name=Mina" });
     assert.equal(form.status, 415);
     assert.equal(((await form.json()) as any).error.code, "BODY_NOT_JSON");
+    const post = (contentType: string, body: string | Uint8Array) =>
+      fetch(`${baseUrl(server)}/api/auth/guest`, { method: "POST", headers: { "content-type": contentType }, body });
+    // JSON is UTF-8: a body that says otherwise is refused, not read as something it is not.
+    const utf16 = await post("application/json; charset=utf-16", Buffer.from(JSON.stringify({ name: "Mina" }), "utf16le"));
+    assert.equal(utf16.status, 415);
+    assert.match(((await utf16.json()) as any).error.message, /UTF-8/);
+    assert.equal((await post("application/jsonp", JSON.stringify({ name: "Mina" }))).status, 415);
+    const invalidBytes = await post("application/json", Uint8Array.of(0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d));
+    assert.equal(invalidBytes.status, 400);
+    assert.match(((await invalidBytes.json()) as any).error.message, /UTF-8/);
+    // What every client sends is still read.
+    for (const contentType of ["application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8"]) {
+      assert.equal((await post(contentType, JSON.stringify({ name: "Mina" }))).status, 200, contentType);
+    }
   });
 
   it("lists both language packs and their lessons, and one lesson in full", async () => {
