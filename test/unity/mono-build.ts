@@ -6,7 +6,7 @@
  * never a skip: `bash .ci/run` installs it.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -91,20 +91,48 @@ export async function runMono(program: string, args: string[]): Promise<string> 
 }
 
 /**
+ * The test-only shapes of the UnityEngine and Colyseus members (test/unity/csharp/api-shapes), built with
+ * the same preprocessor defines as the code compiled against them: a WebGL player's UnityEngine has no
+ * `Microphone`, and neither do the shapes under `UNITY_WEBGL` without `UNITY_EDITOR`.
+ */
+async function shapesFor(build: MonoBuild, defines: string[]): Promise<string> {
+  const shapes = join(build.dir, `Shapes.${tagOf(defines)}.dll`);
+  if (!existsSync(shapes)) {
+    await mcs(["-target:library", ...defines.map((define) => `-define:${define}`), `-out:${shapes}`, `-r:${build.schema}`,
+      ...sources(join(csharpDir, "api-shapes")).filter((file) => !file.endsWith("ColyseusSchemaStub.cs"))]);
+  }
+  return shapes;
+}
+
+const tagOf = (defines: string[]) => defines.join("-") || "standalone";
+
+/**
  * Compiles unity-sdk/Runtime (Koto.Live) and the LessonDemo sample against test-only shapes of the
  * UnityEngine and Colyseus members they call, with warnings as errors, once per set of
  * preprocessor defines (the WebGL player path is behind UNITY_WEBGL).
  */
 export async function compileRuntimeAgainstShapes(defines: string[]): Promise<void> {
   const build = await buildUnityCsharp();
-  const tag = defines.join("-") || "standalone";
-  const shapes = join(build.dir, "Shapes.dll");
-  if (!existsSync(shapes)) {
-    await mcs(["-target:library", `-out:${shapes}`, `-r:${build.schema}`, ...sources(join(csharpDir, "api-shapes")).filter((file) => !file.endsWith("ColyseusSchemaStub.cs"))]);
-  }
+  const tag = tagOf(defines);
+  const shapes = await shapesFor(build, defines);
   const runtime = join(build.dir, `Koto.Live.${tag}.dll`);
   const defineArgs = defines.map((define) => `-define:${define}`);
   await mcs(["-target:library", "-warnaserror+", ...defineArgs, `-out:${runtime}`, `-r:${build.core}`, `-r:${build.schema}`, `-r:${shapes}`, ...sources(join(packageDir, "Runtime"))]);
   await mcs(["-target:library", "-warnaserror+", ...defineArgs, `-out:${join(build.dir, `LessonDemo.${tag}.dll`)}`,
     `-r:${build.core}`, `-r:${build.schema}`, `-r:${shapes}`, `-r:${runtime}`, ...sources(join(packageDir, "Samples~", "LessonDemo"))]);
+}
+
+/** Compiles one C# snippet against the shapes for `defines`; resolves to the compiler's complaint, or null when it compiled. */
+export async function compileSnippetAgainstShapes(defines: string[], snippet: string): Promise<string | null> {
+  const build = await buildUnityCsharp();
+  const shapes = await shapesFor(build, defines);
+  const dir = mkdtempSync(join(build.dir, "snippet-"));
+  const file = join(dir, "Snippet.cs");
+  writeFileSync(file, snippet);
+  try {
+    await mcs(["-target:library", ...defines.map((define) => `-define:${define}`), `-out:${join(dir, "Snippet.dll")}`, `-r:${shapes}`, file]);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

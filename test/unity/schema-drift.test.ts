@@ -70,4 +70,16 @@ describe("Unity SDK message names", () => {
       assert.ok(sdkNames.has(name), `protocol/ message "${name}" has no MessageTypes constant in the Unity SDK`);
     }
   });
+
+  it("has LessonSession listen to every message the server sends (an unhandled one is lost, with an SDK warning)", async () => {
+    const { SERVER_MESSAGE_TYPES } = await import("../../protocol/server-messages.ts");
+    const { BYTES_MESSAGES } = await import("../../protocol/audio-frames.ts");
+    const constants = readFileSync(join(root, "unity-sdk", "Runtime", "Core", "MessageTypes.cs"), "utf8");
+    const constantOf = new Map([...constants.matchAll(/public const string (\w+) = "([^"]+)";/g)].map((match) => [match[2], match[1]]));
+    const session = readFileSync(join(root, "unity-sdk", "Runtime", "LessonSession.cs"), "utf8");
+    const handled = new Set([...session.matchAll(/\.OnMessage<[^>]+>\(MessageTypes\.(\w+)/g)].map((match) => match[1]));
+    for (const name of [...SERVER_MESSAGE_TYPES, BYTES_MESSAGES.learnerAudio]) {
+      assert.ok(handled.has(constantOf.get(name) ?? ""), `LessonSession has no OnMessage for "${name}"`);
+    }
+  });
 });

@@ -35,17 +35,20 @@ describe("Unity SDK core (Mono + NUnit)", function () {
   let server: KotoServer;
   const responses = mkdtempSync(join(tmpdir(), "koto-unity-api-"));
 
-  /** Saves an API answer exactly as the server sent it, for the C# models to read. */
+  /** Saves an API answer exactly as the server sent it (status, body, Retry-After), for the C# models to read. */
   async function capture(name: string, path: string, init: RequestInit = {}) {
     const response = await fetch(baseUrl(server) + path, init);
     writeFileSync(join(responses, `${name}.status`), String(response.status));
     writeFileSync(join(responses, `${name}.body`), await response.text());
+    const retryAfter = response.headers.get("retry-after");
+    if (retryAfter !== null) writeFileSync(join(responses, `${name}.retry-after`), retryAfter);
     return response;
   }
   const post = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
   before(async () => {
-    server = await startTestServer({ transport: "uws" });
+    // Two wrong passwords for an account, then RATE_LIMITED with Retry-After.
+    server = await startTestServer({ transport: "uws", env: { LOGIN_FAILURES_PER_ACCOUNT: "2" } });
     await capture("guest", "/api/auth/guest", post({ name: "Unity Learner" }));
     const signedIn = JSON.parse(readFileSync(join(responses, "guest.body"), "utf8"));
     const token = signedIn.token as string;
@@ -53,6 +56,8 @@ describe("Unity SDK core (Mono + NUnit)", function () {
     await server.store.createTutor("teacher@koto.test", "Teacher Kim", await hashPassword("correct horse battery", 4));
     await capture("login", "/api/auth/login", post({ email: "teacher@koto.test", password: "correct horse battery" }));
     await capture("login-wrong", "/api/auth/login", post({ email: "teacher@koto.test", password: "wrong" }));
+    await capture("login-wrong-again", "/api/auth/login", post({ email: "teacher@koto.test", password: "wrong" }));
+    await capture("login-limited", "/api/auth/login", post({ email: "teacher@koto.test", password: "wrong" }));
     await capture("guest-empty-name", "/api/auth/guest", post({ name: "" }));
     await capture("lessons", "/api/lessons");
     await capture("lessons-ko-id", "/api/lessons?pack=ko-id");
@@ -64,6 +69,12 @@ describe("Unity SDK core (Mono + NUnit)", function () {
     await capture("progress", "/api/progress/me", { headers: { authorization: `Bearer ${token}` } });
     await capture("progress-no-token", "/api/progress/me");
     await capture("progress-bad-token", "/api/progress/me", { headers: { authorization: "Bearer not-a-token" } });
+    // Refusals of matchmaking, as the Colyseus SDK receives them over HTTP (it throws HttpException).
+    const lesson = "ko-en-01-greetings";
+    await capture("matchmake-bad-token", "/matchmake/create/lesson", post({ lessonId: lesson, token: "not-a-token", platform: "unity" }));
+    await capture("matchmake-no-lesson", "/matchmake/create/lesson", post({ lessonId: "no-such-lesson", token, platform: "unity" }));
+    await capture("matchmake-resume-unknown", "/matchmake/create/lesson", post({ lessonId: lesson, token, platform: "unity", resume: "nosuchsession" }));
+    await capture("matchmake-reconnect-gone", "/matchmake/reconnect/nosuchsession", post({ reconnectionToken: "nosuchtoken" }));
   });
   after(async () => {
     await server?.close();

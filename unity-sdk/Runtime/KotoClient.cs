@@ -89,7 +89,10 @@ namespace Koto.Live
             return new LessonSession(this, room, lessonId);
         }
 
-        /// <summary>Joins an existing lesson room: a second learner for pair practice, or a tutor watching.</summary>
+        /// <summary>
+        /// Joins an existing lesson room: a second learner for pair practice, or a tutor watching. The lesson's
+        /// id, which resuming the session after its process stopped needs, comes with the room's state.
+        /// </summary>
         public async Task<LessonSession> JoinLesson(string roomId)
         {
             RequireToken();
@@ -123,12 +126,20 @@ namespace Koto.Live
             return Matchmake(() => colyseus.JoinById<LessonState>(sessionId, options));
         }
 
-        /// <summary>Matchmaking refusals arrive as "CODE: sentence"; they become KotoExceptions.</summary>
+        /// <summary>
+        /// Matchmaking refusals become KotoExceptions with the server's code (docs/protocol.md): the SDK reports
+        /// those made over HTTP (a token, a lesson, a full room, a session to resume) as <c>HttpException</c>, and
+        /// those made once the socket opened as <c>MatchMakeException</c>; both carry "CODE: sentence".
+        /// </summary>
         private static async Task<Room<LessonState>> Matchmake(Func<Task<Room<LessonState>>> join)
         {
             try
             {
                 return await join();
+            }
+            catch (HttpException error)
+            {
+                throw new KotoException(ErrorCodes.FromHttpRefusal(error.StatusCode, error.Message, UnityJson.Instance), error.StatusCode);
             }
             catch (MatchMakeException error)
             {
@@ -169,7 +180,7 @@ namespace Koto.Live
                 {
                     // A transport failure (no connection, DNS, TLS) has response code 0.
                     int status = request.result == UnityWebRequest.Result.ConnectionError ? 0 : (int)request.responseCode;
-                    completion.SetResult(ApiResponses.Read<T>(status, request.downloadHandler.text, UnityJson.Instance));
+                    completion.SetResult(ApiResponses.Read<T>(status, request.downloadHandler.text, UnityJson.Instance, request.GetResponseHeader("Retry-After")));
                 }
                 catch (Exception error)
                 {

@@ -17,15 +17,10 @@ namespace Koto.Live
     [Preserve]
     public class LessonSession
     {
-        // The Colyseus SDK's close code for "reconnection failed" (or, on WebGL, not attempted).
-        private const int CloseFailedToReconnect = 4003;
-
-        private enum WayBack { ReconnectSeat, Resume, JoinById }
-
         private readonly KotoClient client;
-        private readonly string lessonId;
-        private readonly ReconnectPolicy reconnect;
-        private WayBack wayBack;
+        private readonly SessionRecovery recovery;
+        // Given when this client opened the lesson, else read from the state: resuming the session needs it.
+        private string lessonId;
         private string sessionId;
         private Room<LessonState> room;
         private Utterance utterance;
@@ -39,7 +34,12 @@ namespace Koto.Live
         {
             this.client = client;
             this.lessonId = lessonId;
-            reconnect = SessionMoves.NewPolicy();
+            recovery = new SessionRecovery(SessionMoves.NewPolicy());
+            recovery.ConnectionChanged += connection =>
+            {
+                var handler = ConnectionChanged;
+                if (handler != null) handler(connection);
+            };
             Bind(room);
         }
 
@@ -48,7 +48,13 @@ namespace Koto.Live
         public string MyUserId { get { return client.User != null ? client.User.id : null; } }
         public Utterance CurrentUtterance { get { return utterance; } }
         public bool IsConnected { get { return room.Connection != null && room.Connection.IsOpen; } }
-        public ReconnectPolicy Reconnection { get { return reconnect; } }
+        public ReconnectPolicy Reconnection { get { return recovery.Policy; } }
+
+        /// <summary>Connected, reconnecting (show one notice), lost (getting back failed) or ended.</summary>
+        public SessionConnection Connection { get { return recovery.Connection; } }
+
+        /// <summary>The lesson this session is on; empty until the first state when the room was joined by id.</summary>
+        public string LessonId { get { return lessonId ?? ""; } }
 
         /// <summary>Every patch (and the first full state).</summary>
         public event Action<LessonState> StateSynced;
@@ -66,13 +72,15 @@ namespace Koto.Live
         /// <summary>A hint: the text from <c>hint</c>, or a tutor's (sender's name, text).</summary>
         public event Action<string> HintShown;
         public event Action<string, string> TutorHintReceived;
+        /// <summary>A tutor moved the lesson to another line (<c>tutor-moved</c>): tell the learner why their line changed. <see cref="StepChanged"/> follows with the line.</summary>
+        public event Action<TutorMovedMessage> TutorMoved;
         public event Action<bool> SessionEnded;
         public event Action<Utterance> UtteranceChanged;
         /// <summary>A typed answer was stored (attempt id, and whether it was a resend of one already stored).</summary>
         public event Action<string, bool> AnswerAccepted;
         /// <summary>Another learner (pair practice) started speaking.</summary>
         public event Action<string> PartnerSpeaking;
-        /// <summary>The socket dropped; the SDK or this session is trying to get back.</summary>
+        /// <summary>The socket dropped or closed (with this close code) and this session is trying to get back; <see cref="Connection"/> is Reconnecting.</summary>
         public event Action<int> Dropped;
         /// <summary>The Colyseus SDK reconnected the same room object.</summary>
         public event Action Reconnected;
@@ -80,8 +88,10 @@ namespace Koto.Live
         public event Action Resumed;
         /// <summary>The server is stopping (deploy, restart): show one "reconnecting" notice; the session moves by itself. The argument is resumeWithinMs.</summary>
         public event Action<int> ServerDraining;
-        /// <summary>The session is over for this client (left, kicked, or reconnection gave up), with the close code.</summary>
+        /// <summary>The session is over for this client (left, ended, or getting back gave up: 4003 with an Error), with the close code.</summary>
         public event Action<int> Left;
+        /// <summary>Every change of <see cref="Connection"/>: one place to drive a "reconnecting…" notice and a "lost" screen.</summary>
+        public event Action<SessionConnection> ConnectionChanged;
         /// <summary>An error for this client: from the room (<c>error</c>), from reconnection, or from the SDK.</summary>
         public event Action<KotoError> Error;
 
@@ -113,10 +123,19 @@ namespace Koto.Live
             room.Send(MessageTypes.Next);
         }
 
-        /// <summary>Starts a spoken answer to the current step. Feed it with <see cref="MicrophoneStreamer"/> (or <see cref="PushFrame"/>).</summary>
+        /// <summary>
+        /// Starts a spoken answer to the current step. Feed it with <see cref="MicrophoneStreamer"/> (or <see cref="PushFrame"/>).
+        /// While one is under way (a second press, a hands-free answer still open) this raises <see cref="Error"/> with
+        /// <c>UTTERANCE_ALREADY_OPEN</c> and returns the one under way.
+        /// </summary>
         public Utterance BeginSpeaking(UtteranceMode mode)
         {
-            if (utterance != null && !utterance.IsFinished) throw new InvalidOperationException("already speaking: release or wait for the end first");
+            KotoError refusal = Utterance.RefusalToStart(utterance);
+            if (refusal != null)
+            {
+                RaiseError(refusal);
+                return utterance;
+            }
             utterance = new Utterance(new RoomTransport(this), AttemptIds.New(), room.State.currentStep, mode);
             utterance.StateChanged += changed =>
             {
@@ -147,34 +166,30 @@ namespace Koto.Live
         public async void Tick(double nowMs)
         {
             if (utterance != null) utterance.Tick(nowMs);
-            if (!reconnect.IsDue(nowMs))
-            {
-                if (reconnect.Phase == ReconnectPhase.GaveUp && !ended) GiveUp();
-                return;
-            }
+            RecoveryAction action = recovery.Poll(nowMs);
+            if (action == RecoveryAction.GiveUp) GiveUp();
+            if (action != RecoveryAction.Try) return;
             try
             {
                 Room<LessonState> back;
-                if (wayBack == WayBack.ReconnectSeat) back = await client.Reconnect(room.ReconnectionToken);
-                else if (wayBack == WayBack.Resume && lessonId != null) back = await client.Resume(lessonId, sessionId);
+                WayBack way = recovery.NextWay(!string.IsNullOrEmpty(lessonId));
+                if (way == WayBack.ReconnectSeat) back = await client.Reconnect(room.ReconnectionToken);
+                else if (way == WayBack.Resume) back = await client.Resume(lessonId, sessionId);
                 else back = await client.JoinExisting(sessionId);
-                reconnect.Succeeded();
+                if (leaving)
+                {
+                    // The player left while the try was under way: do not take the seat back.
+                    await back.Leave(true);
+                    return;
+                }
                 Bind(back);
+                recovery.Succeeded();
                 Raise(Resumed);
             }
             catch (KotoException error)
             {
-                ResumeStep step = SessionMoves.AfterRefusal(error.Code);
-                if (wayBack == WayBack.ReconnectSeat && step != ResumeStep.GiveUp && error.Code != ErrorCodes.NetworkError)
-                {
-                    // The held seat is gone (its process stopped or died): bring the session back instead.
-                    step = ResumeStep.Retry;
-                    wayBack = WayBack.Resume;
-                }
-                else if (step == ResumeStep.JoinById) wayBack = WayBack.JoinById;
-                else if (step == ResumeStep.ReconnectSeat) wayBack = WayBack.ReconnectSeat;
-                reconnect.Failed(NowMs(), step == ResumeStep.GiveUp);
-                if (reconnect.Phase == ReconnectPhase.GaveUp) GiveUp();
+                bool final = recovery.Refused(error.Code, NowMs());
+                if (recovery.Poll(NowMs()) == RecoveryAction.GiveUp) GiveUp(final ? error.Error : null);
             }
         }
 
@@ -182,6 +197,15 @@ namespace Koto.Live
         {
             leaving = true;
             if (utterance != null) utterance.Release();
+            bool gettingBack = recovery.Connection == SessionConnection.Reconnecting;
+            recovery.Closed(SessionMoves.ConsentedCloseCode, true, NowMs());
+            if (gettingBack)
+            {
+                // The room's socket is closed and will not report a leave: end here, so no try takes the seat back.
+                var handler = Left;
+                if (handler != null) handler(SessionMoves.ConsentedCloseCode);
+                return;
+            }
             await room.Leave(true);
         }
 
@@ -216,99 +240,123 @@ namespace Koto.Live
         {
             room = joined;
             sessionId = joined.RoomId;
+            // The SDK retries a drop a few times by itself, then gives up (4003) and Tick takes over, which
+            // can also resume the session on another process when this one died (SessionMoves.SdkMaxRetries).
+            joined.Reconnection.MaxRetries = SessionMoves.SdkMaxRetries;
+            joined.Reconnection.MinUptime = SessionMoves.SdkMinUptimeMs;
 #if UNITY_WEBGL && !UNITY_EDITOR
             // The SDK's own retry loop waits with Task.Delay, which may never resume on WebGL: let it
             // give up at once and reconnect from Tick() instead.
-            room.Reconnection.MaxRetries = 0;
+            joined.Reconnection.MaxRetries = 0;
 #endif
-            room.OnStateChange += OnStateChange;
-            room.OnDrop += code =>
+            // A room this session has moved on from (a resume gave it a new one) may still report its end: not news.
+            joined.OnStateChange += (state, isFirstState) =>
             {
+                if (joined == room) OnStateChange(state, isFirstState);
+            };
+            joined.OnDrop += code =>
+            {
+                if (joined != room) return;
                 if (utterance != null) utterance.OnConnectionLost();
+                recovery.SdkDropped();
                 var handler = Dropped;
                 if (handler != null) handler(code);
             };
-            room.OnReconnect += () =>
+            joined.OnReconnect += () =>
             {
-                reconnect.Succeeded();
+                if (joined != room) return;
+                if (leaving)
+                {
+                    // The SDK got the seat back after the player left: give it up again.
+                    joined.Leave(true);
+                    return;
+                }
+                recovery.SdkReconnected();
                 Raise(Reconnected);
             };
-            room.OnLeave += OnLeave;
-            room.OnError += (code, message) => RaiseError(new KotoError(ErrorCodes.NetworkError, message));
+            joined.OnLeave += code =>
+            {
+                if (joined == room) OnLeave(code);
+            };
+            joined.OnError += (code, message) =>
+            {
+                if (joined == room) RaiseError(new KotoError(ErrorCodes.NetworkError, message));
+            };
 
-            room.OnMessage<UtteranceOpenedMessage>(MessageTypes.UtteranceOpened, message =>
+            joined.OnMessage<UtteranceOpenedMessage>(MessageTypes.UtteranceOpened, message =>
             {
                 if (utterance != null) utterance.OnOpened(message.attemptId);
             });
-            room.OnMessage<UtteranceEndedMessage>(MessageTypes.UtteranceEnded, message =>
+            joined.OnMessage<UtteranceEndedMessage>(MessageTypes.UtteranceEnded, message =>
             {
                 if (utterance != null) utterance.OnEnded(message.attemptId, message.reason);
             });
-            room.OnMessage<RoomErrorMessage>(MessageTypes.Error, message =>
+            joined.OnMessage<RoomErrorMessage>(MessageTypes.Error, message =>
             {
                 if (utterance != null) utterance.OnError(message.code, message.message, message.type);
                 RaiseError(new KotoError(message.code, message.message, message.retryAfterMs));
             });
-            room.OnMessage<AttemptAcceptedMessage>(MessageTypes.AttemptAccepted, message =>
+            joined.OnMessage<AttemptAcceptedMessage>(MessageTypes.AttemptAccepted, message =>
             {
                 var handler = AnswerAccepted;
                 if (handler != null) handler(message.attemptId, message.duplicate);
             });
-            room.OnMessage<SessionEndedMessage>(MessageTypes.SessionEnded, message =>
+            joined.OnMessage<SessionEndedMessage>(MessageTypes.SessionEnded, message =>
             {
                 ended = true;
                 var handler = SessionEnded;
                 if (handler != null) handler(message.completed);
             });
-            room.OnMessage<ServerDrainingMessage>(MessageTypes.ServerDraining, message =>
+            joined.OnMessage<ServerDrainingMessage>(MessageTypes.ServerDraining, message =>
             {
                 var handler = ServerDraining;
                 if (handler != null) handler(message.resumeWithinMs);
             });
-            room.OnMessage<TutorHintMessage>(MessageTypes.TutorHint, message =>
+            joined.OnMessage<TutorHintMessage>(MessageTypes.TutorHint, message =>
             {
                 var handler = TutorHintReceived;
                 if (handler != null) handler(message.from, message.text);
             });
-            room.OnMessage<UtteranceStartedMessage>(MessageTypes.UtteranceStarted, message =>
+            joined.OnMessage<TutorMovedMessage>(MessageTypes.TutorMoved, message =>
+            {
+                var handler = TutorMoved;
+                if (handler != null) handler(message);
+            });
+            joined.OnMessage<UtteranceStartedMessage>(MessageTypes.UtteranceStarted, message =>
             {
                 var handler = PartnerSpeaking;
                 if (handler != null) handler(message.learnerId);
             });
             // Live audio of the other learner (pair practice) or for tutors; this package does not play it.
-            room.OnMessage<byte[]>(MessageTypes.LearnerAudio, bytes => { });
+            joined.OnMessage<byte[]>(MessageTypes.LearnerAudio, bytes => { });
         }
 
         private void OnLeave(int code)
         {
-            if (!leaving && !ended && (code == SessionMoves.MovingCloseCode || code == CloseFailedToReconnect))
+            bool wasConnected = recovery.Connection == SessionConnection.Connected;
+            if (recovery.Closed(code, leaving || ended, NowMs()))
             {
-                // Moving (its process is stopping): resume it elsewhere. SDK gave up (or, on WebGL, never
-                // tried): take the seat back, then resume if the seat is gone. Both on the game clock.
+                // Worth getting back (moving, the SDK gave up or never tried, an abnormal close): Tick does it.
                 if (utterance != null) utterance.OnConnectionLost();
-                wayBack = code == SessionMoves.MovingCloseCode ? WayBack.Resume : WayBack.ReconnectSeat;
-                if (code == SessionMoves.MovingCloseCode)
-                {
-                    var dropped = Dropped;
-                    if (dropped != null) dropped(code);
-                }
-                reconnect.Dropped(NowMs());
+                var dropped = Dropped;
+                if (wasConnected && dropped != null) dropped(code);
                 return;
             }
             var handler = Left;
             if (handler != null) handler(code);
         }
 
-        private void GiveUp()
+        /// <summary>Getting back failed for good: the final refusal when there was one, else CONNECTION_LOST (out of time).</summary>
+        private void GiveUp(KotoError refusal = null)
         {
-            ended = true;
-            RaiseError(new KotoError(ErrorCodes.ConnectionLost, "reconnection gave up"));
+            RaiseError(refusal ?? new KotoError(ErrorCodes.ConnectionLost, "getting back into the session gave up"));
             var handler = Left;
-            if (handler != null) handler(CloseFailedToReconnect);
+            if (handler != null) handler(SessionMoves.FailedToReconnectCloseCode);
         }
 
         private void OnStateChange(LessonState state, bool isFirstState)
         {
+            if (state.lesson != null && !string.IsNullOrEmpty(state.lesson.id)) lessonId = state.lesson.id;
             foreach (var change in tracker.Observe(Snapshot(state))) Dispatch(change, state);
             var synced = StateSynced;
             if (synced != null) synced(state);

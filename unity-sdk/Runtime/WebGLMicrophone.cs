@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 using AOT;
+using Koto.Live.Core;
 
 namespace Koto.Live
 {
@@ -11,16 +12,20 @@ namespace Koto.Live
     /// </summary>
     public static class WebGLMicrophone
     {
-        public const int StatusStarted = 1;
-        public const int StatusWaitingForGesture = 2;
-        public const int StatusDenied = 3;
-        public const int StatusUnsupported = 4;
-        public const int StatusStopped = 5;
+        // The plugin's statuses; MicrophoneStates.FromWebGLStatus says what each means.
+        public const int StatusStarted = MicrophoneStates.WebGLStarted;
+        public const int StatusWaitingForGesture = MicrophoneStates.WebGLWaitingForGesture;
+        public const int StatusDenied = MicrophoneStates.WebGLDenied;
+        public const int StatusUnsupported = MicrophoneStates.WebGLUnsupported;
+        public const int StatusStopped = MicrophoneStates.WebGLStopped;
+
+        // One array for every block (the worklet always sends the same size): about 47 blocks a second must not feed the GC.
+        private static float[] block = new float[0];
 
         private delegate void SamplesCallback(IntPtr samples, int count, int sampleRate);
         private delegate void StatusCallback(int status);
 
-        /// <summary>A block of float samples in [-1, 1] and the rate they were captured at.</summary>
+        /// <summary>A block of float samples in [-1, 1] and the rate they were captured at. The array is reused for the next block: read or copy it during the call.</summary>
         public static event Action<float[], int> SamplesArrived;
         public static event Action<int> StatusChanged;
 
@@ -70,7 +75,7 @@ namespace Koto.Live
         [MonoPInvokeCallback(typeof(SamplesCallback))]
         private static void OnSamples(IntPtr samples, int count, int sampleRate)
         {
-            var block = new float[count];
+            if (block.Length != count) block = new float[count];
             Marshal.Copy(samples, block, 0, count);
             var handler = SamplesArrived;
             if (handler != null) handler(block, sampleRate);

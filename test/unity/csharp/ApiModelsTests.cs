@@ -111,5 +111,15 @@ namespace Koto.Live.Tests
             Assert.AreEqual(ErrorCodes.NetworkError, ApiResponses.ReadError(0, "", Json).Code);
             Assert.AreEqual(ErrorCodes.ResponseInvalid, Assert.Throws<KotoException>(() => ApiResponses.Read<LessonCatalog>(200, "not json", Json)).Code);
         }
+
+        [Test]
+        public void ReadsATutorsMove()
+        {
+            var move = Json.Read<TutorMovedMessage>("{\"by\":\"Teacher Kim\",\"step\":3,\"direction\":\"back\"}");
+            Assert.AreEqual("Teacher Kim", move.by);
+            Assert.AreEqual(3, move.step);
+            Assert.IsTrue(move.IsBack);
+            Assert.IsFalse(Json.Read<TutorMovedMessage>("{\"by\":\"Kim\",\"step\":4,\"direction\":\"advance\"}").IsBack);
+        }
     }
 }

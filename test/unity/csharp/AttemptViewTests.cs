@@ -50,17 +50,36 @@ namespace Koto.Live.Tests
             Assert.AreEqual("ㄱ heard as ㅋ", changes[1].Describe());
         }
 
-        [Test]
-        public void WritesUnityRichText()
+        private static AttemptView MissingTheLastSyllable()
         {
-            var view = AttemptView.Build("a", "scored", true, true, 100, 100, 100, -1, -1, "", "", "", new[]
+            return AttemptView.Build("a", "scored", true, true, 100, 100, 100, -1, -1, "", "", "", new[]
             {
                 new SyllableInput(0, "네", "네", "correct", ""),
                 new SyllableInput(1, "요", "", "omitted", ""),
+                new SyllableInput(-1, "", "오", "inserted", ""),
             });
-            Assert.AreEqual("<color=#15803D>네</color><color=#B91C1C><s>요</s></color>", view.ToRichText());
+        }
+
+        [Test]
+        public void WritesRichTextUguiTextUnderstands()
+        {
+            var view = MissingTheLastSyllable();
+            Assert.AreEqual("<color=#15803D>네</color><color=#B91C1C><i>요</i></color><color=#7E22CE>오</color>", view.ToRichText());
+            Assert.AreEqual(view.ToRichText(), view.ToRichText(RichTextMarkup.UGui));
+            // UnityEngine.UI.Text shows any other tag (<s>, <u>, <mark>…) as literal text.
+            foreach (System.Text.RegularExpressions.Match tag in System.Text.RegularExpressions.Regex.Matches(view.ToRichText(), "</?([a-z]+)"))
+            {
+                Assert.Contains(tag.Groups[1].Value, new[] { "b", "i", "size", "color" });
+            }
             Assert.IsFalse(view.HasFluency);
             Assert.IsFalse(view.IsTutorGraded);
+        }
+
+        [Test]
+        public void StrikesMissingSyllablesThroughForTextMeshPro()
+        {
+            Assert.AreEqual("<color=#15803D>네</color><color=#B91C1C><s>요</s></color><color=#7E22CE>오</color>",
+                MissingTheLastSyllable().ToRichText(RichTextMarkup.TextMeshPro));
         }
 
         [Test]

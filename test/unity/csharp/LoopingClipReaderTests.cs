@@ -113,6 +113,113 @@ namespace Koto.Live.Tests
             Assert.AreEqual(1200f, read[499]);
         }
 
+        /// <summary>Reads what is available as MicrophoneStreamer does: piece by piece into one kept array per piece length.</summary>
+        private static int ReadPieces(LoopingClipReader reader, FakeMicrophoneClip clip, ClipSpan[] spans, Dictionary<int, float[]> buffers, System.Action<float[]> onPiece)
+        {
+            int count = reader.Advance(clip.Position, spans);
+            int pieces = 0;
+            for (int index = 0; index < count; index++)
+            {
+                int end = spans[index].Start + spans[index].Count;
+                for (int start = spans[index].Start; start < end; pieces++)
+                {
+                    int length = reader.PieceLength(start, end);
+                    float[] piece;
+                    if (!buffers.TryGetValue(length, out piece)) Assert.Fail("a piece of " + length + " samples, neither a chunk nor the tail");
+                    clip.GetData(piece, start);
+                    onPiece(piece);
+                    start += length;
+                }
+            }
+            return pieces;
+        }
+
+        [Test]
+        public void ReadsInWholeChunksAndTheClipsOneTailAcrossManyWraps()
+        {
+            // 700-sample chunks do not divide a 4800-sample clip: its last piece is 600.
+            var clip = new FakeMicrophoneClip(4800);
+            var reader = new LoopingClipReader(clip.Buffer.Length, 700);
+            Assert.AreEqual(600, reader.TailSamples);
+            var buffers = new Dictionary<int, float[]> { { 700, new float[700] }, { 600, new float[600] } };
+            var spans = new ClipSpan[2];
+            var read = new List<float>();
+            int[] steps = { 800, 801, 799, 3000, 1, 0, 4000, 1200, 4100, 2222 };
+            int recorded = 0;
+            for (int round = 0; round < 20; round++)
+            {
+                foreach (int step in steps)
+                {
+                    clip.Record(step);
+                    recorded += step;
+                    ReadPieces(reader, clip, spans, buffers, read.AddRange);
+                    Assert.That(recorded - read.Count, Is.InRange(0, 699), "less than a chunk waits for the next read");
+                }
+            }
+            for (int index = 0; index < read.Count; index++)
+            {
+                if (read[index] != index + 1) Assert.Fail("sample " + index + " is " + read[index]);
+            }
+        }
+
+        [Test]
+        public void StartsAtTheChunkTheWriterIsInAfterReset()
+        {
+            var clip = new FakeMicrophoneClip(1000);
+            clip.Record(730);
+            var reader = new LoopingClipReader(1000, 100);
+            reader.Reset(clip.Position);
+            clip.Record(100);
+            var spans = new ClipSpan[2];
+            Assert.AreEqual(1, reader.Advance(clip.Position, spans));
+            Assert.AreEqual(700, spans[0].Start);
+            Assert.AreEqual(100, spans[0].Count);
+        }
+
+        [Test]
+        public void RefusesAChunkLargerThanTheClip()
+        {
+            Assert.Throws<System.ArgumentOutOfRangeException>(() => new LoopingClipReader(1000, 1001));
+            Assert.Throws<System.ArgumentOutOfRangeException>(() => new LoopingClipReader(1000, 0));
+        }
+
+        [Test]
+        public void ReadsAndFramesTheMicrophoneWithoutAllocatingOnceWarm()
+        {
+            // MicrophoneStreamer's loop each game frame: clip → pieces in kept arrays → framer → a kept frame.
+            var clip = new FakeMicrophoneClip(44100);
+            var reader = new LoopingClipReader(clip.Buffer.Length, 441);
+            var buffers = new Dictionary<int, float[]> { { 441, new float[441] } };
+            var spans = new ClipSpan[2];
+            var framer = new CaptureFramer(44100);
+            int frames = 0;
+            System.Action<short[]> sink = frame => frames++;
+            System.Action<float[]> deliver = piece => framer.Push(piece, 0, piece.Length, sink);
+            int[] steps = { 735, 736, 734, 1470, 700, 800 };
+            for (int round = 0; round < 10; round++)
+            {
+                foreach (int step in steps)
+                {
+                    clip.Record(step);
+                    ReadPieces(reader, clip, spans, buffers, deliver);
+                }
+            }
+            int warm = frames;
+            long before = System.GC.GetAllocatedBytesForCurrentThread();
+            for (int round = 0; round < 50; round++)
+            {
+                foreach (int step in steps)
+                {
+                    clip.Record(step);
+                    ReadPieces(reader, clip, spans, buffers, deliver);
+                }
+            }
+            long allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
+            // 50 × 5165 samples at 44.1 kHz: 5.9 s of audio, 292 whole 20 ms frames.
+            Assert.That(frames - warm, Is.InRange(290, 294), "it framed the audio meanwhile");
+            Assert.AreEqual(0, allocated, "bytes allocated by 300 game frames of capture");
+        }
+
         [Test]
         public void NoticesALostLapFromTheCallersClock()
         {

@@ -81,6 +81,44 @@ namespace Koto.Live.Tests
         }
 
         [Test]
+        public void HandsTheSameFramesToACallbackAsInAList()
+        {
+            float[] input = Signal.Sine(440, 48000, 0.3, 0.5);
+            var listed = new List<short[]>();
+            var framer = new CaptureFramer(48000);
+            for (int offset = 0; offset < input.Length; offset += 777) listed.AddRange(framer.Push(input, offset, Math.Min(777, input.Length - offset)));
+            var handed = new List<short[]>();
+            var reused = new HashSet<short[]>();
+            var streaming = new CaptureFramer(48000);
+            for (int offset = 0; offset < input.Length; offset += 777)
+            {
+                streaming.Push(input, offset, Math.Min(777, input.Length - offset), frame =>
+                {
+                    reused.Add(frame);
+                    handed.Add((short[])frame.Clone());
+                });
+            }
+            Assert.AreEqual(listed.Count, handed.Count);
+            for (int index = 0; index < listed.Count; index++) Assert.AreEqual(listed[index], handed[index], "frame " + index);
+            Assert.AreEqual(1, reused.Count, "one array for every frame");
+        }
+
+        [Test]
+        public void ResamplesIntoTheCallersArray()
+        {
+            float[] input = Signal.Sine(440, 48000, 0.1, 0.5);
+            float[] expected = new StreamResampler(48000, 16000).Process(input);
+            var resampler = new StreamResampler(48000, 16000);
+            float[] output = null;
+            int produced = resampler.Process(input, 0, input.Length, ref output);
+            float[] kept = output;
+            Assert.AreEqual(expected.Length, produced);
+            for (int index = 0; index < produced; index++) Assert.AreEqual(expected[index], output[index], "sample " + index);
+            resampler.Process(input, 0, 100, ref output);
+            Assert.AreSame(kept, output, "a large enough array is kept");
+        }
+
+        [Test]
         public void MetersLevelOnADecibelScale()
         {
             Assert.AreEqual(0f, AudioLevel.Meter(new float[100], 0, 100));

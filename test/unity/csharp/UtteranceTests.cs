@@ -78,6 +78,35 @@ namespace Koto.Live.Tests
         }
 
         [Test]
+        public void KeepsItsOwnCopyOfAHeldFrameWhoseArrayTheCaptureChainReuses()
+        {
+            var transport = new RecordingTransport();
+            var utterance = Make(transport, UtteranceMode.HandsFree);
+            utterance.Open(0);
+            short[] reused = Frame(1);
+            utterance.Push(reused);
+            for (int index = 0; index < reused.Length; index++) reused[index] = 2;
+            utterance.Push(reused);
+            utterance.OnOpened("unity-test-1");
+            Assert.AreEqual(1, AudioFrames.ReadSamples(transport.Frames[0])[0]);
+            Assert.AreEqual(2, AudioFrames.ReadSamples(transport.Frames[1])[0]);
+        }
+
+        [Test]
+        public void RefusesASecondAnswerWhileOneIsUnderWayWithTheServersCode()
+        {
+            Assert.IsNull(Utterance.RefusalToStart(null));
+            var utterance = Make(new RecordingTransport(), UtteranceMode.HandsFree);
+            utterance.Open(0);
+            KotoError refusal = Utterance.RefusalToStart(utterance);
+            Assert.AreEqual("UTTERANCE_ALREADY_OPEN", refusal.Code);
+            Assert.AreEqual("You are already speaking; finish that answer first.", refusal.Sentence);
+            Assert.IsFalse(ErrorCodes.IsRetryable(refusal.Code));
+            utterance.OnEnded("unity-test-1", "silence");
+            Assert.IsNull(Utterance.RefusalToStart(utterance), "a finished answer does not stand in the way");
+        }
+
+        [Test]
         public void HandsFreeStopsWhenTheServerEndsTheUtterance()
         {
             var transport = new RecordingTransport();

@@ -50,7 +50,8 @@ public static class WavToFrames
         {
             // The server's utterance-opened arrives a few frames in: the first blocks are held, then flushed.
             if (blocks == 5) utterance.OnOpened(utterance.AttemptId);
-            foreach (short[] frame in framer.Push(recorded, offset, Math.Min(block, recorded.Length - offset))) utterance.Push(frame);
+            // The capture loop's own path: one reused frame array, which the utterance copies while it holds frames.
+            framer.Push(recorded, offset, Math.Min(block, recorded.Length - offset), utterance.Push);
         }
         if (mode == UtteranceMode.PushToTalk) utterance.Release();
 

@@ -157,13 +157,42 @@ namespace Koto.Live.Core
     {
         public string code;
         public string message;
+        /// <summary>For limits (<c>RATE_LIMITED</c> on re-evaluations, …): when trying again can succeed. Absent otherwise.</summary>
+        [OptionalField]
+        public int retryAfterMs;
     }
 
-    /// <summary>Every JSON error: <c>{ "error": { "code", "message" } }</c>.</summary>
+    /// <summary>Every JSON error: <c>{ "error": { "code", "message", "retryAfterMs"? } }</c>.</summary>
     [Serializable]
     public class ErrorResponse
     {
         public ErrorBody error;
+    }
+
+    /// <summary>Colyseus' answer to a refused <c>POST /matchmake/…</c>: <c>{ "code": httpStatus, "error": "CODE: sentence" }</c>.</summary>
+    [Serializable]
+    public class MatchmakeErrorBody
+    {
+        [OptionalField]
+        public int code;
+        [OptionalField]
+        public string error;
+        [OptionalField]
+        public int retryAfterMs;
+
+        /// <summary>The body when <paramref name="text"/> is one, else null (the Colyseus SDK usually hands over only its <c>error</c>).</summary>
+        public static MatchmakeErrorBody TryRead(string text, IJsonReader json)
+        {
+            if (json == null || string.IsNullOrEmpty(text) || !text.TrimStart().StartsWith("{", StringComparison.Ordinal)) return null;
+            try
+            {
+                return json.Read<MatchmakeErrorBody>(text);
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
     }
 
     // Room message payloads (msgpack on the wire, same field names).
@@ -242,6 +271,20 @@ namespace Koto.Live.Core
         public string text;
     }
 
+    /// <summary><c>tutor-moved</c>: a tutor moved the lesson to another line; tell the learner why their line changed.</summary>
+    [Serializable]
+    public class TutorMovedMessage
+    {
+        /// <summary>The tutor's display name.</summary>
+        public string by;
+        /// <summary>The step the lesson is on now.</summary>
+        public int step;
+        /// <summary>"advance" or "back".</summary>
+        public string direction;
+
+        public bool IsBack { get { return direction == "back"; } }
+    }
+
     /// <summary>Reads the JSON of an API answer; Unity passes JsonUtility, tests a .NET serializer.</summary>
     public interface IJsonReader
     {
@@ -253,9 +296,9 @@ namespace Koto.Live.Core
         /// <summary>
         /// A 2xx body becomes <typeparamref name="T"/>; anything else becomes a <see cref="KotoException"/>
         /// with the server's code and sentence, or <see cref="ErrorCodes.ResponseInvalid"/> when the body is not ours
-        /// (a proxy's HTML page, an empty 502).
+        /// (a proxy's HTML page, an empty 502). <paramref name="retryAfterHeader"/> is the answer's <c>Retry-After</c>.
         /// </summary>
-        public static T Read<T>(int status, string body, IJsonReader json) where T : class
+        public static T Read<T>(int status, string body, IJsonReader json, string retryAfterHeader = null) where T : class
         {
             if (status >= 200 && status < 300)
             {
@@ -271,10 +314,10 @@ namespace Koto.Live.Core
                 if (value == null) throw new KotoException(new KotoError(ErrorCodes.ResponseInvalid, "The server's answer could not be read."), status);
                 return value;
             }
-            throw new KotoException(ReadError(status, body, json), status);
+            throw new KotoException(ReadError(status, body, json, retryAfterHeader), status);
         }
 
-        public static KotoError ReadError(int status, string body, IJsonReader json)
+        public static KotoError ReadError(int status, string body, IJsonReader json, string retryAfterHeader = null)
         {
             ErrorResponse envelope = null;
             try
@@ -287,10 +330,23 @@ namespace Koto.Live.Core
             }
             if (envelope != null && envelope.error != null && !string.IsNullOrEmpty(envelope.error.code))
             {
-                return new KotoError(envelope.error.code, envelope.error.message);
+                // The body's figure is in milliseconds and exact; the header (sign-in limits send only that) in whole seconds.
+                int retryAfterMs = envelope.error.retryAfterMs > 0 ? envelope.error.retryAfterMs : RetryAfterMs(retryAfterHeader);
+                return new KotoError(envelope.error.code, envelope.error.message, retryAfterMs);
             }
             if (status == 0) return new KotoError(ErrorCodes.NetworkError, "The server could not be reached; check the connection and the server address.");
-            return new KotoError(ErrorCodes.ResponseInvalid, "The server answered " + status + " without a KOTO error; is the server address (and its path prefix) right?");
+            return new KotoError(ErrorCodes.ResponseInvalid, "The server answered " + status + " without a KOTO error; is the server address (and its path prefix) right?", RetryAfterMs(retryAfterHeader));
+        }
+
+        /// <summary>
+        /// An HTTP <c>Retry-After</c> in delay-seconds ("30") as milliseconds; 0 when absent or an HTTP date
+        /// (this server never sends dates, and a device's clock may be far off the server's).
+        /// </summary>
+        public static int RetryAfterMs(string header)
+        {
+            int seconds;
+            if (string.IsNullOrEmpty(header) || !int.TryParse(header.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out seconds)) return 0;
+            return seconds > int.MaxValue / 1000 ? int.MaxValue : seconds * 1000;
         }
     }
 }

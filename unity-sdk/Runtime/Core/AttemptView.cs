@@ -55,6 +55,15 @@ namespace Koto.Live.Core
         }
     }
 
+    /// <summary>Which rich-text dialect <see cref="AttemptView.ToRichText"/> writes.</summary>
+    public enum RichTextMarkup
+    {
+        /// <summary>uGUI's <c>UnityEngine.UI.Text</c> (supportRichText): b, i, size, color.</summary>
+        UGui,
+        /// <summary>TextMeshPro (<c>TMP_Text</c>), which also strikes through (<c>&lt;s&gt;</c>).</summary>
+        TextMeshPro,
+    }
+
     /// <summary>One expected-versus-heard jamo change, from the server's "ㅓ>ㅗ" notation.</summary>
     public struct JamoChange
     {
@@ -171,13 +180,19 @@ namespace Koto.Live.Core
             }
         }
 
-        /// <summary>The line as Unity rich text: each syllable in its verdict colour, omissions struck through.</summary>
-        public string ToRichText()
+        /// <summary>
+        /// The line as Unity rich text: each syllable in its verdict colour, and a missing one marked too, so the
+        /// line reads without colour. uGUI's <c>Text</c> knows only b, i, size and color, so there a missing
+        /// syllable is in italics; TextMeshPro strikes it through, as the web client does.
+        /// </summary>
+        public string ToRichText(RichTextMarkup markup = RichTextMarkup.UGui)
         {
+            string open = markup == RichTextMarkup.TextMeshPro ? "<s>" : "<i>";
+            string close = markup == RichTextMarkup.TextMeshPro ? "</s>" : "</i>";
             var text = new StringBuilder();
             foreach (var syllable in Syllables)
             {
-                string body = syllable.Verdict == Verdicts.Omitted ? "<s>" + syllable.Text + "</s>" : syllable.Text;
+                string body = syllable.Verdict == Verdicts.Omitted ? open + syllable.Text + close : syllable.Text;
                 text.Append("<color=").Append(syllable.Color.Hex).Append('>').Append(body).Append("</color>");
             }
             return text.ToString();

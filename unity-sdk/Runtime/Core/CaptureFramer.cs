@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Koto.Live.Core
@@ -10,8 +11,10 @@ namespace Koto.Live.Core
     public sealed class CaptureFramer
     {
         private readonly StreamResampler resampler;
-        private short[] pending = new short[AudioFrames.FrameSamples];
+        // Reused for every block and every frame: the capture loop runs each game frame and must not feed the GC.
+        private readonly short[] pending = new short[AudioFrames.FrameSamples];
         private int pendingLength;
+        private float[] resampled = new float[0];
 
         public CaptureFramer(int deviceSampleRate)
         {
@@ -23,21 +26,35 @@ namespace Koto.Live.Core
         /// <summary>Level of the last block pushed, 0..1 on a -60..0 dBFS scale, for a meter.</summary>
         public float LastLevel { get; private set; }
 
-        public List<short[]> Push(float[] samples, int offset, int count)
+        /// <summary>
+        /// Hands each whole frame to <paramref name="onFrame"/> in one array that is reused for the next
+        /// frame: valid during the call only (<see cref="Utterance.Push"/> copies what it must keep).
+        /// Allocates nothing once warm. Returns the number of frames.
+        /// </summary>
+        public int Push(float[] samples, int offset, int count, Action<short[]> onFrame)
         {
+            if (onFrame == null) throw new ArgumentNullException("onFrame");
             LastLevel = AudioLevel.Meter(samples, offset, count);
-            var frames = new List<short[]>();
-            float[] resampled = resampler.Process(samples, offset, count);
-            for (int index = 0; index < resampled.Length; index++)
+            int produced = resampler.Process(samples, offset, count, ref resampled);
+            int frames = 0;
+            for (int index = 0; index < produced; index++)
             {
                 pending[pendingLength++] = Pcm16.FromFloat(resampled[index]);
                 if (pendingLength == pending.Length)
                 {
-                    frames.Add(pending);
-                    pending = new short[AudioFrames.FrameSamples];
+                    onFrame(pending);
+                    frames++;
                     pendingLength = 0;
                 }
             }
+            return frames;
+        }
+
+        /// <summary>Each whole frame as an array of its own (tests, tools); the capture loop uses the callback form.</summary>
+        public List<short[]> Push(float[] samples, int offset, int count)
+        {
+            var frames = new List<short[]>();
+            Push(samples, offset, count, frame => frames.Add((short[])frame.Clone()));
             return frames;
         }
 

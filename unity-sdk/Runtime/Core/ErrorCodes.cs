@@ -64,6 +64,9 @@ namespace Koto.Live.Core
         public const string NetworkError = "NETWORK_ERROR";
         public const string ResponseInvalid = "RESPONSE_INVALID";
         public const string MicrophoneUnavailable = "MICROPHONE_UNAVAILABLE";
+        public const string MicrophoneDenied = "MICROPHONE_DENIED";
+        public const string MicrophoneUnsupported = "MICROPHONE_UNSUPPORTED";
+        public const string MicrophoneNeedsGesture = "MICROPHONE_NEEDS_GESTURE";
 
         /// <summary>Sentences for the codes this SDK raises itself (the server's are in ProtocolErrors).</summary>
         internal static readonly Dictionary<string, string> ClientSentences = new Dictionary<string, string>
@@ -72,7 +75,10 @@ namespace Koto.Live.Core
             { UtteranceOpenTimeout, "The server did not start listening in time; please try again." },
             { NetworkError, "The server could not be reached; check the connection and the server address." },
             { ResponseInvalid, "The server's answer could not be read; is the server address (and its path prefix) right?" },
-            { MicrophoneUnavailable, "The microphone cannot be used; you can type your answers." },
+            { MicrophoneUnavailable, "No microphone could be started (none connected, or another app is using it). You can type your answers." },
+            { MicrophoneDenied, "The microphone is not allowed. Allow it in the browser's address bar or the device's settings, or type your answers." },
+            { MicrophoneUnsupported, "This browser cannot record audio here (a secure https page is needed). You can type your answers." },
+            { MicrophoneNeedsGesture, "Click or tap anywhere on the page to turn the microphone on, then speak." },
             { ProtocolErrors.MatchmakingFailed, "The lesson could not be opened; please try again." },
         };
 
@@ -81,9 +87,25 @@ namespace Koto.Live.Core
             AuthTokenMissing, AuthTokenInvalid, AuthTokenExpired, AuthUnknownUser,
         };
 
+        /// <summary>
+        /// Transient conditions: the same request, unchanged, may succeed a little later (after
+        /// <see cref="KotoError.RetryAfterMs"/> when given, else with back-off). Not in it: refusals that
+        /// need the player or the app to do something else (SESSION_LIVE asks for a join by id instead:
+        /// <see cref="SessionMoves.AfterRefusal"/>), and attempt failures the server evaluates again by
+        /// itself (<see cref="AttemptFailures.WillBeRetried"/>).
+        /// </summary>
         private static readonly HashSet<string> TryLater = new HashSet<string>
         {
-            SpeechRateLimited, SpeechBusy, Internal, NetworkError, ConnectionLost, UtteranceOpenTimeout,
+            // Limits and load: wait, then the same request is let through.
+            "RATE_LIMITED", "SIGN_IN_BUSY", "SERVER_BUSY", SpeechRateLimited, SpeechBusy,
+            // A part of the server is down or restarting for a moment.
+            "STORE_UNAVAILABLE", "REDIS_UNAVAILABLE", "SERVER_DRAINING", "SESSION_RESUMING", "SESSION_UNREACHABLE",
+            "AUDIO_VAD_UNAVAILABLE", "RECORDING_STORAGE_UNAVAILABLE", "SERVER_RESTARTED_NO_AUDIO", Internal,
+            // The network, or an answer still being worked on.
+            "BODY_TIMEOUT", "DISCONNECTED", "ATTEMPT_BUSY",
+            // This SDK's own: the connection, and Colyseus' refusals that are not ours (a seat reservation
+            // that expired, a session not open yet while another participant resumes it, a process shutting down).
+            NetworkError, ConnectionLost, UtteranceOpenTimeout, ProtocolErrors.MatchmakingFailed,
         };
 
         private static readonly HashSet<string> UtteranceGone = new HashSet<string>
@@ -97,7 +119,7 @@ namespace Koto.Live.Core
             return code != null && SignInAgain.Contains(code);
         }
 
-        /// <summary>The same request may work a little later.</summary>
+        /// <summary>The same request may work a little later, unchanged (see <see cref="KotoError.RetryAfterMs"/> for when).</summary>
         public static bool IsRetryable(string code)
         {
             return code != null && TryLater.Contains(code);
@@ -120,6 +142,30 @@ namespace Koto.Live.Core
             int colon = message.IndexOf(": ", StringComparison.Ordinal);
             if (colon > 0 && ProtocolErrors.IsKnown(message.Substring(0, colon))) return new KotoError(message.Substring(0, colon), message.Substring(colon + 2));
             return new KotoError(ProtocolErrors.MatchmakingFailed, message);
+        }
+
+        /// <summary>
+        /// Reads a matchmaking refusal that came back over HTTP (the Colyseus SDK's <c>HttpException</c>:
+        /// onAuth, onCreate and the server's matchmaking gate refuse there, before any socket opens). The
+        /// server's body is <c>{ "code": httpStatus, "error": "CODE: sentence" }</c>; the SDK puts its
+        /// <c>error</c> in the exception's message when it could read it, else UnityWebRequest's own text
+        /// ("HTTP/1.1 503 Service Unavailable", "Cannot connect to destination host"). A whole JSON body as
+        /// the message is read too. Status 0 is a request that got no answer at all: the network.
+        /// </summary>
+        public static KotoError FromHttpRefusal(int status, string message, IJsonReader json)
+        {
+            string text = message ?? "";
+            int retryAfterMs = 0;
+            MatchmakeErrorBody body = MatchmakeErrorBody.TryRead(text, json);
+            if (body != null)
+            {
+                if (!string.IsNullOrEmpty(body.error)) text = body.error;
+                retryAfterMs = Math.Max(0, body.retryAfterMs);
+            }
+            KotoError refusal = FromMatchmakeMessage(text);
+            if (refusal.Code != ProtocolErrors.MatchmakingFailed) return new KotoError(refusal.Code, refusal.Message, retryAfterMs);
+            if (status <= 0) return new KotoError(NetworkError, text.Length > 0 ? "Could not reach the lesson server: " + text : "Could not reach the lesson server.");
+            return new KotoError(ProtocolErrors.MatchmakingFailed, text.Length > 0 ? text : "HTTP " + status, retryAfterMs);
         }
     }
 

@@ -51,16 +51,30 @@ namespace Koto.Live.Core
 
         public float[] Process(float[] input, int offset, int count)
         {
+            float[] output = null;
+            int produced = Process(input, offset, count, ref output);
+            if (produced != output.Length) Array.Resize(ref output, produced);
+            return output;
+        }
+
+        /// <summary>
+        /// As <see cref="Process(float[], int, int)"/>, writing into <paramref name="output"/>, which is replaced
+        /// by a larger array only when too small: a capture loop that keeps it allocates nothing once warm.
+        /// Returns how many samples were written.
+        /// </summary>
+        public int Process(float[] input, int offset, int count, ref float[] output)
+        {
             if (input == null) throw new ArgumentNullException("input");
             if (InputRate == OutputRate)
             {
-                var copy = new float[count];
-                Array.Copy(input, offset, copy, 0, count);
-                return copy;
+                if (output == null || output.Length < count) output = new float[count];
+                Array.Copy(input, offset, output, 0, count);
+                return count;
             }
             Append(input, offset, count);
 
-            var output = new float[(int)Math.Ceiling(count / step) + 2];
+            int capacity = (int)Math.Ceiling(Math.Max(0.0, historyLength - halfWidth - position) / step) + 1;
+            if (output == null || output.Length < capacity) output = new float[capacity];
             int produced = 0;
             int taps = 2 * halfWidth;
             while (position + halfWidth < historyLength)
@@ -71,13 +85,11 @@ namespace Koto.Live.Core
                 double sum = 0;
                 // Taps before the start of the stream read as silence.
                 for (int tap = first < 0 ? -first : 0; tap < taps; tap++) sum += history[first + tap] * weights[tap];
-                if (produced == output.Length) Array.Resize(ref output, output.Length * 2);
                 output[produced++] = (float)sum;
                 position += step;
             }
             Discard(Math.Max(0, (int)Math.Floor(position) - halfWidth));
-            if (produced != output.Length) Array.Resize(ref output, produced);
-            return output;
+            return produced;
         }
 
         private void Append(float[] input, int offset, int count)

@@ -92,6 +92,16 @@ namespace Koto.Live.Core
 
         public bool IsFinished { get { return State == UtteranceState.Ended || State == UtteranceState.Failed; } }
 
+        /// <summary>
+        /// Why a new spoken answer cannot start while <paramref name="current"/> is under way (a second press,
+        /// a hands-free answer still open), or null when it can. The server would refuse it the same way.
+        /// </summary>
+        public static KotoError RefusalToStart(Utterance current)
+        {
+            if (current == null || current.IsFinished) return null;
+            return new KotoError(ErrorCodes.UtteranceAlreadyOpen, "already speaking (" + current.AttemptId + "): release it or wait for its end first");
+        }
+
         /// <summary>Raised on every state change.</summary>
         public event Action<Utterance> StateChanged;
 
@@ -121,14 +131,15 @@ namespace Koto.Live.Core
             if (released) Close();
         }
 
-        /// <summary>A 20 ms frame of 16 kHz PCM16 from the capture chain.</summary>
+        /// <summary>A 20 ms frame of 16 kHz PCM16 from the capture chain; the caller may reuse the array once this returns.</summary>
         public void Push(short[] samples)
         {
             if (samples == null) throw new ArgumentNullException("samples");
             if (released || IsFinished || State == UtteranceState.Idle) return;
             if (State == UtteranceState.Opening)
             {
-                if (held.Count < MaxHeldFrames) held.Add(samples);
+                // A copy: the capture chain fills one array for every frame, and these wait for utterance-opened.
+                if (held.Count < MaxHeldFrames) held.Add((short[])samples.Clone());
                 else FramesDropped++;
                 return;
             }

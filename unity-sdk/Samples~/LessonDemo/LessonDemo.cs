@@ -42,7 +42,8 @@ namespace Koto.Live.Samples
         {
             font = Resources.GetBuiltinResource<Font>("LegacyRuntime.ttf");
             microphone = gameObject.AddComponent<MicrophoneStreamer>();
-            microphone.Failed += error => SetStatus(error.Message);  // MicrophoneStreamer's own sentence
+            microphone.Failed += error => SetStatus(error.Sentence);        // denied, unsupported, no device
+            microphone.NeedsGesture += error => SetStatus(error.Sentence);  // WebGL: click or tap the page first
             BuildCanvas();
             ShowSignIn();
         }
@@ -155,9 +156,14 @@ namespace Koto.Live.Samples
                 else if (utterance.State == UtteranceState.Failed) SetStatus(ProtocolErrors.SentenceFor(utterance.Reason, utterance.FailureMessage));
             };
             session.Error += error => SetStatus(error.Sentence);
-            session.Dropped += code => SetStatus("Connection lost, reconnecting…");
-            session.Reconnected += () => SetStatus("Back online.");
-            session.Resumed += () => SetStatus("Back online.");
+            session.TutorMoved += move => SetStatus(move.by + (move.IsBack ? " took the lesson back a line." : " moved the lesson on."));
+            session.ConnectionChanged += connection =>
+            {
+                if (connection == SessionConnection.Reconnecting) SetStatus("Connection lost, reconnecting…");
+                else if (connection == SessionConnection.Connected) SetStatus("Back online.");
+                // Lost: the Error event has just said why; offer the way back to the list.
+                else if (connection == SessionConnection.Lost) ButtonRow(new KeyValuePair<string, Action>("Back to the lessons", () => { session = null; ShowLessons(); }));
+            };
             session.SessionEnded += completed => SetStatus(completed ? "Lesson complete! 잘했어요!" : "The session has ended.");
             session.Start();
         }

@@ -17,6 +17,15 @@ namespace Colyseus
         public MatchMakeException(int code, string message) : base(message) { Code = code; }
     }
 
+    // Runtime/Colyseus/Utils/Exceptions.cs: what HTTP.Request throws for a refused or failed request, matchmaking
+    // included. The message is the JSON body's "error" when it has one, else UnityWebRequest's error text;
+    // StatusCode is the response code (0 when no answer came).
+    public class HttpException : Exception
+    {
+        public int StatusCode;
+        public HttpException(int statusCode, string message) : base(message) { StatusCode = statusCode; }
+    }
+
     [Serializable]
     public class ReconnectionToken
     {
@@ -30,6 +39,7 @@ namespace Colyseus
         public int MaxRetries = 15;
         public int MinDelay = 100;
         public int MaxDelay = 5000;
+        public int MinUptime = 5000;
     }
 
     public class Connection

@@ -135,6 +135,9 @@ namespace UnityEngine
         public bool GetData(float[] data, int offsetSamples) { return true; }
     }
 
+    // A WebGL player has no Microphone class: code that names it outside `#if !(UNITY_WEBGL && !UNITY_EDITOR)`
+    // must fail to compile here as it fails in a WebGL build.
+#if !(UNITY_WEBGL && !UNITY_EDITOR)
     public sealed class Microphone
     {
         public static string[] devices { get { return new string[0]; } }
@@ -143,6 +146,7 @@ namespace UnityEngine
         public static int GetPosition(string deviceName) { return 0; }
         public static void GetDeviceCaps(string deviceName, out int minFreq, out int maxFreq) { minFreq = 0; maxFreq = 0; }
     }
+#endif
 
     [AttributeUsage(AttributeTargets.Class)]
     public sealed class AddComponentMenu : Attribute
@@ -205,6 +209,7 @@ namespace UnityEngine.Networking
         public long responseCode { get { return 0; } }
         public Result result { get { return Result.Success; } }
         public void SetRequestHeader(string name, string value) { }
+        public string GetResponseHeader(string name) { return null; }
         public UnityWebRequestAsyncOperation SendWebRequest() { return new UnityWebRequestAsyncOperation(); }
         public static string EscapeURL(string text) { return text; }
         public void Dispose() { }
