@@ -11,6 +11,11 @@ export const LessonInfo = schema({
   title: t.string().default(""),
   level: t.string().default(""),
   learnerLanguage: t.string().default(""),
+  /**
+   * Whether spoken answers are scored by the server (false with STT_PROVIDER=none: they are kept for a
+   * tutor to grade): a client says so before the learner's first answer, not after it.
+   */
+  automaticScoring: t.boolean().default(true),
 }, "LessonInfo");
 export type LessonInfo = SchemaType<typeof LessonInfo>;
 

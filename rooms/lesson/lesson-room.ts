@@ -151,7 +151,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     // connection is closed. Below it, messages and typed answers have budgets of their own (message-budget.ts).
     this.maxMessagesPerSecond = MAX_FRAMES_AND_MESSAGES_PER_SECOND;
     this.patchRate = config.patchRateMs;
-    this.state = buildState(lesson, config.maxLearnersPerRoom);
+    this.state = buildState(lesson, config.maxLearnersPerRoom, this.services.speech.sttProvider !== "none");
     this.restored?.applyTo(this.state);
     for (const [learnerId, role] of this.restored?.roles ?? []) this.roles.set(learnerId, role);
     this.setMetadata({ lessonId: lesson.id, title: lesson.title, pack: lesson.pack });
@@ -811,10 +811,11 @@ export function defineLessonRoom(services: LessonRoomServices): typeof LessonRoo
   };
 }
 
-function buildState(lesson: Lesson, maxLearners: number): LessonState {
+function buildState(lesson: Lesson, maxLearners: number, automaticScoring: boolean): LessonState {
   const state = new LessonState({ phase: "lobby", currentStep: 0, maxLearners });
   state.lesson = new LessonInfo({
     id: lesson.id, pack: lesson.pack, title: lesson.title, level: lesson.level, learnerLanguage: lesson.learnerLanguage,
+    automaticScoring,
   });
   for (const step of lesson.steps) {
     const synced = new DialogueStep({

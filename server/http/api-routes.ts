@@ -159,7 +159,16 @@ export function apiRoutes(services: ApiServices) {
         throw new KotoError("QUERY_INVALID", `status must be one of ${ATTEMPT_STATUSES.join(", ")}`);
       }
       const attempts = await store.listAttemptsByStatus({ statuses: [status as AttemptStatus], limit: 100 });
-      return { attempts: attempts.map((attempt) => attemptToWire(attempt, { passMark: services.passMark, forTutor: true })) };
+      // A dashboard row names who answered and in which lesson, whether or not the session is still listed.
+      const learnerIds = [...new Set(attempts.map((attempt) => attempt.learnerId))];
+      const names = new Map(await Promise.all(learnerIds.map(async (id) => [id, (await store.getUser(id))?.displayName ?? null] as const)));
+      return {
+        attempts: attempts.map((attempt) => ({
+          ...attemptToWire(attempt, { passMark: services.passMark, forTutor: true }),
+          learnerName: names.get(attempt.learnerId) ?? null,
+          lessonTitle: content.getLesson(attempt.lessonId)?.title ?? attempt.lessonId,
+        })),
+      };
     }),
 
     /** Tutors: run a kept recording through evaluation again, in or outside its session. */

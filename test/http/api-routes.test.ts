@@ -81,10 +81,10 @@ describe("HTTP API", function () {
     const form = await fetch(`${baseUrl(server)}/api/auth/guest`, { method: "POST", headers: { "content-type": "text/plain" }, body: "name=Mina" });
     assert.equal(form.status, 415);
     assert.equal(((await form.json()) as any).error.code, "BODY_NOT_JSON");
-    const post = (contentType: string, body: string | Uint8Array) =>
+    const post = (contentType: string, body: string | Uint8Array<ArrayBuffer>) =>
       fetch(`${baseUrl(server)}/api/auth/guest`, { method: "POST", headers: { "content-type": contentType }, body });
     // JSON is UTF-8: a body that says otherwise is refused, not read as something it is not.
-    const utf16 = await post("application/json; charset=utf-16", Buffer.from(JSON.stringify({ name: "Mina" }), "utf16le"));
+    const utf16 = await post("application/json; charset=utf-16", new Uint8Array(Buffer.from(JSON.stringify({ name: "Mina" }), "utf16le")));
     assert.equal(utf16.status, 415);
     assert.match(((await utf16.json()) as any).error.message, /UTF-8/);
     assert.equal((await post("application/jsonp", JSON.stringify({ name: "Mina" }))).status, 415);

@@ -312,7 +312,10 @@ describe("LessonRoom against a hostile guest", function () {
     await waitUntil(async () => server.liveRooms.size === 0, "room disposed");
 
     const listed = await fetch(`${baseUrl(server)}/api/attempts?status=failed`, { headers: { authorization: `Bearer ${kim.token}` } });
-    assert.deepEqual(((await listed.json()) as any).attempts.map((a: any) => a.id), [attemptId]);
+    const rows = ((await listed.json()) as any).attempts;
+    assert.deepEqual(rows.map((a: any) => a.id), [attemptId]);
+    // A dashboard row says who answered and in which lesson without a second request.
+    assert.deepEqual([rows[0].learnerName, rows[0].lessonTitle], ["Mina", server.content.getLesson(LESSON)!.title]);
     const forbidden = await postJson(server, `/api/attempts/${attemptId}/reevaluate`, {}, { authorization: `Bearer ${learner.token}` });
     assert.equal(forbidden.status, 403);
 

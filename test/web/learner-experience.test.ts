@@ -176,6 +176,21 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
       if (index === 0) {
         await page.screenshot({ path: join(screenshots, "phone-after-result.png") });
         await checkAccessibility(page, "lesson after a result");
+        // Another accepted answer (반갑습니다 … 입니다), one syllable wrong: the card shows the line to
+        // say as written, with its spaces, and under it what was typed, spaced as typed, marked.
+        await page.locator("#typed-answer").fill("저도 반갑습니다 저는 미국 사람임니까");
+        await page.locator(".typed-answer button[type=submit]").click();
+        const card = page.locator('.result-card[data-status="scored"]');
+        await card.locator('[data-action="retry"]').waitFor();
+        assert.equal(await card.locator(".syllables--expected").innerText(), line);
+        const heard = card.locator(".syllables--heard");
+        assert.match(await heard.innerText(), /^You typed: 저도 반갑습니다 저는 미국 사람임니까(\n|$)/);
+        assert.equal(await heard.locator(".syl--substituted .syl__char").innerText(), "까");
+        await heard.locator(".syl--substituted").focus();
+        assert.match(await heard.locator(".syl--substituted .syl__tip").innerText(), /^should be “다”/);
+        assert.equal(await card.locator(".result-card__heard").count(), 0, "what was typed is not said twice");
+        await page.screenshot({ path: join(screenshots, "phone-other-accepted-answer.png") });
+        await checkAccessibility(page, "lesson, another accepted answer");
       }
       // One wrong syllable first on the second line: the recap has something to practise.
       if (index === 1) {
@@ -232,6 +247,8 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
     const roomId = (await learner.locator(".lesson").getAttribute("data-room-id"))!;
     await learner.locator('[data-action="start"]').click();
     await learner.waitForSelector('.turn[data-my-turn="true"]');
+    // The room says scoring is off (STT_PROVIDER=none) before the first answer, beside the microphone.
+    assert.equal(await learner.locator('[data-role="scoring-off"]').innerText(), "Automatic scoring is off; your tutor will grade this answer.");
     const hasWebCodecs = await learner.evaluate(async () => typeof AudioEncoder !== "undefined"
       && (await AudioEncoder.isConfigSupported({ codec: "opus", sampleRate: 16000, numberOfChannels: 1 })).supported === true);
 
@@ -242,6 +259,16 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
     assert.deepEqual(sentOpen, [hasWebCodecs ? "opus" : "pcm16"], `utterance-open codec (WebCodecs Opus: ${hasWebCodecs})`);
     assert.ok(hasWebCodecs, "Debian's Chromium has WebCodecs Opus: this test must exercise it");
     if (await learner.locator(".mic-button[aria-pressed=true]").count()) await learner.locator(".mic-button").click();
+    // The server scores no speech (STT_PROVIDER=none): the card says why a tutor grades it, and the
+    // microphone says so before the next answer; the title and the badge say different things.
+    const scoringOff = "Automatic scoring is off; your tutor will grade this answer.";
+    assert.equal(await learner.locator(".result-card__title").innerText(), "Saved for your tutor to grade");
+    assert.equal(await learner.locator(".result-card .badge").innerText(), "Awaiting grade");
+    assert.equal(await learner.locator(".result-card__failure").innerText(), scoringOff);
+    assert.equal(await learner.locator('[data-role="scoring-off"]').innerText(), scoringOff);
+    assert.match(await learner.locator(".mic-button").getAttribute("aria-describedby") ?? "", /\bscoring-off\b/);
+    await learner.screenshot({ path: join(screenshots, "phone-scoring-off.png") });
+    await checkAccessibility(learner, "lesson, automatic scoring off");
 
     // The dashboard flags the session as needing a grade and puts it first.
     await teacher.goto(`${baseUrl(server)}/koto/#/tutor`);
@@ -269,6 +296,7 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
     await learner.waitForFunction(() => document.querySelector<HTMLElement>(".lesson")?.dataset.currentStep === "3", undefined, { timeout: 10_000 });
     await teacher.locator('.attempt[data-status="scored"] .label--correct').waitFor();
     assert.equal(await learner.locator('[data-role="line-count"]').innerText(), "Line 2 of 4");
+    assert.ok(await learner.locator('[data-role="scoring-off"]').isVisible(), "the room still says scoring is off after a grade");
 
     // A tutor's hint stays on the learner's turn after its notice has gone, until the line is done.
     await teacher.getByPlaceholder("Hint for the learner").fill("저도 means me too");
@@ -317,8 +345,13 @@ describe("Learner and tutor experience in Chromium (second pass)", function () {
     await teacher.getByLabel("Email").fill(TUTOR_EMAIL);
     await teacher.getByLabel("Password").fill(TUTOR_PASSWORD);
     await teacher.getByRole("button", { name: "Sign in" }).click();
-    const row = teacher.locator(`.awaiting-grade-panel [data-attempt-id="${attemptId}"]`);
+    const row = teacher.locator(`.awaiting-grade-panel li[data-attempt-id="${attemptId}"]`);
     await row.waitFor({ timeout: 15_000 });
+    // Who, which lesson, the line they were to say (their name in it) and why it waits, for a tutor.
+    assert.equal(await row.locator(".session-card__learner").innerText(), "Dewi");
+    assert.match(await row.locator(".session-card__lesson").innerText(), new RegExp(`^Greetings and introducing yourself · Step ${step + 1} · `));
+    if (step === 1) assert.equal(await row.locator(".session-card__line").innerText(), "안녕하세요. 저는 Dewi예요.");
+    assert.match(await row.locator(".session-card__why").innerText(), /^Automatic scoring is off on this server/);
     await row.locator('[data-action="play"]').click();
     await row.locator(`audio.replay-audio[data-attempt-id="${attemptId}"]`).waitFor();
     await teacher.screenshot({ path: join(screenshots, "tutor-dashboard-awaiting-grade.png"), fullPage: true });

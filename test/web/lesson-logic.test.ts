@@ -1,13 +1,23 @@
 import assert from "node:assert/strict";
-import { alignSyllables, parseJamo, type SyllableVerdict } from "../../web-client/src/hangul.ts";
+import { alignHeard, alignSyllables, parseJamo, verdictsFitLine, type SyllableVerdict } from "../../web-client/src/hangul.ts";
+import { scoreAgainstAccepted } from "../../server/speech/scoring/index.ts";
+import { describeToken } from "../../web-client/src/views/attempt-parts.ts";
 import { dictionaryKeys, t } from "../../web-client/src/i18n.ts";
 import { conversationFor, isMyTurn, latestAttemptOf, serverLinesSaid } from "../../web-client/src/session/conversation.ts";
 import { normalizeSnapshot, type AttemptSnapshot, type LessonSnapshot } from "../../web-client/src/session/snapshot.ts";
 import { newAttemptId, Utterance } from "../../web-client/src/session/utterance.ts";
+import { speechScoringOff } from "../../web-client/src/session/speech-scoring.ts";
 
 const syllable = (index: number, target: string, verdict: string, heard = target, jamo = ""): SyllableVerdict => ({ index, target, heard, verdict, jamo });
-const render = (line: string, syllables: SyllableVerdict[]) =>
-  alignSyllables(line, syllables).map((token) => (token.verdict ? `${token.text}:${token.verdict[0]}` : token.text)).join("");
+const shown = (tokens: ReturnType<typeof alignSyllables>) => tokens.map((token) => (token.verdict ? `${token.text}:${token.verdict[0]}` : token.text)).join("");
+const render = (line: string, syllables: SyllableVerdict[]) => shown(alignSyllables(line, syllables));
+/** What the server syncs for an answer scored by the real scorer against a step's accepted answers. */
+function synced(accepted: string[], heard: string, exampleName = ""): SyllableVerdict[] {
+  return scoreAgainstAccepted(accepted, heard, undefined, exampleName).score.syllables.map((syllable) => ({
+    index: syllable.index ?? -1, target: syllable.target, heard: syllable.heard, verdict: syllable.verdict,
+    jamo: (syllable.jamo ?? []).map((change) => `${change.expected}>${change.heard}`).join(","),
+  }));
+}
 
 describe("web client: colouring a line by syllable verdicts", () => {
   const table: { line: string; syllables: SyllableVerdict[]; shown: string; why: string }[] = [
@@ -30,10 +40,16 @@ describe("web client: colouring a line by syllable verdicts", () => {
       shown: "주:c시:i세:c요:c",
     },
     {
-      why: "a result for another accepted answer is shown as the server's own syllables",
+      why: "a result for another accepted answer leaves the line plain (what was heard is marked instead)",
       line: "안녕하세요. 저는 사리예요.",
       syllables: [syllable(0, "저", "correct"), syllable(1, "는", "correct")],
-      shown: "저:c는:c",
+      shown: "안녕하세요. 저는 사리예요.",
+    },
+    {
+      why: "a result for a shorter accepted answer does not colour half the line",
+      line: "안녕하세요. 저는 사리예요.",
+      syllables: ["안", "녕", "하", "세", "요"].map((target, index) => syllable(index, target, "correct")),
+      shown: "안녕하세요. 저는 사리예요.",
     },
     {
       why: "syllables without a verdict (evaluation pending) stay plain",
@@ -45,6 +61,50 @@ describe("web client: colouring a line by syllable verdicts", () => {
   for (const row of table) {
     it(row.why, () => assert.equal(render(row.line, row.syllables), row.shown));
   }
+
+  it("tells whether the verdicts describe the line itself", () => {
+    assert.equal(verdictsFitLine("네, 학생이에요.", []), true, "no verdicts yet");
+    assert.equal(verdictsFitLine("감사합니다", synced(["감사합니다"], "감사함니다")), true);
+    assert.equal(verdictsFitLine("안녕하세요. 저는 Budi예요.", synced(["안녕하세요. 저는 {name}예요."], "안녕 저는 부디", "에밀리")), false, "the example name");
+  });
+
+  const heardTable: { why: string; heard: string; syllables: SyllableVerdict[]; shown: string }[] = [
+    {
+      why: "a learner who did not say their name: their own syllables with their spaces, the missed ones where they were missed",
+      heard: "안녕 저는 부디",
+      syllables: synced(["안녕하세요. 저는 {name}예요.", "안녕하세요. 저는 {name}입니다.", "안녕하세요. {name}예요."], "안녕 저는 부디", "에밀리"),
+      shown: "안:c녕:c하:o세:o요:o 저:c는:c 부:s밀:o디:s예:o요:o",
+    },
+    {
+      why: "another accepted answer: what was heard, spaced as heard, the wrong syllable marked",
+      heard: "저도 반갑습니다 저는 미국 사람임니까",
+      syllables: synced(["저도 반가워요. 저는 미국 사람이에요.", "저도 반갑습니다. 저는 미국 사람입니다."], "저도 반갑습니다 저는 미국 사람임니까"),
+      shown: "저:c도:c 반:c갑:c습:c니:c다:c 저:c는:c 미:c국:c 사:c람:c임:c니:c까:s",
+    },
+    {
+      why: "an extra syllable is shown where it was heard",
+      heard: "네 네",
+      syllables: [syllable(0, "네", "correct"), syllable(-1, "", "inserted", "네")],
+      shown: "네:c 네:i",
+    },
+    {
+      why: "a transcript the scorer read otherwise (digits) keeps the verdicts' order",
+      heard: "3시",
+      syllables: [syllable(0, "세", "correct"), syllable(1, "시", "correct")],
+      shown: "세:c시:c",
+    },
+  ];
+  for (const row of heardTable) {
+    it(`marks what was heard: ${row.why}`, () => assert.equal(shown(alignHeard(row.heard, row.syllables)), row.shown));
+  }
+
+  it("describes each box from the other side, with a missing letter written ∅", () => {
+    const [onLine] = alignSyllables("밥", [syllable(0, "밥", "substituted", "바", "ㅂ>")]);
+    assert.equal(describeToken(onLine!), "heard “바” · ㅂ heard as ∅");
+    const [heard] = alignHeard("넴", [syllable(0, "네", "substituted", "넴", ">ㅁ")]);
+    assert.equal(describeToken(heard!), "should be “네” · ∅ heard as ㅁ");
+    assert.equal(t("expectedSyllable", { target: "네" }, "id"), "seharusnya “네”");
+  });
 
   it("reads jamo changes as expected > heard pairs", () => {
     assert.deepEqual(parseJamo("ㅓ>ㅗ,ㄱ>ㅋ"), [{ expected: "ㅓ", heard: "ㅗ" }, { expected: "ㄱ", heard: "ㅋ" }]);
@@ -69,7 +129,7 @@ function lesson(overrides: Partial<LessonSnapshot> = {}): LessonSnapshot {
     index, speaker, korean, romanization: "", translation: "", audioUrl: "", accepted: [korean], playedByServer: speaker === "A",
   });
   return normalizeSnapshot({
-    lesson: { id: "ko-en-01-greetings", pack: "ko-en", title: "Greetings", level: "beginner", learnerLanguage: "en" },
+    lesson: { id: "ko-en-01-greetings", pack: "ko-en", title: "Greetings", level: "beginner", learnerLanguage: "en", automaticScoring: true },
     phase: "running",
     currentStep: 3,
     steps: [step(0, "A", "안녕하세요."), step(1, "B", "안녕하세요!"), step(2, "A", "반가워요."), step(3, "B", "저도 반가워요."), step(4, "A", "네.")],
@@ -123,6 +183,15 @@ describe("web client: the conversation a learner sees", () => {
 
   it("shows the whole conversation once the lesson is finished", () => {
     assert.equal(conversationFor(lesson({ phase: "finished", currentStep: 5 }), "mina").length, 5);
+  });
+});
+
+describe("web client: whether the server scores speech", () => {
+  it("reads it from the room's state, so the learner is told before their first answer", () => {
+    const state = (automaticScoring?: boolean) => ({ lesson: { ...normalizeSnapshot(undefined).lesson, ...(automaticScoring === undefined ? {} : { automaticScoring }) } });
+    assert.equal(speechScoringOff(state(false)), true);
+    assert.equal(speechScoringOff(state(true)), false);
+    assert.equal(speechScoringOff(state()), false, "a first partial patch claims nothing");
   });
 });
 

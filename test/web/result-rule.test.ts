@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { setLanguage } from "../../web-client/src/i18n.ts";
+import { setLanguage, t } from "../../web-client/src/i18n.ts";
+import { statusLabel } from "../../web-client/src/views/attempt-parts.ts";
 import { describeChange, resultLook, syllableTone, verdictDetails, type ResultEvidence } from "../../web-client/src/views/lesson/result-rule.ts";
 import { everySyllableCorrect, scoreUtterance } from "../../server/speech/scoring/index.ts";
 
@@ -24,7 +25,7 @@ describe("web client: the result card's one rule", () => {
     ["a different sentence", scored("안녕하세요", "고맙습니다"), "notQuite", "band-poor"],
     ["a tutor grade at the pass mark", { ...scored("안녕하세요", "안녕하세오"), tutorScore: 85 }, "wellDone", "band-good"],
     ["a tutor grade below it", { ...scored("안녕하세요", "안녕하세오"), tutorScore: 70 }, "notQuite", "band-fair"],
-    ["awaiting a tutor, ungraded", { status: "awaiting-tutor", overall: -1, tutorScore: -1, correct: false, syllables: [] }, "statusAwaitingTutor", "band-poor"],
+    ["awaiting a tutor, ungraded", { status: "awaiting-tutor", overall: -1, tutorScore: -1, correct: false, syllables: [] }, "titleAwaitingTutor", "band-poor"],
     ["awaiting a tutor, then graded 90", { status: "awaiting-tutor", overall: -1, tutorScore: 90, correct: false, syllables: [] }, "wellDone", "band-good"],
     ["the server's own verdict wins (its pass mark may differ)", { ...scored("안녕하세요", "안녕하세오"), tutorScore: 75, passed: true }, "wellDone", "band-good"],
   ];
@@ -34,6 +35,21 @@ describe("web client: the result card's one rule", () => {
       assert.equal(look.title, title);
       assert.equal(look.band, band);
       assert.equal(look.passed, band === "band-good");
+    });
+  }
+
+  const unscored: Array<[status: string, title: string, badge: string]> = [
+    ["recording", "Listening…", "Recording"],
+    ["evaluating", "Checking your answer…", "Checking"],
+    ["failed", "We could not check this answer", "Not scored"],
+    ["awaiting-tutor", "Saved for your tutor to grade", "Awaiting grade"],
+  ];
+  for (const [status, title, badge] of unscored) {
+    it(`titles a ${status} card "${title}" beside a "${badge}" badge, never the same words (English and Indonesian)`, () => {
+      const look = resultLook({ status, overall: -1, tutorScore: -1, correct: false, syllables: [] });
+      assert.deepEqual([t(look.title), statusLabel(status)], [title, badge]);
+      setLanguage("id");
+      assert.notEqual(t(look.title), statusLabel(status));
     });
   }
 

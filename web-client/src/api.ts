@@ -2,6 +2,7 @@
  * The KOTO Live HTTP API (docs/protocol.md). Every failure becomes an ApiError carrying the
  * server's code and sentence, or NETWORK when the server could not be reached.
  */
+import type { LessonStep } from "../../server/content/lesson.ts";
 
 export interface UserSummary {
   id: string;
@@ -41,6 +42,7 @@ export interface LessonDetails {
   learnerRole: string;
   /** `exampleName`: the name the model audio says where the learner's line has `{name}`. */
   roles: Record<string, { name: string; description: string; exampleName?: string | null }>;
+  steps: Pick<LessonStep, "index" | "speaker" | "korean">[];
 }
 
 export interface ProgressEntry {
@@ -90,6 +92,9 @@ export interface FailedAttempt {
   failureReason: string | null;
   createdAt: string;
   retries?: number;
+  /** Who answered (null when the account no longer exists) and the lesson's title. */
+  learnerName: string | null;
+  lessonTitle: string;
 }
 
 export type { SessionFlags } from "../../protocol/http-answers.ts";
@@ -208,7 +213,8 @@ export async function resolveApiBase(location: Location, storage: Storage | null
   }
   const remembered = storage?.getItem("koto.apiBase");
   if (remembered) return remembered;
-  const configured = (import.meta.env?.VITE_KOTO_API_BASE as string | undefined) ?? "";
+  // Typed here, not through vite/client: the server's tests import this module under the root tsconfig too.
+  const configured = (import.meta as ImportMeta & { env?: Record<string, string | undefined> }).env?.VITE_KOTO_API_BASE ?? "";
   if (configured) return configured.replace(/\/+$/, "");
   const proxied = `${location.origin}/koto-api`;
   try {

@@ -26,5 +26,8 @@ namespace Koto.Schema {
 
 		[global::Colyseus.Schema.Type(4, "string")]
 		public string learnerLanguage = "";
+
+		[global::Colyseus.Schema.Type(5, "boolean")]
+		public bool automaticScoring = true;
 	}
 }

@@ -31,7 +31,7 @@ export type LessonSnapshot = Omit<StateJson, "participants" | "progress" | "atte
 /** Fills what a partial first patch may still lack, so views can read without guards. */
 export function normalizeSnapshot(raw: Partial<LessonSnapshot> | undefined): LessonSnapshot {
   return {
-    lesson: raw?.lesson ?? { id: "", pack: "", title: "", level: "", learnerLanguage: "" },
+    lesson: raw?.lesson ?? { id: "", pack: "", title: "", level: "", learnerLanguage: "", automaticScoring: true },
     phase: raw?.phase ?? "",
     currentStep: raw?.currentStep ?? 0,
     steps: raw?.steps ?? [],

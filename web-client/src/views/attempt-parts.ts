@@ -1,10 +1,11 @@
 /** Pieces of an attempt shown to learners and tutors alike: the coloured line, the scores, the status. */
-import { alignSyllables, type LineToken } from "../hangul.ts";
-import { t, type MessageKey } from "../i18n.ts";
+import { alignHeard, alignSyllables, jamoShown, verdictsFitLine, type LineToken } from "../hangul.ts";
+import { language, t, type MessageKey } from "../i18n.ts";
 import type { AttemptSnapshot } from "../session/snapshot.ts";
 import { h } from "./dom.ts";
 import { bandWithin, resultLook, syllableTone, type Band } from "./lesson/result-rule.ts";
 
+/** Short status words for badges; the result card's title (result-rule.ts) says more, never the same. */
 const STATUS_KEYS: Record<string, MessageKey> = {
   recording: "statusRecording",
   evaluating: "statusEvaluating",
@@ -17,26 +18,47 @@ export function statusLabel(status: string): string {
   return STATUS_KEYS[status] ? t(STATUS_KEYS[status]) : status;
 }
 
-/** What a syllable's verdict means in words, for the tooltip and screen readers. */
+/**
+ * What a syllable's verdict means in words, for the tooltip and screen readers: the other side of
+ * what the box shows (on the line, what was heard; on what was heard, what the line wants), then
+ * each letter that differs, a missing one written ∅.
+ */
 export function describeToken(token: LineToken): string {
   if (token.verdict === "correct") return t("correctSyllable");
   if (token.verdict === "omitted") return t("missing");
   if (token.verdict === "inserted") return t("extra");
-  const parts = [t("heardSyllable", { heard: token.heard || "?" })];
-  for (const change of token.jamo) parts.push(t("heardAs", { expected: change.expected, heard: change.heard || "∅" }));
+  const parts = [token.shows === "heard"
+    ? t("expectedSyllable", { target: token.target || "?" })
+    : t("heardSyllable", { heard: token.heard || "?" })];
+  for (const change of token.jamo) parts.push(t("heardAs", { expected: jamoShown(change.expected), heard: jamoShown(change.heard) }));
   return parts.join(" · ");
 }
 
-/** The target line, each Hangul syllable coloured by its verdict; problems can be focused to read what was heard. */
-export function syllableLine(
-  line: string,
-  attempt: AttemptSnapshot,
-  size: "large" | "small" = "large",
-  tone: (syllable: { verdict: string; jamo: string }) => string = syllableTone,
-): HTMLElement {
-  const tokens = alignSyllables(line, attempt.syllables);
+type ToneRule = (syllable: { verdict: string; jamo: string }) => string;
+
+/**
+ * The attempt over the line the learner was asked to say, each Hangul syllable coloured by its
+ * verdict; problems can be focused to read what was heard. When the server scored it against
+ * another accepted answer (or the lesson's example name), the verdicts do not fit the line: then
+ * the line is shown as it should be said, with its spaces, and under it what was heard, marked.
+ */
+export function syllableLine(line: string, attempt: AttemptSnapshot, size: "large" | "small" = "large", tone: ToneRule = syllableTone): HTMLElement {
+  if (verdictsFitLine(line, attempt.syllables)) return markedLine(alignSyllables(line, attempt.syllables), size, tone);
+  const label = t(attempt.kind === "typed" ? "typedLabel" : "heardLabel");
+  return h("div", { class: "syllables-compare", dataset: { shows: "heard" } },
+    h("p", { class: `syllables syllables--${size} syllables--expected`, attrs: { lang: "ko" }, text: line }),
+    markedLine(alignHeard(attempt.text, attempt.syllables), size, tone, label));
+}
+
+/** Whether syllableLine shows what was heard itself (then a plain "We heard: …" would say it twice). */
+export function showsHeardLine(line: string, attempt: AttemptSnapshot): boolean {
+  return !verdictsFitLine(line, attempt.syllables);
+}
+
+function markedLine(tokens: LineToken[], size: "large" | "small", tone: ToneRule, label?: string): HTMLElement {
   const problems = tokens.filter((token) => token.verdict && token.verdict !== "correct");
-  const container = h("p", { class: `syllables syllables--${size}`, attrs: { lang: "ko" } });
+  const container = h("p", { class: `syllables syllables--${size}${label ? " syllables--heard" : ""}`, attrs: { lang: "ko" } },
+    label ? [h("span", { class: "syllables__label", attrs: { lang: language() }, text: label }), " "] : null);
   // Syllables are boxes a line may break between; a word's boxes share one unbreakable span.
   let word: HTMLElement | null = null;
   const wordFor = () => (word ??= container.appendChild(h("span", { class: "syl-word" })));

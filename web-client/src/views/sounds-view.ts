@@ -6,6 +6,7 @@
 import type { LearnerSounds } from "../api.ts";
 import type { AppContext, Unmount } from "../app-context.ts";
 import { LinePlayer } from "../audio/line-player.ts";
+import { jamoShown } from "../hangul.ts";
 import { t } from "../i18n.ts";
 import { remembered } from "../storage.ts";
 import { h, setChildren } from "./dom.ts";
@@ -42,8 +43,8 @@ export function mountSounds(root: HTMLElement, app: AppContext): Unmount {
 function soundCard(confusion: LearnerSounds["confusions"][number], player: LinePlayer): HTMLElement {
   return h("li", { class: "card sound-card", dataset: { expected: confusion.expected, heard: confusion.heard } },
     h("h2", { class: "sound-card__pair", attrs: { lang: "ko" } },
-      h("span", { class: "sound-card__jamo", text: confusion.expected }), " → ", h("span", { class: "sound-card__jamo sound-card__jamo--heard", text: confusion.heard || "∅" })),
-    h("p", { text: t("confusionTimes", { expected: confusion.expected, heard: confusion.heard || "∅", count: confusion.count }) }),
+      h("span", { class: "sound-card__jamo", text: jamoShown(confusion.expected) }), " → ", h("span", { class: "sound-card__jamo sound-card__jamo--heard", text: jamoShown(confusion.heard) })),
+    h("p", { text: t("confusionTimes", { expected: jamoShown(confusion.expected), heard: jamoShown(confusion.heard), count: confusion.count }) }),
     h("ul", { class: "drill-list" }, confusion.drill.map((line) => h("li", { class: "drill-line" },
       h("span", { class: "drill-line__korean", attrs: { lang: "ko" }, text: line.korean }),
       h("button", {

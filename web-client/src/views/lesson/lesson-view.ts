@@ -11,6 +11,7 @@ import { conversationFor, latestAttemptOf, serverLinesSaid } from "../../session
 import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
 import { SpeakingController } from "../../session/speaking.ts";
+import { speechScoringOff } from "../../session/speech-scoring.ts";
 import { newAttemptId } from "../../session/utterance.ts";
 import { remembered } from "../../storage.ts";
 import { h, setChildren } from "../dom.ts";
@@ -222,7 +223,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     const waitingItem = items.find((item) => item.kind === "waiting");
     const line = synced.steps[synced.currentStep];
     const exampleName = line && hasNameSlot(line.korean) ? details?.roles[details.learnerRole]?.exampleName ?? null : null;
-    parts.turn.update(snapshot, userId, waitingItem?.kind === "waiting" ? waitingItem.speakerName : null, exampleName);
+    parts.turn.update(snapshot, userId, waitingItem?.kind === "waiting" ? waitingItem.speakerName : null, { exampleName, scoringOff: speechScoringOff(snapshot) });
     renderLobby(parts.lobby, snapshot, parts.room);
     renderFinished(parts.finished, snapshot, parts.room);
     speaking?.refresh();

@@ -2,6 +2,7 @@
  * The end-of-lesson recap: how many of their lines the learner said, the syllables they said best
  * and worst across every attempt, and the jamo the scorer heard as something else (what to practise).
  */
+import { jamoShown, parseJamo } from "../../hangul.ts";
 import { t } from "../../i18n.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
 import { h } from "../dom.ts";
@@ -30,7 +31,8 @@ export function recapOf(snapshot: LessonSnapshot, userId: string): Recap {
       if (syllable.verdict === "correct") entry.right++;
       else entry.wrong++;
       tally.set(syllable.target, entry);
-      for (const change of parseJamo(syllable.jamo)) {
+      // A final heard where none is wanted (∅ heard as ㅁ) is no sound to practise: only wanted jamo count.
+      for (const change of parseJamo(syllable.jamo).filter((pair) => pair.expected && pair.expected !== pair.heard)) {
         const key = `${change.expected}>${change.heard}`;
         const confusion = confusions.get(key) ?? { ...change, count: 0 };
         confusion.count++;
@@ -48,13 +50,6 @@ export function recapOf(snapshot: LessonSnapshot, userId: string): Recap {
   };
 }
 
-/** Synchronized as "ㅓ>ㅗ,ㄲ>ㄱ" (server/attempts/attempt-mappers.ts); an empty side is a missing jamo. */
-export function parseJamo(jamo: string | undefined): { expected: string; heard: string }[] {
-  if (!jamo) return [];
-  return jamo.split(",").map((pair) => pair.split(">")).filter(([expected, heard]) => expected && expected !== heard)
-    .map(([expected, heard]) => ({ expected: expected!, heard: heard || "∅" }));
-}
-
 export function renderRecap(recap: Recap): HTMLElement {
   const chips = (syllables: string[], kind: string) => h("p", { class: "recap__syllables", attrs: { lang: "ko" } },
     syllables.map((syllable) => h("span", { class: `recap-chip recap-chip--${kind}`, text: syllable })));
@@ -65,6 +60,6 @@ export function renderRecap(recap: Recap): HTMLElement {
     recap.weakest.length ? h("div", {}, h("h4", { text: t("recapWeakest") }), chips(recap.weakest, "weak")) : null,
     recap.confusions.length
       ? h("div", { class: "recap__confusions" }, h("h4", { text: t("recapConfusions") }),
-        h("ul", {}, recap.confusions.map((c) => h("li", { attrs: { lang: "ko" }, text: t("confusionTimes", { ...c }) }))))
+        h("ul", {}, recap.confusions.map((c) => h("li", { attrs: { lang: "ko" }, text: t("confusionTimes", { expected: jamoShown(c.expected), heard: jamoShown(c.heard), count: c.count }) }))))
       : h("p", { class: "hint-text", text: t("recapNothing") }));
 }

@@ -4,7 +4,7 @@
  */
 import { t } from "../../i18n.ts";
 import type { AttemptSnapshot, LessonSnapshot } from "../../session/snapshot.ts";
-import { scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
+import { scoreList, showsHeardLine, statusBadge, syllableLine } from "../attempt-parts.ts";
 import { h, setChildren } from "../dom.ts";
 import { icon } from "../icons.ts";
 import { resultLook, verdictDetails } from "./result-rule.ts";
@@ -38,6 +38,7 @@ export class ResultCard {
     this.element.dataset.status = attempt.status;
     const line = snapshot.steps[attempt.step]?.korean ?? "";
     const settled = attempt.status === "scored" || attempt.status === "failed" || attempt.status === "awaiting-tutor";
+    const unscored = attempt.status === "failed" || (attempt.status === "awaiting-tutor" && attempt.tutorScore < 0);
     const look = resultLook(attempt);
     this.element.dataset.passed = String(look.passed);
     const details = attempt.status === "scored" ? verdictDetails(line, attempt.syllables) : [];
@@ -51,11 +52,12 @@ export class ResultCard {
       details.length > 0 ? h("div", { class: "result-card__details" },
         h("h3", { class: "result-card__details-title", text: t("detailsTitle") }),
         h("ul", {}, details.map((detail) => h("li", { text: detail })))) : null,
-      attempt.text && settled ? h("p", { class: "result-card__heard" },
+      attempt.text && settled && !showsHeardLine(line, attempt) ? h("p", { class: "result-card__heard" },
         attempt.kind === "typed" ? t("youTyped", { text: attempt.text }) : t("youSaid", { text: attempt.text })) : null,
       scoreList(attempt),
       attempt.feedback ? h("p", { class: "result-card__tip" }, icon("bulb", "icon tip-icon"), attempt.feedback) : null,
-      attempt.status === "failed" && failureText(attempt) ? h("p", { class: "result-card__failure", text: failureText(attempt) }) : null,
+      // Why it was not scored: a failure, or why a tutor grades it (automatic scoring off: STT_DISABLED).
+      unscored && failureText(attempt) ? h("p", { class: `result-card__failure result-card__failure--${attempt.status}`, text: failureText(attempt) }) : null,
       attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
         h("strong", { text: t("tutorGrade", { score: attempt.tutorScore }) }),
         attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null,

@@ -41,13 +41,17 @@ export function resultLook(attempt: ResultEvidence, passMark = DEFAULT_PASS_MARK
   return { passed, title: titleFor(attempt.status, passed, attempt.tutorScore >= 0), band };
 }
 
+/**
+ * The card's title says what happened and what comes next; the badge beside it (attempt-parts.ts
+ * statusLabel) names the status in a word or two, so the two never read the same.
+ */
 function titleFor(status: string, passed: boolean, graded: boolean): MessageKey {
   if (passed && (status === "scored" || graded)) return "wellDone";
   if (status === "scored" || graded) return "notQuite";
-  if (status === "recording") return "statusRecording";
-  if (status === "evaluating") return "statusEvaluating";
-  if (status === "awaiting-tutor") return "statusAwaitingTutor";
-  return "statusFailed";
+  if (status === "recording") return "titleRecording";
+  if (status === "evaluating") return "titleEvaluating";
+  if (status === "awaiting-tutor") return "titleAwaitingTutor";
+  return "titleFailed";
 }
 
 /**

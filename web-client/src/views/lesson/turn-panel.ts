@@ -12,6 +12,8 @@ import type { UtteranceMode } from "../../session/utterance.ts";
 import { h } from "../dom.ts";
 import { ANSWER_MAX_CHARACTERS } from "../../../../protocol/limits.ts";
 import { icon } from "../icons.ts";
+import { errorText } from "../../error-text.ts";
+import { SCORING_OFF_CODE } from "../../session/speech-scoring.ts";
 
 export interface TurnActions {
   answer(text: string): void;
@@ -36,6 +38,11 @@ export class TurnPanel {
   /** Under Listen on a line with the learner's name: the recording says the lesson's example name. */
   private readonly exampleNameNote = h("p", { class: "hint-text example-name-note", hidden: true, dataset: { role: "example-name" } });
   private readonly problem = h("div", { class: "mic-problem", hidden: true, attrs: { role: "alert" } });
+  /**
+   * Beside the microphone when the server scores no speech: spoken answers still go to a tutor,
+   * who grades them, so the microphone stays on; the learner knows before speaking what will happen.
+   */
+  private readonly scoringOffNote = h("p", { id: "scoring-off", class: "notice notice--quiet scoring-off-note", hidden: true, dataset: { role: "scoring-off" } });
   private readonly micButton: HTMLButtonElement;
   private readonly micLabel = h("span", { class: "mic-button__label" });
   private readonly meterFill = h("span", { class: "level-meter__fill" });
@@ -88,6 +95,7 @@ export class TurnPanel {
         h("div", { class: "listen-row" }, listenButton(false), listenButton(true), this.hintButton), this.exampleNameNote),
       h("div", { class: "hint-row" }, this.hintText),
       this.problem,
+      this.scoringOffNote,
       h("div", { class: "mic-row" },
         h("fieldset", { class: "segmented" }, h("legend", { class: "visually-hidden", text: t("modeLabel") }), pushToTalk.label, handsFree.label),
         this.micButton,
@@ -103,8 +111,10 @@ export class TurnPanel {
   /**
    * `exampleName`: set when the current line has the learner's `{name}`; its model audio says this
    * name (audio is made once per line, before anyone's name is known), and the note says so.
+   * `scoringOff`: the server scores no speech (session/speech-scoring.ts).
    */
-  update(snapshot: LessonSnapshot, userId: string, waitingFor: string | null, exampleName: string | null = null): void {
+  update(snapshot: LessonSnapshot, userId: string, waitingFor: string | null, options: { exampleName?: string | null; scoringOff?: boolean } = {}): void {
+    const { exampleName = null, scoringOff = false } = options;
     this.myTurn = isMyTurn(snapshot, userId);
     const step = snapshot.steps[snapshot.currentStep];
     this.element.dataset.myTurn = String(this.myTurn);
@@ -128,6 +138,9 @@ export class TurnPanel {
     }
     this.exampleNameNote.hidden = !exampleName || !this.myTurn;
     this.exampleNameNote.textContent = exampleName ? t("exampleNameNote", { name: exampleName }) : "";
+    this.scoringOffNote.hidden = !scoringOff;
+    this.scoringOffNote.textContent = scoringOff ? errorText(SCORING_OFF_CODE) : "";
+    this.micButton.setAttribute("aria-describedby", scoringOff ? "mic-status scoring-off" : "mic-status");
     const hint = snapshot.progress[userId]?.lastHint ?? "";
     this.hintText.hidden = !hint;
     this.hintText.textContent = hint;

@@ -10,16 +10,18 @@ import { errorCodeOf, errorText } from "../../error-text.ts";
 import { h, reconcile } from "../dom.ts";
 import { icon } from "../icons.ts";
 import { showApiError } from "../home-view.ts";
+import { attemptSummary, type AttemptContext, type AttemptDirectory } from "./attempt-context.ts";
 import { dashboardPanel } from "./dashboard-panel.ts";
 import { QUICK_LABELS, QUICK_SCORES, type QuickGrade } from "./quick-grades.ts";
 
-export function awaitingGradePanel(app: AppContext, token: string): { element: HTMLElement; refresh: () => Promise<void> } {
+export function awaitingGradePanel(app: AppContext, token: string, directory: AttemptDirectory): { element: HTMLElement; refresh: () => Promise<void> } {
   const { element, list } = dashboardPanel("awaiting-grade", "awaitingGrade", "awaitingGradeHint");
   /** Object URLs of recordings played, revoked when their row goes. */
   const players = new Map<string, HTMLAudioElement>();
 
   const refresh = async () => {
     const { attempts } = await app.api.awaitingGrade(token);
+    await directory.prepare(attempts);
     element.hidden = attempts.length === 0;
     const ids = new Set(attempts.map((attempt) => attempt.id));
     for (const [id, audio] of players) {
@@ -27,11 +29,15 @@ export function awaitingGradePanel(app: AppContext, token: string): { element: H
       URL.revokeObjectURL(audio.src);
       players.delete(id);
     }
-    reconcile(list, attempts.map((attempt) => ({ key: attempt.id, version: attempt.id, render: () => row(attempt) })));
+    reconcile(list, attempts.map((attempt) => {
+      const context = directory.describe(attempt);
+      return { key: attempt.id, version: JSON.stringify([attempt.id, context]), render: () => row(attempt, context) };
+    }));
   };
 
-  const row = (attempt: FailedAttempt) => {
-    const slot = h("div", { class: "attempt__audio" });
+  const row = (attempt: FailedAttempt, context: AttemptContext) => {
+    // Drawn again when a name arrives late: a recording already fetched stays in the row.
+    const slot = h("div", { class: "attempt__audio" }, players.get(attempt.id) ?? null);
     const play = h("button", {
       type: "button", class: "button", dataset: { action: "play" },
       on: {
@@ -79,9 +85,7 @@ export function awaitingGradePanel(app: AppContext, token: string): { element: H
       return button;
     };
     return h("li", { class: "card session-card", dataset: { attemptId: attempt.id } },
-      h("div", { class: "session-card__text" },
-        h("p", { class: "session-card__lesson", text: `${attempt.lessonId} · ${t("step")} ${attempt.step + 1} · ${new Date(attempt.createdAt).toLocaleString()}` }),
-        h("div", { class: "attempt__actions" }, play, slot)),
+      h("div", {}, attemptSummary(attempt, context), h("div", { class: "attempt__actions" }, play, slot)),
       h("div", { class: "quick-grades", attrs: { role: "group", "aria-label": t("saveGrade") } },
         quickGrade("pass"), quickGrade("close"), quickGrade("retry")));
   };

@@ -8,6 +8,7 @@ import { h, reconcile, setChildren } from "../dom.ts";
 import { showApiError } from "../home-view.ts";
 import { failedAttemptsPanel } from "./failed-attempts.ts";
 import { awaitingGradePanel } from "./awaiting-grade.ts";
+import { AttemptDirectory } from "./attempt-context.ts";
 
 const REFRESH_MS = 3000;
 
@@ -52,8 +53,10 @@ function mountDashboard(root: HTMLElement, app: AppContext, token: string, name:
   const list = h("ul", { class: "session-list", attrs: { "aria-live": "polite" } });
   const empty = h("p", { class: "card", text: t("noSessions"), hidden: true });
   const updated = h("p", { class: "hint-text" });
-  const failed = failedAttemptsPanel(app, token);
-  const awaiting = awaitingGradePanel(app, token);
+  // One directory for both lists: a learner's name or a lesson is fetched once for the page.
+  const directory = new AttemptDirectory(app.api);
+  const failed = failedAttemptsPanel(app, token, directory);
+  const awaiting = awaitingGradePanel(app, token, directory);
   setChildren(root,
     h("div", { class: "page-head" },
       h("h1", { text: t("liveSessions") }),

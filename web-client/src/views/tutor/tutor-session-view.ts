@@ -5,14 +5,15 @@
  */
 import type { AppContext, Unmount } from "../../app-context.ts";
 import { LiveListener } from "../../audio/live-listener.ts";
-import { phaseLabel, t, type MessageKey } from "../../i18n.ts";
+import { phaseLabel, t } from "../../i18n.ts";
 import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { AttemptSnapshot, LessonSnapshot, ParticipantSnapshot, ProgressSnapshot } from "../../session/snapshot.ts";
 import { remembered } from "../../storage.ts";
-import { scoreList, statusBadge, syllableLine } from "../attempt-parts.ts";
+import { scoreList, showsHeardLine, statusBadge, syllableLine } from "../attempt-parts.ts";
 import { formatTime, h, reconcile, setChildren } from "../dom.ts";
 import { icon } from "../icons.ts";
-import { errorCodeOf, errorText, failureText } from "../../error-text.ts";
+import { errorCodeOf, errorText } from "../../error-text.ts";
+import { tutorFailureText } from "./tutor-failure.ts";
 import { withLearnerName } from "../lesson/learner-name.ts";
 import { QUICK_LABELS, QUICK_SCORES, type QuickGrade } from "./quick-grades.ts";
 
@@ -308,11 +309,10 @@ class AttemptItem {
         correctnessLabel(attempt)),
       attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large")
         : h("p", { class: "attempt__line", attrs: { lang: "ko" }, text: line }),
-      attempt.text ? h("p", { class: "attempt__heard", attrs: { lang: "ko" }, text: `“${attempt.text}”` }) : null,
+      attempt.text && !showsHeardLine(line, attempt) ? h("p", { class: "attempt__heard", attrs: { lang: "ko" }, text: `“${attempt.text}”` }) : null,
       scoreList(attempt),
       attempt.feedback ? h("p", { class: "result-card__tip", text: attempt.feedback }) : null,
-      // "A tutor will grade your attempt" is written for the learner; the badge tells the tutor.
-      tutorFailureText(attempt) && attempt.status !== "awaiting-tutor" ? h("p", { class: "result-card__failure", text: tutorFailureText(attempt) }) : null,
+      tutorFailureText(attempt) ? h("p", { class: `result-card__failure result-card__failure--${attempt.status}`, text: tutorFailureText(attempt) }) : null,
       attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
         h("strong", { text: t("graded", { score: attempt.tutorScore }) }), attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null,
       attempt.evaluation ? h("details", { class: "attempt__evaluation", dataset: { tutorOnly: "evaluation" } },
@@ -353,13 +353,6 @@ function tutorStatusBadge(attempt: AttemptSnapshot, live: boolean): HTMLElement 
   if (attempt.status === "awaiting-tutor") badge.textContent = t("tutorAwaiting");
   if (attempt.status === "failed") badge.textContent = t("tutorFailed");
   return badge;
-}
-
-/** Why an answer was not scored, in a tutor's words where the learner's sentence says "your answer". */
-const TUTOR_FAILURES: Record<string, MessageKey> = { SERVER_RESTARTED: "tutorServerRestarted", SERVER_RESTARTED_NO_AUDIO: "tutorServerRestartedNoAudio" };
-function tutorFailureText(attempt: AttemptSnapshot): string {
-  const key = attempt.failureCode ? TUTOR_FAILURES[attempt.failureCode] : undefined;
-  return key ? t(key) : failureText(attempt);
 }
 
 function correctnessLabel(attempt: AttemptSnapshot): HTMLElement | null {
