@@ -204,6 +204,8 @@ export function apiRoutes(services: ApiServices) {
           ...session,
           lessonTitle: content.getLesson(session.lessonId)?.title ?? session.lessonId,
           live: session.endedAt === null,
+          // `phase` is the conversation's when the session closed; this says what became of the session.
+          status: session.phase === "finished" ? "finished" : session.endedAt === null ? "live" : "stopped",
         })),
       };
     }),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { KotoServer } from "../../server/app.ts";
-import { baseUrl, getJson, guest, postJson, startTestServer, tutor } from "../support/koto-test-server.ts";
+import { baseUrl, getJson, guest, postJson, sdk, startTestServer, tutor } from "../support/koto-test-server.ts";
 
 describe("HTTP API", function () {
   let server: KotoServer;
@@ -128,6 +128,30 @@ describe("HTTP API", function () {
     assert.equal(sessions.status, 200);
     assert.ok(Array.isArray(sessions.body.sessions));
     assert.equal((await getJson(server, "/api/sessions?live=maybe", kim.token)).body.error.code, "QUERY_INVALID");
+  });
+
+  it("says what became of each session: live, stopped before the end, or finished", async () => {
+    const kim = await tutor(server);
+    const statusOf = async (id: string) =>
+      (await getJson(server, "/api/sessions", kim.token)).body.sessions.find((session: any) => session.id === id)?.status;
+    const mina = await guest(server, "Mina");
+    const room = await sdk(server).create("lesson", { lessonId: "ko-en-01-greetings", token: mina.token });
+    room.send("start");
+    assert.equal(await statusOf(room.roomId), "live");
+    await room.leave();
+    for (let i = 0; i < 200 && server.liveRooms.has(room.roomId); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const stopped = (await getJson(server, "/api/sessions?live=false", kim.token)).body.sessions.find((session: any) => session.id === room.roomId);
+    assert.deepEqual([stopped.status, stopped.phase, stopped.live], ["stopped", "running", false], "the conversation stood running when everyone left");
+    // A tutor ends the next one: finished.
+    const second = await sdk(server).create("lesson", { lessonId: "ko-en-01-greetings", token: (await guest(server, "Budi")).token });
+    const watching = await sdk(server).joinById(second.roomId, { token: kim.token });
+    const ended = new Promise((resolve) => second.onMessage("session-ended", resolve));
+    second.send("start");
+    watching.send("end");
+    await ended;
+    await Promise.all([second.leave(), watching.leave()]);
+    for (let i = 0; i < 200 && server.liveRooms.has(second.roomId); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.equal(await statusOf(second.roomId), "finished");
   });
 
   it("answers a wrong password and an unknown email the same way", async () => {

@@ -71,9 +71,11 @@ export interface SessionSummary {
   id: string;
   lessonId: string;
   lessonTitle: string;
+  /** The conversation's phase as it stood when the session closed (see `status` for the session itself). */
   phase: string;
   currentStep: number;
   live: boolean;
+  status: "live" | "stopped" | "finished";
   startedAt: string;
   endedAt: string | null;
   participants: { userId: string; displayName: string; role: string; dialogueRole: string | null }[];
