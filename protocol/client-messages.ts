@@ -9,13 +9,15 @@ import { ANSWER_MAX_CHARACTERS } from "./limits.ts";
 
 const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only");
 const empty = z.union([z.undefined(), z.null(), z.strictObject({})]);
-/** C0 controls but tab and line breaks, and DEL: nothing a learner types, and Postgres refuses U+0000 in text. */
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** C0 controls but tab and line breaks, DEL and C1 controls: nothing a learner types, and Postgres refuses U+0000 in text. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 /**
- * Zero-width and text-direction characters: invisible, yet they reorder or hide what a tutor or
- * another learner reads (a name shown backwards), and split a Korean answer the scorer compares.
+ * Invisible characters: format characters (zero-width, text-direction, soft hyphen, tags; Unicode Cf),
+ * the combining grapheme joiner and the Hangul fillers. They reorder, hide or blank what a tutor or
+ * another learner reads (a name shown backwards, or a name of one U+3164 shown empty), and split a
+ * Korean answer the scorer compares.
  */
-export const INVISIBLE_FORMATTING = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+export const INVISIBLE_FORMATTING = /[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0]/gu;
 const visible = (value: string) => value.replace(INVISIBLE_FORMATTING, "");
 /** Control characters refused; invisible formatting dropped before the length and emptiness checks. */
 const plain = (schema: z.ZodString) => z.string().transform(visible)

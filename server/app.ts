@@ -30,6 +30,7 @@ import type { Store } from "./store/store.ts";
 import { createTransport, listeningPort } from "./transport/create-transport.ts";
 import { defineLessonRoom } from "../rooms/lesson/lesson-room.ts";
 import { assertMayResume } from "../rooms/lesson/session-restore.ts";
+import { createOptionsSchema } from "../protocol/client-messages.ts";
 import { OpenLessons } from "../rooms/lesson/open-lessons.ts";
 import { createSpeechService, type SpeechService } from "./speech/speech-service.ts";
 import { AttemptService, type AttemptOwner } from "./attempts/attempt-service.ts";
@@ -119,23 +120,27 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const openLessons = new OpenLessons();
   installMatchmakingGate({
     maxConcurrentJoins: config.maxConcurrentJoins,
-    async admit(method, clientOptions) {
+    async admit(method, roomId, clientOptions) {
       if (method === "reconnect") return;
       // The token is checked again, with the account, when the client joins (onAuth); here only who is asking.
-      const options = clientOptions as { token?: unknown; resume?: unknown } | null | undefined;
+      const options = clientOptions as { token?: unknown } | null | undefined;
       if (method !== "create" && method !== "joinOrCreate") {
-        // A join by id is refused here too when the learner is at the cap (a valid token is checked at onAuth).
+        // A join by id is refused here too when the learner is at the cap (a valid token is checked at onAuth);
+        // its own room (`roomId`, a second tab's or a reconnection's) is not another lesson.
         const claims = await tokens.verify(options?.token).catch(() => null);
-        if (claims?.role === "learner") openLessons.assertRoomFor(claims.userId);
+        if (claims?.role === "learner") openLessons.assertRoomFor(claims.userId, method === "joinById" ? roomId : undefined);
         return;
       }
       const asker = await tokens.verify(options?.token);
-      if (asker.role === "learner") openLessons.assertRoomFor(asker.userId);
+      // The session to resume as the room will read it (the schema trims): a padded id is the same session.
+      const resume = createOptionsSchema.shape.resume.safeParse((clientOptions as { resume?: unknown } | null)?.resume);
+      const resuming = resume.success ? resume.data : undefined;
+      if (asker.role === "learner") openLessons.assertRoomFor(asker.userId, resuming);
       const waitMs = roomsOpened.take(asker.userId);
       if (waitMs > 0) {
         throw new UsageLimitError("RATE_LIMITED", `more than ${ROOMS_PER_ACCOUNT_PER_MINUTE} lessons opened in a minute; wait a moment`, 429, waitMs);
       }
-      if (typeof options?.resume === "string") await assertMayResume(store, asker, options.resume);
+      if (resuming !== undefined) await assertMayResume(store, asker, resuming);
     },
     refusal: (method) => {
       if (draining) return new KotoError("SERVER_DRAINING", "this server is restarting; try again (another one will answer)", 503);

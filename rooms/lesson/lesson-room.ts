@@ -155,6 +155,9 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     this.restored?.applyTo(this.state);
     for (const [learnerId, role] of this.restored?.roles ?? []) this.roles.set(learnerId, role);
     this.setMetadata({ lessonId: lesson.id, title: lesson.title, pack: lesson.pack });
+    // A lesson is joined only by its id (a partner or tutor it was shared with): listed publicly,
+    // `join`/`joinOrCreate` seated any learner in a stranger's lesson, hearing their microphone.
+    await this.setPrivate(true);
     // A store outage refuses the room with its code (STORE_UNAVAILABLE), not a seat reservation that expires.
     await this.services.store.startSession({ id: this.roomId, lessonId: lesson.id, phase: "lobby" }).catch((error) => {
       throw toServerError(error);

@@ -50,7 +50,7 @@ export class RestoredSession {
 export async function resumeSession(services: LessonRoomServices, presence: Presence, sessionId: string, lesson: Lesson): Promise<RestoredSession> {
   const { store, config } = services;
   const session = await store.getSession(sessionId);
-  if (!session) throw new KotoError("SESSION_NOT_FOUND", `no session "${sessionId}" to resume; open the lesson again`, 404);
+  if (!session) throw sessionNotFound(sessionId);
   if (session.lessonId !== lesson.id) {
     throw new KotoError("SESSION_LESSON_MISMATCH", `session "${sessionId}" is a session of "${session.lessonId}", not "${lesson.id}"`, 409);
   }
@@ -79,9 +79,7 @@ export async function resumeSession(services: LessonRoomServices, presence: Pres
 export async function assertMayResume(store: Pick<LessonRoomServices["store"], "getSession">, asker: { userId: string; role: string }, sessionId: string): Promise<void> {
   if (asker.role === "tutor") return;
   const session = await store.getSession(sessionId);
-  if (session && !session.participants.some((person) => person.userId === asker.userId)) {
-    throw new KotoError("SESSION_NOT_FOUND", `no session "${sessionId}" of yours to resume; open the lesson again`, 404);
-  }
+  if (session && !session.participants.some((person) => person.userId === asker.userId)) throw sessionNotFound(sessionId);
 }
 
 /** Refuses when a live process still holds the session; a listing left by a dead process is swept. */
@@ -93,4 +91,9 @@ async function assertNotOpen(sessionId: string): Promise<void> {
   // Asks the process over Redis; one that does not answer is swept (its rooms unlisted).
   if (listing.processId !== matchMaker.processId && (await matchMaker.healthCheckProcessId(listing.processId))) throw open();
   await matchMaker.driver.remove(sessionId);
+}
+
+/** The same words for an unknown id and someone else's session: a refusal does not tell which. */
+function sessionNotFound(sessionId: string): KotoError {
+  return new KotoError("SESSION_NOT_FOUND", `no session "${sessionId}" to resume; open the lesson again`, 404);
 }

@@ -135,6 +135,12 @@ export class SpokenTurns {
     if (client.auth?.role !== "learner") {
       return this.throttledError(client, new KotoError("ROLE_FORBIDDEN", "only a learner may send audio", 403));
     }
+    // Every frame is charged its bytes, one outside an answer too (a flood of them is still a flood).
+    try {
+      this.speech.limiter.admitBytes(client.sessionId, bytes.byteLength);
+    } catch (error) {
+      return this.throttledError(client, error as KotoError);
+    }
     const learnerId = client.auth.userId;
     const turn = this.open.get(learnerId);
     if (!turn || turn.client !== client) {
@@ -142,7 +148,7 @@ export class SpokenTurns {
       return this.throttledError(client, new KotoError("AUDIO_WITHOUT_UTTERANCE", "send utterance-open before audio frames"));
     }
     try {
-      this.speech.limiter.admitFrame(client.sessionId, bytes.byteLength, audioFrameMs(bytes, turn.codec, turn.sampleRate));
+      this.speech.limiter.admitAudio(client.sessionId, audioFrameMs(bytes, turn.codec, turn.sampleRate));
     } catch (error) {
       return this.throttledError(client, error as KotoError);
     }

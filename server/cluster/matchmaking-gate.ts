@@ -13,8 +13,11 @@ import { KotoError } from "../errors.ts";
 export interface MatchmakingGate {
   /** Why new seats cannot be handed out right now, or null. */
   refusal(method: string): KotoError | null;
-  /** A check of the one asking (their token, their budget); throws a KotoError to refuse. */
-  admit?(method: string, clientOptions: unknown): Promise<void>;
+  /**
+   * A check of the one asking (their token, their budget); throws a KotoError to refuse. `roomName`:
+   * Colyseus' second argument, the room type for create/join and the room id for joinById/reconnect.
+   */
+  admit?(method: string, roomName: string, clientOptions: unknown): Promise<void>;
   readonly maxConcurrentJoins: number;
 }
 
@@ -38,7 +41,7 @@ export function gatedInvoke(gate: MatchmakingGate, invoke: InvokeMethod): Invoke
     const refusal = gate.refusal(method);
     if (refusal) throw toServerError(refusal);
     try {
-      await gate.admit?.(method, clientOptions);
+      await gate.admit?.(method, roomName, clientOptions);
     } catch (error) {
       if (error instanceof KotoError) throw toServerError(error);
       throw error;

@@ -63,6 +63,10 @@ describe("HTTP API", function () {
     [{ name: "<script>" }, "BODY_INVALID", /control characters or < >/],
     [{ name: "Mina\u202Eevil" }, "BODY_INVALID", /invisible or text-direction/],
     [{ name: "Mi\u200Bna" }, "BODY_INVALID", /invisible or text-direction/],
+    [{ name: "\u3164" }, "BODY_INVALID", /invisible or text-direction/],
+    [{ name: "Mi\u00ADna" }, "BODY_INVALID", /invisible or text-direction/],
+    [{ name: "Mi\u2028na" }, "BODY_INVALID", /invisible or text-direction/],
+    [{ name: "Mina\u{E0041}" }, "BODY_INVALID", /invisible or text-direction/],
     [{ name: "Mina", role: "tutor" }, "BODY_INVALID", /role/],
   ];
   for (const [body, code, message] of badGuests) {

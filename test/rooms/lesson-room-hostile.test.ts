@@ -245,12 +245,26 @@ describe("LessonRoom against a hostile guest", function () {
     assert.ok(progress!.currentStep > step);
   });
 
+  it("seats a stranger in nobody's lesson: a lesson is joined by its id only", async () => {
+    const victim = await guest(server, "Mina");
+    const stranger = await guest(server, "Mallory");
+    const room = await startLesson(sdk(server), victim.token);
+    await assert.rejects(sdk(server).join("lesson", { token: stranger.token, platform: "web" }));
+    // joinOrCreate opens the stranger's own lesson instead of a seat in Mina's.
+    const own = await sdk(server).joinOrCreate<LessonState>("lesson", { lessonId: LESSON, token: stranger.token, platform: "web" });
+    assert.notEqual(own.roomId, room.roomId);
+    assert.equal(room.state.participants.size, 1);
+    await Promise.all([own.leave(), room.leave()]);
+  });
+
   it("lets a learner sit in at most five lessons at once, and another once one is left", async () => {
     const learner = await guest(server, "Mallory");
     const other = await guest(server, "Budi");
     const rooms: LessonRoom[] = [];
     for (let i = 0; i < 5; i++) rooms.push(await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: learner.token, platform: "web" }));
     await assert.rejects(sdk(server).create("lesson", { lessonId: LESSON, token: learner.token }), /TOO_MANY_LESSONS_OPEN/);
+    // At the cap, a second tab of a lesson already open is told what it is, not that there are too many.
+    await assert.rejects(sdk(server).joinById(rooms[0].roomId, { token: learner.token }), /ALREADY_IN_ROOM/);
     // Joining someone else's lesson by id counts too; other learners are not affected.
     const budis = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: other.token });
     await assert.rejects(sdk(server).joinById(budis.roomId, { token: learner.token }), /TOO_MANY_LESSONS_OPEN/);

@@ -311,6 +311,17 @@ describe("Spoken answers over uWebSockets (OpenAI-compatible STT, Postgres)", fu
     await room.leave();
   });
 
+  it("charges audio frames sent outside any answer to the connection's byte budget", async () => {
+    const { room } = await startLesson(server);
+    const codes = new Set<string>();
+    room.onMessage("error", (error: { code: string }) => codes.add(error.code));
+    // 480 KB at once, with no utterance open, is far over the 1.5 s burst of 200 KB/s.
+    for (let i = 0; i < 40; i++) room.sendBytes("audio", encodeAudioFrame(i, new Uint8Array(12_000)));
+    for (let i = 0; i < 100 && !codes.has("AUDIO_RATE_EXCEEDED"); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(codes.has("AUDIO_RATE_EXCEEDED"), [...codes].join());
+    await room.leave();
+  });
+
   it("refuses bad audio input with a clear error to that learner only", async () => {
     const { room, learner } = await startLesson(server);
     const other = await guest(server, "Budi");

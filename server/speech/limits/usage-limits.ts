@@ -172,11 +172,10 @@ export class UsageLimiter {
   }
 
   /**
-   * Per incoming frame: its bytes (admitBytes) and the audio it carries (`audioMs`, audioFrameMs),
-   * which may arrive at most AUDIO_SPEED times faster than real time after a burst of AUDIO_AHEAD_MS.
+   * Per frame of an open answer, after its bytes (admitBytes): the audio it carries (`audioMs`,
+   * audioFrameMs), which may arrive at most AUDIO_SPEED times faster than real time after a burst of AUDIO_AHEAD_MS.
    */
-  admitFrame(clientId: string, bytes: number, audioMs: number): void {
-    this.admitBytes(clientId, bytes);
+  admitAudio(clientId: string, audioMs: number): void {
     const waitMs = this.audioMs.take(clientId, audioMs);
     if (waitMs > 0) {
       throw new UsageLimitError(

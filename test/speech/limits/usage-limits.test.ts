@@ -287,12 +287,16 @@ describe("UsageLimiter", () => {
   describe("audio time per client", () => {
     it("lets 10 s of audio in at once, then at most twice real time, whatever its bytes", () => {
       const { limiter: limits, clock } = limiter();
+      const admitFrame = (clientId: string, audioMs: number) => {
+        limits.admitBytes(clientId, 19);
+        limits.admitAudio(clientId, audioMs);
+      };
       // 30 s of compact Opus (20 ms packets of 15 bytes: ~22 KB) fits the byte budget but not the audio budget.
       let admitted = 0;
       let refused: unknown;
       for (let frame = 0; frame < 1500 && refused === undefined; frame++) {
         try {
-          limits.admitFrame("client-1", 19, 20);
+          admitFrame("client-1", 20);
           admitted += 1;
         } catch (error) {
           refused = error;
@@ -303,16 +307,16 @@ describe("UsageLimiter", () => {
       assert.match(refused.detail, /faster than it can be spoken/);
       assert.equal((refused as unknown as { retryAfterMs: number }).retryAfterMs, 10);
       clock.advance(10); // 20 ms of audio refilled in 10 ms
-      limits.admitFrame("client-1", 19, 20);
-      refusal(() => limits.admitFrame("client-1", 19, 20), "AUDIO_RATE_EXCEEDED");
+      admitFrame("client-1", 20);
+      refusal(() => admitFrame("client-1", 20), "AUDIO_RATE_EXCEEDED");
       // Real-time speech never runs out, and another connection has its own budget.
       for (let frame = 0; frame < 3000; frame++) {
         clock.advance(20);
-        limits.admitFrame("client-1", 19, 20);
+        admitFrame("client-1", 20);
       }
-      limits.admitFrame("client-2", 19, 10_000);
+      admitFrame("client-2", 10_000);
       limits.forgetClient("client-1");
-      limits.admitFrame("client-1", 19, 10_000);
+      admitFrame("client-1", 10_000);
     });
   });
 
