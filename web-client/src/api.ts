@@ -56,7 +56,7 @@ export interface ProgressEntry {
   hintsUsed: number;
   completedAt: string | null;
   updatedAt?: string;
-  /** The lines the learner says (their role's), when the server reports it. */
+  /** The lines a solo learner says (the server's count; the app counts through session/learner-lines.ts). */
   learnerStepCount?: number;
 }
 
@@ -110,6 +110,8 @@ export class ApiError extends Error {
 }
 
 export class ApiClient {
+  private readonly lessonDetails = new Map<string, Promise<LessonDetails>>();
+
   constructor(readonly baseUrl: string) {}
 
   guest(name: string): Promise<SignedIn> {
@@ -124,8 +126,19 @@ export class ApiClient {
     return this.request("GET", pack ? `/api/lessons?pack=${encodeURIComponent(pack)}` : "/api/lessons");
   }
 
+  /**
+   * A whole lesson, asked once per page load: the lesson list counts every lesson's lines from it, and
+   * lessons change only when the server is redeployed. A failed fetch is asked again next time.
+   */
   lesson(id: string): Promise<LessonDetails> {
-    return this.request("GET", `/api/lessons/${encodeURIComponent(id)}`);
+    const known = this.lessonDetails.get(id);
+    if (known) return known;
+    const details = this.request<LessonDetails>("GET", `/api/lessons/${encodeURIComponent(id)}`);
+    this.lessonDetails.set(id, details);
+    details.catch(() => {
+      if (this.lessonDetails.get(id) === details) this.lessonDetails.delete(id);
+    });
+    return details;
   }
 
   myProgress(token: string): Promise<{ user: UserSummary; progress: ProgressEntry[] }> {

@@ -2,6 +2,7 @@
  * What a learner sees of the conversation, derived from the synchronized state: lines already said
  * (the partner's and their own, with their attempts), then the line that is due now.
  */
+import { doneEarlier, learnerRole } from "./learner-lines.ts";
 import type { AttemptSnapshot, LessonSnapshot, ParticipantSnapshot, StepSnapshot } from "./snapshot.ts";
 
 export type ConversationItem =
@@ -10,10 +11,6 @@ export type ConversationItem =
   | { kind: "own"; step: StepSnapshot; attempts: AttemptSnapshot[]; doneEarlier: boolean }
   | { kind: "prompt"; step: StepSnapshot; attempts: AttemptSnapshot[] }
   | { kind: "waiting"; step: StepSnapshot; speakerName: string };
-
-export function learnerRole(snapshot: LessonSnapshot, userId: string): string {
-  return snapshot.participants[userId]?.dialogueRole ?? "";
-}
 
 function learnerPlaying(snapshot: LessonSnapshot, role: string): ParticipantSnapshot | undefined {
   return Object.values(snapshot.participants).find((participant) => participant.role === "learner" && participant.dialogueRole === role);
@@ -31,7 +28,7 @@ export function conversationFor(snapshot: LessonSnapshot, userId: string, roleNa
   for (const step of snapshot.steps.slice(0, said)) {
     if (step.speaker === role) {
       const attempts = mine.filter((attempt) => attempt.step === step.index);
-      items.push({ kind: "own", step, attempts, doneEarlier: attempts.length === 0 && completed.has(step.index) });
+      items.push({ kind: "own", step, attempts, doneEarlier: doneEarlier(attempts, completed, step.index) });
     } else {
       items.push({ kind: "partner", step, by: step.playedByServer ? "server" : "learner", speakerName: speakerName(step) });
     }

@@ -1,8 +1,9 @@
 /** The learner's front door: choose a course (which also sets the UI language), a name and a lesson. */
-import type { LessonSummary, PackSummary, ProgressEntry } from "../api.ts";
+import type { LessonDetails, LessonSummary, PackSummary, ProgressEntry } from "../api.ts";
 import type { AppContext, Unmount } from "../app-context.ts";
 import { languageForPack, setLanguage, t, levelLabel } from "../i18n.ts";
 import { remembered } from "../storage.ts";
+import { learnerLines, linesPassed } from "../session/learner-lines.ts";
 import { errorCodeOf, errorText } from "../error-text.ts";
 import { h, setChildren } from "./dom.ts";
 
@@ -14,6 +15,8 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
   let busyLesson: string | null = null;
   let disposed = false;
   let progress = new Map<string, ProgressEntry>();
+  /** Each shown lesson's roles and lines: what its line count and its "2 of 4 lines" count. */
+  const details = new Map<string, LessonDetails>();
   let streakDays: number | null = null;
   const nameInput = h("input", {
     id: "learner-name", type: "text", autocomplete: "nickname", maxLength: 40, required: true,
@@ -52,7 +55,7 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
               h("h3", { id: `lesson-${lesson.id}`, text: lesson.title }),
               h("p", { class: "lesson-card__meta" },
                 h("span", { class: "badge", text: levelLabel(lesson.level) }), " ",
-                h("span", { text: t("lessonLines", { count: lesson.stepCount }) }), " ",
+                lineCount(lesson), " ",
                 lessonProgress(lesson)),
               h("p", { class: "lesson-card__summary", text: lesson.summary })),
             h("button", {
@@ -63,6 +66,12 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
             }))))));
   }
 
+  /** The lines the learner says in a lesson (their role's, not the whole dialogue), once the lesson is known. */
+  function lineCount(lesson: LessonSummary): HTMLElement | null {
+    const known = details.get(lesson.id);
+    return known ? h("span", { dataset: { lines: "count" }, text: t("lessonLines", { count: learnerLines(known.steps, known.learnerRole).length }) }) : null;
+  }
+
   /** Done with the best score, or how far the learner got. */
   function lessonProgress(lesson: LessonSummary): HTMLElement | null {
     const entry = progress.get(lesson.id);
@@ -70,7 +79,10 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
     if (entry.completedAt) {
       return h("span", { class: "badge badge--done", dataset: { progress: "done" } }, `${t("lessonDone")} · ${t("lessonBest", { score: entry.bestScore })}`);
     }
-    return h("span", { class: "badge badge--partial", dataset: { progress: "partial" } }, t("lessonProgress", { done: entry.completedSteps.length, total: learnerLines(entry) }));
+    const known = details.get(lesson.id);
+    if (!known) return null;
+    const lines = linesPassed(known.steps, known.learnerRole, entry.completedSteps);
+    return h("span", { class: "badge badge--partial", dataset: { progress: "partial" } }, t("lessonProgress", lines));
   }
 
   /** The most recently practised unfinished lesson of this course, and the practice streak. */
@@ -93,16 +105,43 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
       h("a", { class: "button button--quiet", href: "#/sounds", text: t("navSounds") }));
   }
 
-  function learnerLines(entry: ProgressEntry): number {
-    return entry.learnerStepCount ?? entry.stepCount;
-  }
-
   function choosePack(pack: PackSummary): void {
     remembered.setPack(pack.id);
     setLanguage(languageForPack(pack.learnerLanguage));
     app.refreshChrome();
     render();
     root.querySelector<HTMLInputElement>(`input[value="${pack.id}"]`)?.focus();
+    loadDetails();
+  }
+
+  /** Fetches the shown course's lessons not known yet, then draws their counts (focus stays where it was). */
+  function loadDetails(): void {
+    const pack = selectedPack();
+    const wanted = lessons.filter((lesson) => lesson.pack === pack && !details.has(lesson.id));
+    if (wanted.length === 0) return;
+    void Promise.allSettled(wanted.map((lesson) => app.api.lesson(lesson.id).then((known) => details.set(lesson.id, known)))).then(() => {
+      if (!disposed) renderKeepingFocus();
+    });
+  }
+
+  /**
+   * Draws the page again for data that arrived on its own, leaving the learner where they were: the
+   * page is rebuilt, and moving the name field blurs it, so a name being typed would lose the caret.
+   */
+  function renderKeepingFocus(): void {
+    const active = document.activeElement;
+    const caret = active === nameInput ? [nameInput.selectionStart, nameInput.selectionEnd] as const : null;
+    const pack = active instanceof HTMLInputElement && active.name === "pack" ? active.value : null;
+    const lessonId = active instanceof HTMLButtonElement ? active.closest<HTMLElement>("[data-lesson-id]")?.dataset.lessonId : undefined;
+    render();
+    if (caret) {
+      nameInput.focus();
+      nameInput.setSelectionRange(caret[0], caret[1]);
+    } else if (pack) {
+      root.querySelector<HTMLInputElement>(`input[name="pack"][value="${CSS.escape(pack)}"]`)?.focus();
+    } else if (lessonId) {
+      root.querySelector<HTMLButtonElement>(`[data-lesson-id="${CSS.escape(lessonId)}"] button`)?.focus();
+    }
   }
 
   async function openLesson(lesson: LessonSummary): Promise<void> {
@@ -131,12 +170,12 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
     app.api.myProgress(signedIn.token).then(({ progress: entries }) => {
       if (disposed) return;
       progress = new Map(entries.map((entry) => [entry.lessonId, entry]));
-      render();
+      renderKeepingFocus();
     }, () => {});
     app.api.mySounds(signedIn.token).then((sounds) => {
       if (disposed) return;
       streakDays = sounds.streakDays;
-      render();
+      renderKeepingFocus();
     }, () => {});
   }
   app.api.lessons().then((catalog) => {
@@ -146,7 +185,8 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
     const pack = packs.find((candidate) => candidate.id === selectedPack());
     if (pack) setLanguage(languageForPack(pack.learnerLanguage));
     app.refreshChrome();
-    render();
+    renderKeepingFocus();
+    loadDetails();
   }, (error) => showApiError(app, error));
   return () => {
     disposed = true;

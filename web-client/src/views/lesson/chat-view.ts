@@ -42,7 +42,8 @@ export class ChatView {
           }, icon("speaker")));
       case "own": {
         const settled = item.attempts.filter((attempt) => attempt.status === "scored" || attempt.status === "awaiting-tutor");
-        const shown = settled.find((attempt) => attempt.correct) ?? settled[settled.length - 1];
+        // The answer that passed (a tutor's grade passes one the scorer did not), else the latest.
+        const shown = settled.find((attempt) => resultLook(attempt).passed) ?? settled[settled.length - 1];
         return h("li", { class: "bubble bubble--own", dataset: { step: item.step.index } },
           h("span", { class: "bubble__speaker", text: t("you") }),
           shown ? syllableLine(item.step.korean, shown, "small") : h("p", { class: "bubble__korean", attrs: { lang: "ko" }, text: item.step.korean }),

@@ -8,6 +8,7 @@ import type { AppContext, Unmount } from "../../app-context.ts";
 import { LinePlayer } from "../../audio/line-player.ts";
 import { language, languageForPack, setLanguage, t, type MessageKey, levelLabel } from "../../i18n.ts";
 import { conversationFor, latestAttemptOf, serverLinesSaid } from "../../session/conversation.ts";
+import { linesSaid } from "../../session/learner-lines.ts";
 import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
 import { SpeakingController } from "../../session/speaking.ts";
@@ -263,14 +264,18 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     const completed = snapshot.phase === "finished" && (room.ended?.completed ?? true);
     const lost = room.connection === "lost" && snapshot.phase !== "finished";
     const progress = snapshot.progress[learner!.user.id];
-    const version = `${completed}-${lost}-${progress?.bestScore}-${progress?.completedSteps.length}`;
+    // The recap says how many lines were said; a session that ended early says it beside the score.
+    const recap = completed ? recapOf(snapshot, learner!.user.id) : null;
+    const lines = linesSaid(snapshot, learner!.user.id);
+    const version = JSON.stringify([completed, lost, progress?.bestScore, lines, recap]);
     if (finished.dataset.version === version) return;
     finished.dataset.version = version;
     finished.dataset.completed = String(completed);
     setChildren(finished,
       h("h2", {}, completed ? icon("star", "icon icon--big") : null, completed ? t("lessonFinished") : lost ? t("connLost") : t("lessonEnded")),
-      progress ? h("p", { text: `${t("bestScore")}: ${progress.bestScore} · ${t("linesDone")}: ${progress.completedSteps.length}` }) : null,
-      completed ? renderRecap(recapOf(snapshot, learner!.user.id)) : null,
+      progress ? h("p", {}, `${t("bestScore")}: ${progress.bestScore}`,
+        recap ? null : ` · ${t("recapLines", { said: lines.done, total: lines.total })}`) : null,
+      recap ? renderRecap(recap) : null,
       h("div", { class: "finished__actions" },
         lost ? h("button", { type: "button", class: "button button--primary", text: t("rejoin"), on: { click: () => window.location.reload() } })
           : h("a", { class: "button button--primary", href: "#/progress", text: t("seeProgress") }),

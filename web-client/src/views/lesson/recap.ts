@@ -1,9 +1,11 @@
 /**
- * The end-of-lesson recap: how many of their lines the learner said, the syllables they said best
- * and worst across every attempt, and the jamo the scorer heard as something else (what to practise).
+ * The end-of-lesson recap: how many of their lines the learner said in this session (counted by
+ * session/learner-lines.ts, as everywhere else), the syllables they said best and worst across every
+ * attempt, and the jamo the scorer heard as something else (what to practise).
  */
 import { jamoShown, parseJamo } from "../../hangul.ts";
 import { t } from "../../i18n.ts";
+import { linesSaid } from "../../session/learner-lines.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
 import { h } from "../dom.ts";
 
@@ -18,9 +20,6 @@ export interface Recap {
 const SHOWN = 5;
 
 export function recapOf(snapshot: LessonSnapshot, userId: string): Recap {
-  const role = snapshot.participants[userId]?.dialogueRole;
-  const mine = snapshot.steps.filter((step) => step.speaker === role);
-  const completed = new Set(snapshot.progress[userId]?.completedSteps ?? []);
   const tally = new Map<string, { right: number; wrong: number }>();
   const confusions = new Map<string, { expected: string; heard: string; count: number }>();
   for (const attempt of snapshot.attempts) {
@@ -41,9 +40,10 @@ export function recapOf(snapshot: LessonSnapshot, userId: string): Recap {
     }
   }
   const entries = [...tally];
+  const lines = linesSaid(snapshot, userId);
   return {
-    said: mine.filter((step) => completed.has(step.index)).length,
-    total: mine.length,
+    said: lines.done,
+    total: lines.total,
     best: entries.filter(([, e]) => e.wrong === 0).sort((a, b) => b[1].right - a[1].right).slice(0, SHOWN).map(([syllable]) => syllable),
     weakest: entries.filter(([, e]) => e.wrong > 0).sort((a, b) => b[1].wrong - a[1].wrong || a[1].right - b[1].right).slice(0, SHOWN).map(([syllable]) => syllable),
     confusions: [...confusions.values()].sort((a, b) => b.count - a.count).slice(0, SHOWN),

@@ -6,6 +6,7 @@
 import { t } from "../../i18n.ts";
 import type { MicrophoneProblem } from "../../audio/microphone.ts";
 import { isMyTurn } from "../../session/conversation.ts";
+import { learnerRole, linePosition } from "../../session/learner-lines.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
 import type { SpeakingController, SpeakingState } from "../../session/speaking.ts";
 import type { UtteranceMode } from "../../session/utterance.ts";
@@ -121,11 +122,9 @@ export class TurnPanel {
     this.element.hidden = snapshot.phase !== "running";
     this.label.textContent = this.myTurn ? t("yourTurn") : t("partnerTurn", { name: waitingFor ?? t("partner") });
     this.body.hidden = !this.myTurn;
-    const role = snapshot.participants[userId]?.dialogueRole;
-    const mine = snapshot.steps.filter((candidate) => candidate.speaker === role);
-    const position = mine.findIndex((candidate) => candidate.index === snapshot.currentStep);
-    this.lineCount.hidden = position < 0;
-    this.lineCount.textContent = position < 0 ? "" : t("lineOf", { n: position + 1, total: mine.length });
+    const position = linePosition(snapshot.steps, learnerRole(snapshot, userId), snapshot.currentStep);
+    this.lineCount.hidden = !position;
+    this.lineCount.textContent = position ? t("lineOf", position) : "";
     this.waiting.hidden = this.myTurn;
     if (step && this.myTurn) {
       if (this.element.dataset.step !== String(step.index)) {

@@ -6,6 +6,7 @@
 import type { AppContext, Unmount } from "../../app-context.ts";
 import { LiveListener } from "../../audio/live-listener.ts";
 import { phaseLabel, t } from "../../i18n.ts";
+import { linesSaid } from "../../session/learner-lines.ts";
 import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { AttemptSnapshot, LessonSnapshot, ParticipantSnapshot, ProgressSnapshot } from "../../session/snapshot.ts";
 import { remembered } from "../../storage.ts";
@@ -218,7 +219,9 @@ class LearnerCard {
   }
 
   update(participant: ParticipantSnapshot, progress: ProgressSnapshot | undefined, snapshot: LessonSnapshot, reconnecting: boolean): void {
-    const version = JSON.stringify([participant, progress, snapshot.steps.length, reconnecting]);
+    // The lines this learner said in this session, as their own recap counts them.
+    const lines = linesSaid(snapshot, participant.id);
+    const version = JSON.stringify([participant, progress, snapshot.steps.length, lines, reconnecting]);
     if (version === this.version) return;
     this.version = version;
     const account = participant.account;
@@ -236,7 +239,7 @@ class LearnerCard {
         stat(t("role"), participant.dialogueRole),
         stat(t("platform"), participant.platform),
         progress ? stat(t("step"), `${Math.min(progress.currentStep + 1, snapshot.steps.length)}/${snapshot.steps.length}`) : null,
-        progress ? stat(t("linesDone"), String(progress.completedSteps.length)) : null,
+        progress ? stat(t("linesSaid"), t("countOf", lines)) : null,
         progress ? stat(t("attempts"), String(progress.attemptsCount)) : null,
         progress ? stat(t("bestScore"), String(progress.bestScore)) : null,
         progress ? stat(t("hintsUsed"), String(progress.hintsUsed)) : null),

@@ -1,0 +1,122 @@
+/**
+ * A learner's line counts in Chromium against a real server: the lesson list, the turn panel, the
+ * progress page and the end-of-lesson recap all count the learner's own lines (4 of the greetings'
+ * 8), and the recap counts the lines said in this session, earlier visits included, a finished
+ * run's passes not.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { KotoServer } from "../../server/app.ts";
+import { baseUrl, startTestServer } from "../support/koto-test-server.ts";
+
+const repository = fileURLToPath(new URL("../../", import.meta.url));
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const LESSON = "ko-en-01-greetings";
+const LINES = ["안녕하세요. 저는 미나예요.", "저도 반가워요. 저는 미국 사람이에요.", "네, 학생이에요. 한국어를 공부해요.", "감사합니다. 앞으로 잘 부탁드려요."];
+const WAIT_MS = 30_000;
+
+describe("Web client: a learner's line counts agree everywhere", function () {
+  this.timeout(180_000);
+  let server: KotoServer;
+  let browser: Browser;
+
+  before(async function () {
+    this.timeout(300_000);
+    execFileSync(process.execPath, [join(repository, "node_modules/vite/bin/vite.js"), "build", "--config", "web-client/vite.config.ts", "--logLevel", "error"], { cwd: repository, stdio: "pipe" });
+    server = await startTestServer();
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const lesson = (page: Page) => page.locator(`[data-lesson-id="${LESSON}"]`);
+  const lineCount = (page: Page) => page.locator('[data-role="line-count"]').innerText();
+
+  /** `onHome`: the lesson list is open already (with the name typed into it). */
+  async function openLesson(page: Page, onHome = false): Promise<void> {
+    if (!onHome) await page.goto(`${baseUrl(server)}/koto/#/`);
+    await lesson(page).locator("button").click();
+    await page.locator('[data-action="start"]').click();
+    await page.waitForSelector('.turn[data-my-turn="true"]', { timeout: WAIT_MS });
+  }
+
+  /** Types an answer to the learner's `line`-th line (from 0); a wrong one is gone past with "Go on". */
+  async function answer(page: Page, line: number, right: boolean): Promise<void> {
+    const step = 2 * line + 1;
+    await page.waitForSelector(`.turn[data-my-turn="true"][data-step="${step}"]`, { timeout: WAIT_MS });
+    assert.equal(await lineCount(page), `Line ${line + 1} of 4`);
+    await page.locator("#typed-answer").fill(right ? LINES[line] : "아");
+    await page.locator(".typed-answer button[type=submit]").click();
+    if (!right) await page.locator('.result-card [data-action="go-on"]').click();
+    await page.waitForFunction((step) => Number(document.querySelector<HTMLElement>(".lesson")?.dataset.currentStep) > step, step, { timeout: WAIT_MS });
+  }
+
+  async function recap(page: Page): Promise<string> {
+    await page.waitForSelector(".finished:not([hidden]) .recap", { timeout: WAIT_MS });
+    return page.locator(".finished").innerText();
+  }
+
+  it("counts the learner's own lines on the lesson list, the turn panel, the progress page and the recap", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+
+    // The lesson list counts the lines the learner says; while it learns them, a name being typed keeps its caret.
+    let releaseLessons!: () => void;
+    const lessonsHeld = new Promise<void>((resolve) => (releaseLessons = resolve));
+    await page.route(/\/api\/lessons\/[^/?]+$/, async (route) => {
+      await lessonsHeld;
+      await route.continue();
+    });
+    await page.goto(`${baseUrl(server)}/koto/`);
+    await page.locator(`${'[data-lesson-id="ko-en-02-cafe"]'} button`).waitFor();
+    await page.locator("#learner-name").focus();
+    await page.keyboard.type("Mi");
+    releaseLessons();
+    await lesson(page).locator('[data-lines="count"]').waitFor({ timeout: WAIT_MS });
+    await page.keyboard.type("na");
+    assert.equal(await page.locator("#learner-name").inputValue(), "Mina", "the name field kept focus while the counts arrived");
+    assert.equal(await lesson(page).locator('[data-lines="count"]').innerText(), "4 lines", "the greetings have 8 lines, 4 of them the learner's");
+    assert.equal(await page.locator('[data-lesson-id="ko-en-02-cafe"] [data-lines="count"]').innerText(), "5 lines");
+    await page.unroute(/\/api\/lessons\/[^/?]+$/);
+
+    // First visit: one line right, one wrong and gone past, then the learner leaves.
+    await openLesson(page, true);
+    await answer(page, 0, true);
+    await answer(page, 1, false);
+    await page.waitForSelector('.turn[data-my-turn="true"][data-step="5"]', { timeout: WAIT_MS });
+    assert.equal(await lineCount(page), "Line 3 of 4");
+    await page.locator("text=Leave lesson").click();
+    const partial = lesson(page).locator('[data-progress="partial"]');
+    await partial.waitFor({ timeout: WAIT_MS });
+    assert.equal(await partial.innerText(), "1 of 4 lines");
+    await page.goto(`${baseUrl(server)}/koto/#/progress`);
+    assert.equal(await page.locator(`.progress-card[data-lesson-id="${LESSON}"] [data-lines-done]`).innerText(), "1 of 4");
+
+    // Second visit resumes at line 3: the recap counts the line said on the first visit, not the one gone past.
+    await openLesson(page);
+    assert.equal(await lineCount(page), "Line 3 of 4");
+    await answer(page, 2, true);
+    await answer(page, 3, true);
+    const finished = await recap(page);
+    assert.match(finished, /Lines said: 3 of 4/);
+    assert.doesNotMatch(finished, /Lines done/, "one count on the card, not two");
+    assert.deepEqual(await page.locator(".bubble--own .tag").allInnerTexts(), ["done earlier", "skipped"]);
+    await page.goto(`${baseUrl(server)}/koto/#/progress`);
+    assert.equal(await page.locator(`.progress-card[data-lesson-id="${LESSON}"] [data-lines-done]`).innerText(), "3 of 4");
+
+    // A new run with every line wrong: the first run's passes are not this run's lines.
+    await openLesson(page);
+    for (const line of [0, 1, 2, 3]) await answer(page, line, false);
+    assert.match(await recap(page), /Lines said: 0 of 4/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
