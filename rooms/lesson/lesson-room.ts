@@ -590,7 +590,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   /** The row to write, carrying the counts this room last read or wrote so the store adds only what it counted since. */
   private rowFor(learnerId: string, fields: ProgressFields, finished = false): ProgressWrite {
     const countedFrom = this.storedCounts.get(learnerId) ?? { attempts: 0, hints: 0 };
-    return progressWrite(learnerId, this.lesson.id, fields, this.learnerStepCount(learnerId), { finished, countedFrom });
+    return progressWrite(learnerId, this.lesson.id, fields, this.learnerSteps(learnerId), { finished, countedFrom });
   }
 
   /** After a progress row was committed: what the store now holds of this room's counting. */
@@ -790,9 +790,10 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   }
 
   /** Lines of the learner's dialogue role; 0 when the role is unknown (never "completed" then). */
-  private learnerStepCount(learnerId: string): number {
+  /** The indices of the lines the learner's dialogue role says (none when the role is unknown). */
+  private learnerSteps(learnerId: string): number[] {
     const role = this.roles.get(learnerId);
-    return role ? this.lesson.steps.filter((step) => step.speaker === role).length : 0;
+    return role ? this.lesson.steps.filter((step) => step.speaker === role).map((step) => step.index) : [];
   }
 
   private tutorClients(): LessonClient[] {

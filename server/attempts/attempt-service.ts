@@ -220,7 +220,7 @@ export class AttemptService {
     if (!lesson || !saved || !attemptPasses(after, passMark)) return undefined;
     const fields = progressAfterResult(saved, after, { firstResult: false, passMark });
     const role = lesson.steps[after.stepIndex].speaker;
-    const progress = progressWrite(after.learnerId, after.lessonId, fields, lesson.steps.filter((step) => step.speaker === role).length, {
+    const progress = progressWrite(after.learnerId, after.lessonId, fields, lesson.steps.filter((step) => step.speaker === role).map((step) => step.index), {
       countedFrom: { attempts: saved.attemptsCount, hints: saved.hintsUsed },
     });
     if (saved.completedAt) progress.completedAt = saved.completedAt;

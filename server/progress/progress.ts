@@ -38,15 +38,16 @@ export function progressAfterResult(
 
 /**
  * The row to write. A lesson is completed when it was finished, or when the learner passed every
- * line of their dialogue role — never when the role is unknown (a learner who already left).
+ * line of their dialogue role (`roleSteps`, those lines' indices: lines of the other role passed in
+ * another session do not stand in for them) — never when the role is unknown (a learner who already left).
  * `countedFrom`: the counts the writer last read or wrote, so the store adds only what it counted since.
  */
 export function progressWrite(
-  userId: string, lessonId: string, progress: ProgressFields, roleStepCount: number,
+  userId: string, lessonId: string, progress: ProgressFields, roleSteps: readonly number[],
   options: { finished?: boolean; countedFrom?: ProgressCounts } = {},
 ): ProgressWrite {
   const finished = options.finished ?? false;
-  const completed = finished || (roleStepCount > 0 && progress.completedSteps.length >= roleStepCount);
+  const completed = finished || (roleSteps.length > 0 && roleSteps.every((step) => progress.completedSteps.includes(step)));
   return {
     userId, lessonId,
     currentStep: completed ? 0 : progress.currentStep,
