@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, type Room } from "@colyseus/sdk";
@@ -552,11 +552,11 @@ describe("LessonRoom against a hostile guest", function () {
     const opened = nextMessage(again, "utterance-opened");
     again.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
     const { attemptId } = await opened;
-    // The first 2 s: the speech and less than the trailing silence that ends it, so "speaking" stays on
-    // (the whole fixture, arriving in one burst on a busy machine, could turn it on and off between two patches).
+    // 2 s of the answer, then wait until more than half a second of it is on disk in the spool. (Waiting for
+    // "speaking" instead missed it on a busy machine: frames arriving in clumps turned it on and off between
+    // two patches.)
     await stream(again, pcmFrames(speech.samples.subarray(0, 32_000)));
-    await waitForState(again, (s) => s.participants.get(body.user.id)?.speaking === true, "speaking", 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntil(async () => spooledBytes(dataDir) > 44 + 16_000, "half a second spooled", 60_000);
     await stop(child, "SIGKILL");
 
     port = await freePort();
@@ -652,4 +652,11 @@ async function waitUntil(condition: () => Promise<boolean>, what: string, timeou
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The bytes of audio the server has spooled to disk so far (every answer's WAV in DATA_DIR/spool). */
+function spooledBytes(dataDir: string): number {
+  const spool = join(dataDir, "spool");
+  if (!existsSync(spool)) return 0;
+  return readdirSync(spool).reduce((sum, name) => sum + statSync(join(spool, name)).size, 0);
 }
