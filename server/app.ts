@@ -120,20 +120,20 @@ export async function startKotoServer(config: Config, options: StartOptions = {}
   const openLessons = new OpenLessons();
   installMatchmakingGate({
     maxConcurrentJoins: config.maxConcurrentJoins,
-    async admit(method, roomId, clientOptions) {
+    async admit(method, roomName, clientOptions) {
       if (method === "reconnect") return;
       // The token is checked again, with the account, when the client joins (onAuth); here only who is asking.
-      const options = clientOptions as { token?: unknown } | null | undefined;
+      const options = clientOptions as { token?: unknown; resume?: unknown } | null | undefined;
       if (method !== "create" && method !== "joinOrCreate") {
         // A join by id is refused here too when the learner is at the cap (a valid token is checked at onAuth);
-        // its own room (`roomId`, a second tab's or a reconnection's) is not another lesson.
+        // its own room (joinById's `roomName` is the room id: a second tab's) is not another lesson.
         const claims = await tokens.verify(options?.token).catch(() => null);
-        if (claims?.role === "learner") openLessons.assertRoomFor(claims.userId, method === "joinById" ? roomId : undefined);
+        if (claims?.role === "learner") openLessons.assertRoomFor(claims.userId, method === "joinById" ? roomName : undefined);
         return;
       }
       const asker = await tokens.verify(options?.token);
       // The session to resume as the room will read it (the schema trims): a padded id is the same session.
-      const resume = createOptionsSchema.shape.resume.safeParse((clientOptions as { resume?: unknown } | null)?.resume);
+      const resume = createOptionsSchema.shape.resume.safeParse(options?.resume);
       const resuming = resume.success ? resume.data : undefined;
       if (asker.role === "learner") openLessons.assertRoomFor(asker.userId, resuming);
       const waitMs = roomsOpened.take(asker.userId);

@@ -789,8 +789,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     return this.learners().map((participant) => participant.dialogueRole as Role);
   }
 
-  /** Lines of the learner's dialogue role; 0 when the role is unknown (never "completed" then). */
-  /** The indices of the lines the learner's dialogue role says (none when the role is unknown). */
+  /** The indices of the lines the learner's dialogue role says (none when the role is unknown: never "completed" then). */
   private learnerSteps(learnerId: string): number[] {
     const role = this.roles.get(learnerId);
     return role ? this.lesson.steps.filter((step) => step.speaker === role).map((step) => step.index) : [];

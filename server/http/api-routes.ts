@@ -35,10 +35,12 @@ export interface ApiServices {
   health: () => Promise<{ ok: boolean; report: Record<string, unknown> }>;
 }
 
+/** Non-global (a `g` regex keeps its place between `test` calls), for names: refused, not dropped as in text. */
+const INVISIBLE_IN_NAME = new RegExp(INVISIBLE_FORMATTING.source, "u");
 const displayName = z.string().trim().min(1, "must not be empty").max(40, "must be at most 40 characters")
   .refine((name) => !/[\u0000-\u001f<>]/.test(name), "must not contain control characters or < >")
   // Shown to tutors and the other learner: a right-to-left override would show it reversed.
-  .refine((name) => !new RegExp(INVISIBLE_FORMATTING.source, "u").test(name) && !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(name), "must not contain invisible or text-direction characters");
+  .refine((name) => !INVISIBLE_IN_NAME.test(name) && !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(name), "must not contain invisible or text-direction characters");
 
 const guestBody = z.strictObject({ name: displayName });
 const loginBody = z.strictObject({ email: z.string().trim().toLowerCase().email("must be an email address"), password: z.string().min(1).max(200) });

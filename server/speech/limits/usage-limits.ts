@@ -178,13 +178,8 @@ export class UsageLimiter {
   admitAudio(clientId: string, audioMs: number): void {
     const waitMs = this.audioMs.take(clientId, audioMs);
     if (waitMs > 0) {
-      throw new UsageLimitError(
-        "AUDIO_RATE_EXCEEDED",
-        `audio is arriving faster than it can be spoken (at most ${AUDIO_AHEAD_MS / 1000} s at once, then ${AUDIO_SPEED}× real time); ` +
-          `send frames as they are recorded` + (Number.isFinite(waitMs) ? `, and this frame fits again in ${Math.ceil(waitMs)} ms` : ""),
-        429,
-        Number.isFinite(waitMs) ? waitMs : this.audioMs.refillMs,
-      );
+      throw audioRateExceeded(`audio is arriving faster than it can be spoken (at most ${AUDIO_AHEAD_MS / 1000} s at once, ` +
+        `then ${AUDIO_SPEED}× real time); send frames as they are recorded`, waitMs, this.audioMs);
     }
   }
 
@@ -197,15 +192,8 @@ export class UsageLimiter {
     const now = this.tick();
     const waitMs = this.bytes.take(clientId, bytes, now);
     if (waitMs > 0) {
-      const rate = this.limits.maxBytesPerSecondPerClient;
-      throw new UsageLimitError(
-        "AUDIO_RATE_EXCEEDED",
-        `audio is arriving faster than real time (at most ${rate} bytes a second); ` +
-          `send frames as they are recorded rather than in bursts` +
-          (Number.isFinite(waitMs) ? `, and this frame fits again in ${Math.ceil(waitMs)} ms` : ""),
-        429,
-        Number.isFinite(waitMs) ? waitMs : this.bytes.refillMs,
-      );
+      throw audioRateExceeded(`audio is arriving faster than real time (at most ${this.limits.maxBytesPerSecondPerClient} bytes a second); ` +
+        `send frames as they are recorded rather than in bursts`, waitMs, this.bytes);
     }
   }
 
@@ -260,6 +248,16 @@ export class UsageLimiter {
     this.audioMs.sweep(now);
     this.starts.sweep(now);
   }
+}
+
+/**
+ * A frame over one of a connection's audio buckets: when it fits again, or (a frame larger than the
+ * whole bucket, which never fits) the time to fill an empty one.
+ */
+function audioRateExceeded(sentence: string, waitMs: number, bucket: TokenBuckets): UsageLimitError {
+  const fits = Number.isFinite(waitMs);
+  return new UsageLimitError("AUDIO_RATE_EXCEEDED", sentence + (fits ? `, and this frame fits again in ${Math.ceil(waitMs)} ms` : ""),
+    429, fits ? waitMs : bucket.refillMs);
 }
 
 function utcDay(epochMs: number): number {
