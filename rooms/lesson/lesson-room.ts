@@ -342,6 +342,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     progress.completedSteps.push(...(saved?.completedSteps ?? []));
     this.storedCounts.set(participant.id, { attempts: progress.attemptsCount, hints: progress.hintsUsed });
     this.restored?.addNotes(progress);
+    this.restored?.addHint(progress, this.state.currentStep);
     this.state.progress.set(participant.id, progress);
     // A learner alone in the lobby picks up where they stopped last time.
     if (this.state.phase === "lobby" && this.learners().length === 1) {
@@ -500,7 +501,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
       ? `${fillNameSlot(lessonStep.hint, name)} (${romanization})`
       : `${fillNameSlot(lessonStep.translation, name)} — ${romanization}`;
     progress.hintsUsed += 1;
-    await this.saveProgress(client.auth.userId);
+    await Promise.all([this.saveProgress(client.auth.userId), this.saveHint(client.auth.userId, progress.lastHint, step.index)]);
   }
 
   private async tutorHint(client: LessonClient, payload: MessagePayload<"tutor-hint">): Promise<void> {
@@ -508,6 +509,12 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     progress.lastHint = payload.text;
     const learner = this.clientOf(payload.learnerId);
     learner?.send("tutor-hint", { from: client.auth.displayName, text: payload.text });
+    await this.saveHint(payload.learnerId, payload.text, this.state.currentStep);
+  }
+
+  /** Keeps a learner's latest hint with the line it was given on, so a resumed session shows it again. */
+  private saveHint(learnerId: string, text: string, step: number): Promise<void> {
+    return this.writes.run(learnerId, () => this.persist("hint", () => this.services.store.saveHint(this.roomId, { learnerId, text, step })));
   }
 
   private async note(client: LessonClient, payload: MessagePayload<"note">): Promise<void> {
@@ -677,7 +684,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
    * A result the learner is waiting for, or a step the lesson already moved to, survives a database
    * outage: written once the store answers again (until the drain deadline, when the process stops).
    */
-  private persist<T>(what: "attempt" | "progress" | "session", write: () => Promise<T>): Promise<T> {
+  private persist<T>(what: "attempt" | "progress" | "session" | "hint", write: () => Promise<T>): Promise<T> {
     const given = (error: unknown) => {
       if (this.givingUp.signal.aborted && error instanceof KotoError && error.code === "STORE_UNAVAILABLE") this.unstored.push({ what, code: error.code });
       throw error;

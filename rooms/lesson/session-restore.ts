@@ -2,7 +2,7 @@
  * Resuming a lesson session on any process after the one that held it stopped (drained on SIGTERM,
  * or killed). Everything comes back from the database, the only source both processes share: the
  * lesson and its step, the attempts (with their scores and grades), the tutor notes, each learner's
- * dialogue role; each learner's progress is read when they take their seat again. The room keeps the session's id, so tutors find
+ * dialogue role and latest hint; each learner's progress is read when they take their seat again. The room keeps the session's id, so tutors find
  * it under the same id in /api/sessions and join it by that id.
  */
 import { matchMaker, type Presence } from "@colyseus/core";
@@ -10,7 +10,7 @@ import type { ArraySchema } from "@colyseus/schema";
 import { TutorNote, type LearnerProgress, type LessonState } from "../../schema/index.ts";
 import type { Lesson, Role } from "../../server/content/lesson.ts";
 import { KotoError } from "../../server/errors.ts";
-import type { AttemptRecord, TutorNoteRecord } from "../../server/store/store.ts";
+import type { AttemptRecord, HintRecord, TutorNoteRecord } from "../../server/store/store.ts";
 import type { LessonRoomServices } from "./services.ts";
 
 /** Guards the moment between "no process holds it" and the new room being listed. */
@@ -25,6 +25,7 @@ export class RestoredSession {
     private readonly notes: TutorNoteRecord[],
     /** The dialogue role each learner played, so a pair keeps their roles whoever rejoins first. */
     readonly roles: ReadonlyMap<string, Role>,
+    private readonly hints: HintRecord[],
   ) {}
 
   /** The conversation where it stopped (learners and their progress come back as they rejoin). */
@@ -40,6 +41,16 @@ export class RestoredSession {
         tutorId: note.tutorId, tutorName: note.tutorName, text: note.text, at: Date.parse(note.createdAt),
       }));
     }
+  }
+
+  /**
+   * The hint a learner who takes their seat again was last given, while it still applies: the session
+   * is on the line it was given on and the learner has not passed that line (the room clears a hint
+   * the same way when a line is passed).
+   */
+  addHint(progress: LearnerProgress, currentStep: number): void {
+    const hint = this.hints.find((candidate) => candidate.learnerId === progress.learnerId);
+    if (hint && hint.step === currentStep && !progress.completedSteps.includes(hint.step)) progress.lastHint = hint.text;
   }
 }
 
@@ -64,11 +75,11 @@ export async function resumeSession(services: LessonRoomServices, presence: Pres
   }
   // Answers the stopped process left recording or evaluating are settled first (their audio is kept).
   await services.recoverInterrupted?.(sessionId);
-  const [attempts, notes] = await Promise.all([store.listAttempts({ sessionId }), store.listTutorNotes(sessionId)]);
+  const [attempts, notes, hints] = await Promise.all([store.listAttempts({ sessionId }), store.listTutorNotes(sessionId), store.listHints(sessionId)]);
   await store.reopenSession(sessionId);
   services.logger.info({ sessionId, attempts: attempts.length, step: session.currentStep }, "session resumed");
   const roles = new Map(session.participants.flatMap((person) => person.role === "learner" && person.dialogueRole ? [[person.userId, person.dialogueRole] as const] : []));
-  return new RestoredSession(sessionId, session.phase, session.currentStep, attempts, notes, roles);
+  return new RestoredSession(sessionId, session.phase, session.currentStep, attempts, notes, roles, hints);
 }
 
 /**

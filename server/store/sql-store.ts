@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { SqlDatabase, SqlExecutor, SqlStatement } from "./sql-database.ts";
 import type {
   AttemptRecord, DialogueRole, NewAttempt, ParticipantRole, ProgressRecord, ProgressWrite, RecordingRecord,
-  SessionRecord, Store, TutorCredentials, TutorNoteRecord, UserRecord,
+  HintRecord, SessionRecord, Store, TutorCredentials, TutorNoteRecord, UserRecord,
 } from "./store.ts";
 import type { AttemptStatus } from "../attempts/attempt.ts";
 import { KotoError } from "../errors.ts";
@@ -214,6 +214,23 @@ export class SqlStore implements Store {
       sessionId: row.session_id, learnerId: row.learner_id, tutorId: row.tutor_id, tutorName: row.tutor_name,
       text: row.text, createdAt: iso(row.created_at),
     }));
+  }
+
+  async saveHint(sessionId: string, hint: HintRecord): Promise<void> {
+    await this.db.query(
+      // An upsert: the hint may be written before the learner's seat (both follow the join without waiting on each other).
+      `INSERT INTO session_participants (session_id, user_id, role, last_hint, last_hint_step) VALUES ($1, $2, 'learner', $3, $4)
+       ON CONFLICT (session_id, user_id) DO UPDATE SET last_hint = EXCLUDED.last_hint, last_hint_step = EXCLUDED.last_hint_step`,
+      [sessionId, hint.learnerId, hint.text, hint.step],
+    );
+  }
+
+  async listHints(sessionId: string): Promise<HintRecord[]> {
+    const rows = await this.db.query<Row>(
+      "SELECT user_id, last_hint, last_hint_step FROM session_participants WHERE session_id = $1 AND last_hint IS NOT NULL",
+      [sessionId],
+    );
+    return rows.map((row) => ({ learnerId: row.user_id, text: row.last_hint, step: row.last_hint_step }));
   }
 
   async recordAttempt(attempt: NewAttempt, progress?: ProgressWrite): Promise<{ inserted: boolean; attempt: AttemptRecord }> {

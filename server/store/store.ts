@@ -30,6 +30,13 @@ export interface TutorNoteRecord {
   createdAt: string;
 }
 
+/** The hint a learner was last given in a session and the line it was given on. */
+export interface HintRecord {
+  learnerId: string;
+  text: string;
+  step: number;
+}
+
 export interface SessionRecord {
   id: string;
   lessonId: string;
@@ -102,6 +109,10 @@ export interface Store {
   reopenSession(id: string): Promise<void>;
   /** Tutor notes of a session, oldest first, with the tutor's name. */
   listTutorNotes(sessionId: string): Promise<TutorNoteRecord[]>;
+  /** Keeps a learner's latest hint in a session (as a learner participant); replaces the one before. */
+  saveHint(sessionId: string, hint: HintRecord): Promise<void>;
+  /** The latest hint of each learner of a session who was given one. */
+  listHints(sessionId: string): Promise<HintRecord[]>;
   /**
    * Idempotent on `attempt.id`: a replay returns the stored row and `inserted: false`. With
    * `progress`, the progress row is written in the same transaction (only when inserted), so an

@@ -377,6 +377,55 @@ describe("LessonRoom progress across restarts", function () {
     });
   }
 
+  it("shows a tutor's hint again when the session resumes after a restart, and not a hint for a line already passed", async () => {
+    const { cleanup, ...storage } = await backends[0].prepare();
+    let server = await startTestServer({ transport: "uws", ...storage });
+    try {
+      const { mina, kim, learnerRoom, tutorRoom } = await learnerWithTutor(server);
+      learnerRoom.send("start");
+      await waitForState(learnerRoom, (s) => s.phase === "running", "start");
+      const sessionId = learnerRoom.roomId;
+      // The learner's own hint on the first line, then the line passed: that hint is done with.
+      const first = learnerRoom.state.currentStep;
+      learnerRoom.send("hint");
+      await waitForState(learnerRoom, (s) => s.progress.get(mina.userId)!.lastHint !== "", "the learner's own hint");
+      learnerRoom.send("answer", { text: learnerRoom.state.steps[first].korean, step: first });
+      const moved = await waitForState(learnerRoom, (s) => s.currentStep > first && s.progress.get(mina.userId)!.lastHint === "", "the next line");
+      const second = moved.currentStep;
+      // Then the tutor's hint on the line the learner is on.
+      const text = "받침을 조금 더 길게 (hold the final consonant)";
+      const delivered = nextMessage(learnerRoom, "tutor-hint");
+      tutorRoom.send("tutor-hint", { learnerId: mina.userId, text });
+      assert.equal((await delivered).text, text);
+      for (const room of [learnerRoom, tutorRoom]) room.onLeave(() => {});
+      await server.close();
+
+      server = await startTestServer({ transport: "uws", ...storage });
+      const again = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: mina.token, resume: sessionId });
+      const state = await waitForState(again, (s) => s.progress.has(mina.userId), "Mina back");
+      assert.equal(state.currentStep, second);
+      assert.equal(state.progress.get(mina.userId)!.lastHint, text, "the tutor's hint is shown again");
+      const tutorAgain = await sdk(server).joinById<LessonState>(sessionId, { token: kim.token });
+      const seen = await waitForState(tutorAgain, (s) => s.progress.has(mina.userId), "the tutor back");
+      assert.equal(seen.progress.get(mina.userId)!.lastHint, text);
+
+      // The line passed after the resume: the hint goes, and a second restart does not bring it back.
+      again.send("answer", { text: state.steps[second].korean, step: second });
+      await waitForState(again, (s) => s.currentStep > second && s.progress.get(mina.userId)!.lastHint === "", "the line passed");
+      for (const room of [again, tutorAgain]) room.onLeave(() => {});
+      await server.close();
+      server = await startTestServer({ transport: "uws", ...storage });
+      const third = await sdk(server).create<LessonState>("lesson", { lessonId: LESSON, token: mina.token, resume: sessionId });
+      const last = await waitForState(third, (s) => s.progress.has(mina.userId), "Mina back again");
+      assert.ok(last.currentStep > second);
+      assert.equal(last.progress.get(mina.userId)!.lastHint, "");
+      await third.leave();
+    } finally {
+      await server.close();
+      await cleanup();
+    }
+  });
+
   it("gives a pair their own dialogue roles back when their session resumes after a restart, whoever comes back first", async () => {
     const { cleanup, ...storage } = await backends[1].prepare();
     let server = await startTestServer({ transport: "uws", ...storage });

@@ -195,6 +195,22 @@ for (const backend of backends) {
       assert.equal((await store.listSessions({ live: true, limit: 10 })).length, 0);
     });
 
+    it("keeps each learner's latest hint in a session, with the line it was given on", async () => {
+      const [mina, budi] = [await store.createGuest("Mina"), await store.createGuest("Budi")];
+      await store.startSession({ id: "hinted", lessonId: "l", phase: "running" });
+      await store.addParticipant("hinted", mina.id, "learner", "B");
+      assert.deepEqual(await store.listHints("hinted"), []);
+      await store.saveHint("hinted", { learnerId: mina.id, text: "Hello — annyeong", step: 1 });
+      await store.saveHint("hinted", { learnerId: mina.id, text: "받침을 길게", step: 3 });
+      // Written before the learner's seat row (the two do not wait on each other): the hint still lands.
+      await store.saveHint("hinted", { learnerId: budi.id, text: "천천히", step: 2 });
+      await store.addParticipant("hinted", budi.id, "learner", "A");
+      const hints = (await store.listHints("hinted")).sort((a, b) => a.step - b.step);
+      assert.deepEqual(hints, [{ learnerId: budi.id, text: "천천히", step: 2 }, { learnerId: mina.id, text: "받침을 길게", step: 3 }]);
+      assert.deepEqual((await store.getSession("hinted"))!.participants.map((p) => [p.displayName, p.role, p.dialogueRole]),
+        [["Mina", "learner", "B"], ["Budi", "learner", "A"]]);
+    });
+
     it("lists attempts by status and failure code, oldest first, below a retry count", async () => {
       const learner = await store.createGuest("Mina");
       await store.startSession({ id: "room1", lessonId: "l", phase: "running" });
