@@ -22,6 +22,12 @@ import { UsageLimitError } from "../speech/limits/usage-limits.ts";
 
 /** Re-evaluations one tutor may ask for over HTTP in a minute (a tutor reviews a handful at a time). */
 const REEVALUATIONS_PER_TUTOR_PER_MINUTE = 30;
+/**
+ * A whole recording is read into memory before it is sent (README: downloads are not streamed), so one
+ * account asking for thousands at once slowed every other request. A player fetches one per play (a
+ * range request or two in a browser's audio element): 120 a minute is far above a tutor reviewing answers.
+ */
+const RECORDING_DOWNLOADS_PER_USER_PER_MINUTE = 120;
 
 export interface ApiServices {
   store: Store;
@@ -58,6 +64,7 @@ let dummyHash: Promise<string> | undefined;
 export function apiRoutes(services: ApiServices) {
   const { store, tokens, content, signIn } = services;
   const reevaluations = new WindowCounter(REEVALUATIONS_PER_TUTOR_PER_MINUTE, 60_000);
+  const downloads = new WindowCounter(RECORDING_DOWNLOADS_PER_USER_PER_MINUTE, 60_000);
 
   async function authenticate(request: Request, role?: "tutor"): Promise<Authenticated> {
     const claims = await authenticateToken(tokens, store, bearerToken(request));
@@ -135,6 +142,11 @@ export function apiRoutes(services: ApiServices) {
     /** A spoken attempt's recording: tutors hear any attempt, learners only their own. */
     attemptAudio: endpoint("GET", "/api/attempts/:id/audio", async ({ request, params }) => {
       const claims = await authenticate(request);
+      // Counted before the lookup: asking for ids that are not there costs a read too.
+      const waitMs = downloads.take(claims.userId);
+      if (waitMs > 0) {
+        throw new UsageLimitError("RATE_LIMITED", `more than ${RECORDING_DOWNLOADS_PER_USER_PER_MINUTE} recordings a minute; wait a moment`, 429, waitMs);
+      }
       const attempt = await store.getAttempt(params.id);
       // The same answer for "not yours" and "not there", so ids cannot be probed.
       if (!attempt || (claims.role !== "tutor" && attempt.learnerId !== claims.userId)) {

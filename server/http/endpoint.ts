@@ -7,6 +7,7 @@ import { createEndpoint } from "@colyseus/core";
 import type { z } from "zod";
 import { KotoError } from "../errors.ts";
 import { RateLimitedError } from "../auth/sign-in-limits.ts";
+import { UsageLimitError } from "../speech/limits/usage-limits.ts";
 import { MAX_REQUEST_BODY_BYTES, bodyTooLarge } from "./http-edge.ts";
 
 export interface HttpRequest {
@@ -46,7 +47,9 @@ export function errorResponse(error: unknown): Response {
   // An unread remainder of an oversized body must not be parsed as the next request.
   const headers: Record<string, string> = {};
   if (known.status === 413) headers.connection = "close";
-  if (known instanceof RateLimitedError) headers["retry-after"] = String(known.retryAfterSeconds);
+  const retryAfterSeconds = known instanceof RateLimitedError ? known.retryAfterSeconds
+    : known instanceof UsageLimitError && known.retryAfterMs > 0 ? Math.max(1, Math.ceil(known.retryAfterMs / 1000)) : null;
+  if (retryAfterSeconds !== null) headers["retry-after"] = String(retryAfterSeconds);
   return jsonResponse(known.status, { error: known.toWire() }, headers);
 }
 

@@ -38,6 +38,22 @@ describe("HTTP API", function () {
     const limited = await ask();
     assert.equal(limited.status, 429);
     assert.match(JSON.stringify(limited.body), /RATE_LIMITED/);
+    assert.ok(Number(limited.headers.get("retry-after")) >= 1, "Retry-After says when");
+  });
+
+  it("lets one account fetch 120 recordings a minute, then says when to try again, without holding back another", async () => {
+    const { token } = await guest(server, "Mallory");
+    const fetchAudio = (bearer: string) => fetch(`${baseUrl(server)}/api/attempts/no-such-attempt/audio`, { headers: { authorization: `Bearer ${bearer}` } });
+    const statuses = await Promise.all(Array.from({ length: 120 }, async () => (await fetchAudio(token)).status));
+    assert.deepEqual([...new Set(statuses)], [404]);
+    const limited = await fetchAudio(token);
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get("retry-after")) >= 1, "Retry-After says when");
+    const body = (await limited.json()) as { error: { code: string; retryAfterMs: number } };
+    assert.equal(body.error.code, "RATE_LIMITED");
+    assert.ok(body.error.retryAfterMs > 0);
+    const other = await guest(server, "Mina");
+    assert.equal((await fetchAudio(other.token)).status, 404);
   });
 
   it("reports health with versions", async () => {

@@ -45,7 +45,7 @@ export async function postJson(server: KotoServer, path: string, body: unknown, 
   const response = await fetch(baseUrl(server) + path, {
     method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
 export async function getJson(server: KotoServer, path: string, token?: string) {
