@@ -36,7 +36,7 @@ import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
 import { drainSession, settledBefore } from "./session-drain.ts";
 import { MessageBudget } from "./message-budget.ts";
-import { COUNTED_ONLY, MESSAGE_MAX_BYTES, oversizedMessage } from "./message-size.ts";
+import { COUNTED_ONLY, screenMessage } from "./message-screen.ts";
 import { ErrorThrottle } from "./error-throttle.ts";
 import { UsageLimitError } from "../../server/speech/limits/usage-limits.ts";
 import { outcomeOf, type RemoteOutcome } from "../../server/cluster/remote-outcome.ts";
@@ -181,7 +181,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     this.onMessage("*", (client, type) => {
       this.refuseCharged(client, typeName(type) ?? null, new KotoError("MESSAGE_UNKNOWN", `unknown message type ${describeType(type)}`));
     });
-    this.refuseOversizedMessages();
+    this.screenMessages();
     this.created = true;
     this.services.onRoomCreated?.(this);
   }
@@ -402,19 +402,18 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
   }
 
   /**
-   * A data message larger than any the protocol has is refused before Colyseus unpacks it
-   * (message-size.ts). `_onMessage` is private in Colyseus' types and bound per client at join,
-   * so this room's own is wrapped; the stand-in passed on keeps Colyseus' flood close counting.
+   * Messages Colyseus would mishandle are refused before it reads them (message-screen.ts): too large,
+   * not MessagePack, or a request. `_onMessage` is private in Colyseus' types and bound per client at
+   * join, so this room's own is wrapped; the stand-in passed on keeps Colyseus' flood close counting.
    */
-  private refuseOversizedMessages(): void {
+  private screenMessages(): void {
     const room = this as unknown as { _onMessage(client: Client, buffer: Uint8Array): void };
     const receive = room._onMessage;
     room._onMessage = (client, buffer) => {
-      const oversized = buffer ? oversizedMessage(buffer) : null;
-      if (!oversized) return receive.call(this, client, buffer);
+      const refused = buffer ? screenMessage(buffer) : null;
+      if (!refused) return receive.call(this, client, buffer);
       receive.call(this, client, COUNTED_ONLY);
-      this.refuseCharged(client, oversized.type, new KotoError("MESSAGE_TOO_LARGE",
-        `a message of ${buffer.byteLength} bytes is larger than any message needs (${MESSAGE_MAX_BYTES}); it was not read`, 413));
+      this.refuseCharged(client, refused.type, refused.error);
     };
   }
 

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Client } from "@colyseus/core";
 import type { Logger } from "pino";
 import { KotoError } from "../../server/errors.ts";
-import { assertSupportedAudioFormat, audioFrameMs, readAudioFrameSequence, type AudioCodec } from "../../server/speech/audio/index.ts";
+import { assertSupportedAudioFormat, audioTimelineMs, readAudioFrameSequence, type AudioCodec } from "../../server/speech/audio/index.ts";
 import type { SpeechService } from "../../server/speech/speech-service.ts";
 import type { SpokenAttempt, SpokenAttemptEvent, UtteranceEnd } from "../../server/speech/pipeline/spoken-attempt.ts";
 import type { AttemptLedger } from "../../server/attempts/attempt-ledger.ts";
@@ -55,6 +55,8 @@ interface OpenTurn {
   /** [id length][ascii id][frame], rewritten in place for each frame: relayed without a new buffer. */
   relayBuffer: Uint8Array;
   relayPrefixLength: number;
+  /** The sequence number after the furthest frame charged to the audio-duration limit (audioTimelineMs). */
+  chargedUpTo: number;
 }
 
 const MAX_EARLY_FRAMES = 50;
@@ -90,6 +92,7 @@ export class SpokenTurns {
       // Room for a 20 ms frame of 48 kHz PCM; grown on demand (pushFrame) for a larger one.
       relayBuffer: new Uint8Array(1 + prefix.length + INITIAL_RELAY_FRAME_BYTES),
       relayPrefixLength: 1 + prefix.length,
+      chargedUpTo: 0,
     };
     turn.relayBuffer[0] = prefix.length;
     turn.relayBuffer.set(prefix, 1);
@@ -147,11 +150,14 @@ export class SpokenTurns {
       if (this.ended.has(learnerId)) return;
       return this.throttledError(client, new KotoError("AUDIO_WITHOUT_UTTERANCE", "send utterance-open before audio frames"));
     }
+    // Charged by its place on the utterance's timeline: frames it skips are concealed, so they cost too.
+    const timeline = audioTimelineMs(bytes, turn.codec, turn.sampleRate, turn.chargedUpTo);
     try {
-      this.speech.limiter.admitAudio(client.sessionId, audioFrameMs(bytes, turn.codec, turn.sampleRate));
+      this.speech.limiter.admitAudio(client.sessionId, timeline.ms);
     } catch (error) {
       return this.throttledError(client, error as KotoError);
     }
+    turn.chargedUpTo = timeline.countedUpTo;
     if (!turn.pipeline) {
       if (turn.early.length >= MAX_EARLY_FRAMES) {
         return this.throttledError(client, new KotoError("AUDIO_TOO_EARLY", "wait for utterance-opened before streaming more audio"));

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Protocol } from "@colyseus/core";
 import { Client, type Room } from "@colyseus/sdk";
 import type { KotoServer } from "../../server/app.ts";
 import type { LessonState } from "../../schema/index.ts";
@@ -125,6 +126,37 @@ describe("LessonRoom against a hostile guest", function () {
     room.onMessage("error", (e: { code: string }) => codes.add(e.code));
     assert.match((await limited).code, /MESSAGE_TOO_LARGE|RATE_LIMITED/);
     await waitUntil(async () => codes.has("RATE_LIMITED"), "rate limited");
+    assert.equal((await fetch(`${baseUrl(server)}/healthz`)).status, 200);
+  });
+
+  it("answers a payload that is not MessagePack, and a request, with a code instead of closing or echoing, and carries on", async () => {
+    const learner = await guest(server, "Mallory");
+    const room = await startLesson(sdk(server), learner.token);
+    const raw = (bytes: number[]) => (room as unknown as { connection: { send(data: Uint8Array): void } }).connection.send(Uint8Array.from(bytes));
+    let left = false;
+    room.onLeave(() => (left = true));
+    // Before, a typed answer first: the room is serving this learner.
+    assert.equal((await answerRight(room)).duplicate, false);
+    const answer = [Protocol.ROOM_DATA, 0xa6, ...Buffer.from("answer")];
+    for (const payload of [[0x85, 0xa4], [0xd4, 0x01, 0x00]]) {
+      const invalid = nextMessage(room, "error");
+      raw([...answer, ...payload]);
+      const error = await invalid;
+      assert.equal(error.code, "MESSAGE_INVALID");
+      assert.equal(error.type, "answer");
+    }
+    // A request (room.request) of an unknown type: refused like an unknown message, not answered by Colyseus.
+    const unknown = nextMessage(room, "error");
+    raw([Protocol.ROOM_REQUEST, 1, 0xa3, ...Buffer.from("xyz")]);
+    assert.equal((await unknown).code, "MESSAGE_UNKNOWN");
+    // Charged like other messages: a flood of requests is rate limited.
+    const codes = new Set<string>();
+    room.onMessage("error", (e: { code: string }) => codes.add(e.code));
+    for (let i = 0; i < 40; i++) raw([Protocol.ROOM_REQUEST, i + 2, 0xa3, ...Buffer.from("xyz")]);
+    await waitUntil(async () => codes.has("RATE_LIMITED"), "rate limited");
+    // Still seated (Colyseus closed the socket on a bad payload before), and the process serves.
+    assert.equal(left, false, "the socket stayed open");
+    assert.ok(room.state.participants.has(learner.userId));
     assert.equal((await fetch(`${baseUrl(server)}/healthz`)).status, 200);
   });
 

@@ -311,6 +311,25 @@ describe("Spoken answers over uWebSockets (OpenAI-compatible STT, Postgres)", fu
     await room.leave();
   });
 
+  it("charges the frames a sequence number jumps over, which the pipeline would conceal, to the audio budget", async () => {
+    const { room } = await startLesson(server);
+    const limited = nextMessage(room, "error");
+    const opened = nextMessage(room, "utterance-opened");
+    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
+    const { attemptId } = await opened;
+    // Two 100 ms frames, 0 and 250: the second would be 25 s of concealed audio from 0.2 s sent.
+    room.sendBytes("audio", encodeAudioFrame(0, new Uint8Array(3200)));
+    room.sendBytes("audio", encodeAudioFrame(250, new Uint8Array(3200)));
+    const error = await limited;
+    assert.equal(error.code, "AUDIO_RATE_EXCEEDED");
+    room.send("utterance-close");
+    await waitForState(room, (s) => finished(s.attempts.find((a) => a.id === attemptId)?.status ?? ""), "settled", 30_000);
+    const recording = await server.store.getRecording(attemptId);
+    // Only the first frame was taken: no 25 s recording was decoded, kept or sent to speech-to-text.
+    assert.ok(!recording || recording.durationMs <= 200, JSON.stringify(recording));
+    await room.leave();
+  });
+
   it("charges audio frames sent outside any answer to the connection's byte budget", async () => {
     const { room } = await startLesson(server);
     const codes = new Set<string>();

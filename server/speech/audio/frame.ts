@@ -1,4 +1,5 @@
 import { KotoError } from "../../errors.ts";
+import { MAX_GAP_FRAMES } from "./sequencer.ts";
 import { AUDIO_FRAME_HEADER_BYTES, audioFrameSequence, encodeAudioFrame, writeSamplesLE } from "../../../protocol/audio-frames.ts";
 
 // The wire layout has one owner, the shared protocol module; this file adds the server's checks.
@@ -126,4 +127,25 @@ export function audioFrameMs(bytes: Uint8Array, codec: AudioCodec, sampleRate: n
   const packing = toc & 3;
   const frames = packing === 0 ? 1 : packing < 3 ? 2 : Math.max(1, payloadBytes > 1 ? bytes[AUDIO_FRAME_HEADER_BYTES + 1] & 0x3f : 1);
   return Math.min(frames * frameMs, OPUS_PACKET_MAX_MS);
+}
+
+/**
+ * The audio a frame adds to its utterance, for the duration limit: its own length, and as much again
+ * for every frame it jumps over, since the pipeline conceals each missing frame as long as the one
+ * after it (a client sending frames 0 and 250 would otherwise be charged 2 frames and have 251
+ * decoded, recorded and transcribed). A frame at or behind the furthest one counted (a straggler put
+ * back in its place, a duplicate) fills time already paid for: 0. A jump the sequencer refuses
+ * (AUDIO_SEQUENCE_GAP) is charged its own length only and moves nothing, so the client hears that error,
+ * not a rate limit.
+ * `countedUpTo` is the sequence number after the furthest frame counted so far (0 at the start).
+ */
+export function audioTimelineMs(bytes: Uint8Array, codec: AudioCodec, sampleRate: number, countedUpTo: number): { ms: number; countedUpTo: number } {
+  const ms = audioFrameMs(bytes, codec, sampleRate);
+  if (bytes.byteLength <= AUDIO_FRAME_HEADER_BYTES) return { ms, countedUpTo };
+  const sequence = audioFrameSequence(bytes);
+  if (sequence < countedUpTo) return { ms: 0, countedUpTo };
+  const skipped = sequence - countedUpTo;
+  // Refused by the sequencer: nothing counted, or the frames it jumped over would pass as paid for.
+  if (skipped > MAX_GAP_FRAMES) return { ms, countedUpTo };
+  return { ms: ms * (skipped + 1), countedUpTo: sequence + 1 };
 }

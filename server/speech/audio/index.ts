@@ -4,6 +4,7 @@ export {
   AUDIO_FRAME_HEADER_BYTES,
   DEFAULT_MAX_AUDIO_FRAME_BYTES,
   audioFrameMs,
+  audioTimelineMs,
   bytesLEToInt16,
   encodeAudioFrame,
   int16ToBytesLE,

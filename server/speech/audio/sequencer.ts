@@ -23,6 +23,9 @@ export interface FrameSequencerStats {
   late: number;
 }
 
+/** The default `maxGapFrames`: the furthest jump ahead the pipeline conceals rather than refuses. */
+export const MAX_GAP_FRAMES = 250;
+
 /** Stands where a frame was lost: the decoder conceals it (Opus packet-loss concealment, or silence for PCM). */
 export const LOST = null;
 export type Sequenced<Frame> = Frame | typeof LOST;
@@ -45,7 +48,7 @@ export class FrameSequencer<Frame = Uint8Array> {
 
   constructor(options: FrameSequencerOptions = {}) {
     this.window = options.window ?? 4;
-    this.maxGapFrames = options.maxGapFrames ?? 250;
+    this.maxGapFrames = options.maxGapFrames ?? MAX_GAP_FRAMES;
     if (!Number.isInteger(this.window) || this.window < 1) throw new RangeError("window must be a positive integer");
   }
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Encoder } from "@evan/opus";
 import {
   audioFrameMs,
+  audioTimelineMs,
   DEFAULT_MAX_AUDIO_FRAME_BYTES,
   encodeAudioFrame,
   parseAudioFrame,
@@ -118,5 +119,26 @@ describe("audio frames on the wire", () => {
     assert.equal(audioFrameMs(encodeAudioFrame(0, Uint8Array.of((31 << 3) | 3, 63)), "opus", 48000), 120);
     assert.equal(audioFrameMs(encodeAudioFrame(0, Uint8Array.of((1 << 3) | 1)), "opus", 16000), 40, "two SILK 20 ms frames");
     assert.equal(audioFrameMs(encodeAudioFrame(0, new Uint8Array(0)), "opus", 16000), 0);
+  });
+
+  it("charges a frame for the frames it jumps over, and nothing for a straggler or a duplicate", () => {
+    const pcm = (sequence: number) => encodeAudioFrame(sequence, new Uint8Array(3200)); // 100 ms at 16 kHz
+    // In order: each frame its own 100 ms.
+    assert.deepEqual(audioTimelineMs(pcm(0), "pcm16", 16000, 0), { ms: 100, countedUpTo: 1 });
+    assert.deepEqual(audioTimelineMs(pcm(1), "pcm16", 16000, 1), { ms: 100, countedUpTo: 2 });
+    // Frame 5 after frame 1: frames 2–4 will be concealed, each as long as frame 5.
+    assert.deepEqual(audioTimelineMs(pcm(5), "pcm16", 16000, 2), { ms: 400, countedUpTo: 6 });
+    // Frame 3 arriving late, or frame 5 again: already paid for.
+    assert.deepEqual(audioTimelineMs(pcm(3), "pcm16", 16000, 6), { ms: 0, countedUpTo: 6 });
+    assert.deepEqual(audioTimelineMs(pcm(5), "pcm16", 16000, 6), { ms: 0, countedUpTo: 6 });
+    // The largest jump the sequencer conceals (250 frames) costs 25.1 s; one further is refused there
+    // (AUDIO_SEQUENCE_GAP), so it costs its own length and moves nothing.
+    assert.deepEqual(audioTimelineMs(pcm(252), "pcm16", 16000, 2), { ms: 25_100, countedUpTo: 253 });
+    assert.deepEqual(audioTimelineMs(pcm(253), "pcm16", 16000, 2), { ms: 100, countedUpTo: 2 });
+    // Opus: the packet's own length from its TOC byte.
+    const opus = encodeAudioFrame(10, Uint8Array.of((19 << 3) | 0, 0));
+    assert.deepEqual(audioTimelineMs(opus, "opus", 48000, 0), { ms: 220, countedUpTo: 11 });
+    // Too short to hold a sequence number: its own (zero) length; the pipeline refuses it.
+    assert.deepEqual(audioTimelineMs(Uint8Array.of(1, 2), "pcm16", 16000, 4), { ms: 0, countedUpTo: 4 });
   });
 });
