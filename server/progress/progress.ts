@@ -37,23 +37,25 @@ export function progressAfterResult(
 }
 
 /**
- * The row to write. A lesson is completed when it was finished, or when the learner passed every
- * line of their dialogue role (`roleSteps`, those lines' indices: lines of the other role passed in
- * another session do not stand in for them) — never when the role is unknown (a learner who already left).
+ * The row to write. A lesson is completed when the learner passed every line of their dialogue role
+ * (`roleSteps`, those lines' indices: lines of the other role passed in another session do not stand
+ * in for them) — never when the role is unknown (a learner who already left), and not by reaching the
+ * end of the conversation (`finished`) with lines skipped: that learner starts the lesson again next
+ * time, their passed lines kept.
  * `countedFrom`: the counts the writer last read or wrote, so the store adds only what it counted since.
  */
 export function progressWrite(
   userId: string, lessonId: string, progress: ProgressFields, roleSteps: readonly number[],
   options: { finished?: boolean; countedFrom?: ProgressCounts } = {},
 ): ProgressWrite {
-  const finished = options.finished ?? false;
-  const completed = finished || (roleSteps.length > 0 && roleSteps.every((step) => progress.completedSteps.includes(step)));
+  const completed = roleSteps.length > 0 && roleSteps.every((step) => progress.completedSteps.includes(step));
   return {
     userId, lessonId,
-    currentStep: completed ? 0 : progress.currentStep,
+    currentStep: completed || options.finished ? 0 : progress.currentStep,
     completedSteps: [...progress.completedSteps].sort((a, b) => a - b),
     attemptsCount: progress.attemptsCount, bestScore: progress.bestScore, hintsUsed: progress.hintsUsed,
     completedAt: completed ? new Date().toISOString() : null,
     ...(options.countedFrom ? { countedFrom: options.countedFrom } : {}),
+    ...(options.finished && !completed ? { restart: true } : {}),
   };
 }

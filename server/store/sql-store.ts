@@ -47,7 +47,7 @@ const ATTEMPT_COLUMNS =
 const SAVE_PROGRESS_SQL = `INSERT INTO progress (user_id, lesson_id, current_step, completed_steps, attempts_count, best_score, hints_used, completed_at, updated_at)
   VALUES ($1, $2, $3, $4::int[], $5, $6, $7, $8, now())
   ON CONFLICT (user_id, lesson_id) DO UPDATE SET
-    current_step = CASE WHEN coalesce(progress.completed_at, EXCLUDED.completed_at) IS NOT NULL THEN 0
+    current_step = CASE WHEN coalesce(progress.completed_at, EXCLUDED.completed_at) IS NOT NULL OR $11::boolean THEN 0
       ELSE greatest(progress.current_step, EXCLUDED.current_step) END,
     completed_steps = ARRAY(SELECT DISTINCT step FROM unnest(progress.completed_steps || EXCLUDED.completed_steps) AS step ORDER BY step),
     attempts_count = CASE WHEN $9::int IS NULL THEN EXCLUDED.attempts_count
@@ -63,7 +63,7 @@ function saveProgressStatement(progress: ProgressWrite): SqlStatement {
     params: [
       progress.userId, progress.lessonId, progress.currentStep, progress.completedSteps, progress.attemptsCount,
       progress.bestScore, progress.hintsUsed, progress.completedAt,
-      progress.countedFrom?.attempts ?? null, progress.countedFrom?.hints ?? null,
+      progress.countedFrom?.attempts ?? null, progress.countedFrom?.hints ?? null, progress.restart === true,
     ],
   };
 }

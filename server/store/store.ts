@@ -69,9 +69,11 @@ export interface ProgressRecord {
  * that saw less (the same learner and lesson open in a second tab) never takes progress back: completed
  * steps are united, the best score, the furthest step and the first completion are kept, and the counts
  * add what this writer counted since `countedFrom` (the counts it last read or wrote). Without
- * `countedFrom` the counts are taken as given (an import or a test's seed).
+ * `countedFrom` the counts are taken as given (an import or a test's seed). `restart`: the learner
+ * reached the conversation's end without passing every line, so the next visit starts from the top
+ * (the step goes back to 0 instead of keeping the furthest).
  */
-export type ProgressWrite = Omit<ProgressRecord, "updatedAt"> & { countedFrom?: ProgressCounts };
+export type ProgressWrite = Omit<ProgressRecord, "updatedAt"> & { countedFrom?: ProgressCounts; restart?: boolean };
 
 /** The two counters of a progress row, as one writer last read or wrote them. */
 export interface ProgressCounts { attempts: number; hints: number }

@@ -86,5 +86,11 @@ describe("Progress rules", () => {
     assert.equal(progressWrite("l", "x", { ...start, completedSteps: [1] }, [1, 3]).completedAt, null);
     // Two lines of the other role (a pair session where the learner played it) do not complete this one.
     assert.equal(progressWrite("l", "x", { ...start, completedSteps: [0, 2] }, [1, 3]).completedAt, null);
+    // The conversation's end reached by skipping a line: not completed, and the next visit starts at the top.
+    const skipped = progressWrite("l", "x", { ...start, currentStep: 4, completedSteps: [1] }, [1, 3], { finished: true });
+    assert.equal(skipped.completedAt, null);
+    assert.equal(skipped.currentStep, 0);
+    assert.equal(skipped.restart, true);
+    assert.notEqual(progressWrite("l", "x", { ...done, currentStep: 4 }, [1, 3], { finished: true }).completedAt, null);
   });
 });

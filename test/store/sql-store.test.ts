@@ -160,6 +160,12 @@ for (const backend of backends) {
       // A write that counted nothing new (its counts equal what it read) adds nothing.
       await store.saveProgress({ ...row, currentStep: 5, completedSteps: [1, 3], attemptsCount: 4, hintsUsed: 2, countedFrom: { attempts: 4, hints: 2 } });
       assert.equal((await store.getProgress(learner.id, "l2"))?.attemptsCount, 5);
+      // The end of the conversation reached with a line not passed: the next visit starts at the top, and that
+      // run's steps are kept again from there; nothing passed is taken back, and the lesson is not completed.
+      await store.saveProgress({ ...row, currentStep: 0, completedSteps: [1, 3], attemptsCount: 5, hintsUsed: 2, countedFrom: { attempts: 5, hints: 2 }, restart: true });
+      assert.deepEqual(await store.getProgress(learner.id, "l2").then((p) => [p?.currentStep, p?.completedSteps, p?.completedAt]), [0, [1, 3], null]);
+      await store.saveProgress({ ...row, currentStep: 2, completedSteps: [1, 3], attemptsCount: 5, hintsUsed: 2, countedFrom: { attempts: 5, hints: 2 } });
+      assert.equal((await store.getProgress(learner.id, "l2"))?.currentStep, 2);
       // Completion from either side wins, and a completed lesson starts again at its first step.
       const completedAt = new Date().toISOString();
       await store.saveProgress({ ...row, currentStep: 0, completedSteps: [1, 3, 5], attemptsCount: 6, hintsUsed: 2, completedAt, countedFrom: { attempts: 5, hints: 2 } });

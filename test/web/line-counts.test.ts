@@ -107,10 +107,18 @@ describe("Web client: a learner's line counts agree everywhere", function () {
     await answer(page, 3, true);
     const finished = await recap(page);
     assert.match(finished, /Lines said: 3 of 4/);
+    // The conversation's end with a line gone past is not the lesson completed: no star, and it says why.
+    assert.match(finished, /You reached the end of the conversation/);
+    assert.doesNotMatch(finished, /Lesson complete!/);
+    assert.match(finished, /Pass every one of your lines to complete this lesson/);
     assert.doesNotMatch(finished, /Lines done/, "one count on the card, not two");
     assert.deepEqual(await page.locator(".bubble--own .tag").allInnerTexts(), ["done earlier", "skipped"]);
     await page.goto(`${baseUrl(server)}/koto/#/progress`);
     assert.equal(await page.locator(`.progress-card[data-lesson-id="${LESSON}"] [data-lines-done]`).innerText(), "3 of 4");
+    await page.goto(`${baseUrl(server)}/koto/`);
+    const notDone = lesson(page).locator('[data-progress="partial"]');
+    await notDone.waitFor({ timeout: WAIT_MS });
+    assert.equal(await notDone.innerText(), "3 of 4 lines", "the lesson list does not call it done");
 
     // A new run with every line wrong: the first run's passes are not this run's lines.
     await openLesson(page);

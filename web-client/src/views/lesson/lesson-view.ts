@@ -8,7 +8,7 @@ import type { AppContext, Unmount } from "../../app-context.ts";
 import { LinePlayer } from "../../audio/line-player.ts";
 import { language, languageForPack, setLanguage, t, type MessageKey, levelLabel } from "../../i18n.ts";
 import { conversationFor, latestAttemptOf, serverLinesSaid } from "../../session/conversation.ts";
-import { linesSaid } from "../../session/learner-lines.ts";
+import { learnerLines, learnerRole, linesSaid } from "../../session/learner-lines.ts";
 import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
 import { SpeakingController } from "../../session/speaking.ts";
@@ -267,12 +267,19 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     // The recap says how many lines were said; a session that ended early says it beside the score.
     const recap = completed ? recapOf(snapshot, learner!.user.id) : null;
     const lines = linesSaid(snapshot, learner!.user.id);
-    const version = JSON.stringify([completed, lost, progress?.bestScore, lines, recap]);
+    // The conversation can reach its end with lines skipped: the lesson counts as completed (and gets
+    // its star) only once every line of the learner's role has been passed, as the server stores it.
+    const passedSteps = new Set(progress?.completedSteps ?? []);
+    const mine = learnerLines(snapshot.steps, learnerRole(snapshot, learner!.user.id));
+    const allPassed = mine.length > 0 && mine.every((step) => passedSteps.has(step.index));
+    const version = JSON.stringify([completed, allPassed, lost, progress?.bestScore, lines, recap]);
     if (finished.dataset.version === version) return;
     finished.dataset.version = version;
     finished.dataset.completed = String(completed);
     setChildren(finished,
-      h("h2", {}, completed ? icon("star", "icon icon--big") : null, completed ? t("lessonFinished") : lost ? t("connLost") : t("lessonEnded")),
+      h("h2", {}, completed && allPassed ? icon("star", "icon icon--big") : null,
+        completed ? t(allPassed ? "lessonFinished" : "lessonReachedEnd") : lost ? t("connLost") : t("lessonEnded")),
+      completed && !allPassed ? h("p", { dataset: { notice: "lines-left" }, text: t("lessonLinesLeft") }) : null,
       progress ? h("p", {}, `${t("bestScore")}: ${progress.bestScore}`,
         recap ? null : ` · ${t("recapLines", { said: lines.done, total: lines.total })}`) : null,
       recap ? renderRecap(recap) : null,
