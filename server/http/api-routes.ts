@@ -28,6 +28,8 @@ const REEVALUATIONS_PER_TUTOR_PER_MINUTE = 30;
  * range request or two in a browser's audio element): 120 a minute is far above a tutor reviewing answers.
  */
 const RECORDING_DOWNLOADS_PER_USER_PER_MINUTE = 120;
+/** A learner who corrects their name does it a few times at most. */
+const RENAMES_PER_USER_PER_MINUTE = 10;
 
 export interface ApiServices {
   store: Store;
@@ -65,6 +67,7 @@ export function apiRoutes(services: ApiServices) {
   const { store, tokens, content, signIn } = services;
   const reevaluations = new WindowCounter(REEVALUATIONS_PER_TUTOR_PER_MINUTE, 60_000);
   const downloads = new WindowCounter(RECORDING_DOWNLOADS_PER_USER_PER_MINUTE, 60_000);
+  const renames = new WindowCounter(RENAMES_PER_USER_PER_MINUTE, 60_000);
 
   async function authenticate(request: Request, role?: "tutor"): Promise<Authenticated> {
     const claims = await authenticateToken(tokens, store, bearerToken(request));
@@ -82,6 +85,23 @@ export function apiRoutes(services: ApiServices) {
       const body = await readJsonBody(request, guestBody);
       await signIn.admitGuest(clientAddress(request));
       const user = await store.createGuest(body.name);
+      const issued = await tokens.issue({ userId: user.id, role: "learner", displayName: user.displayName });
+      return { ...issued, user: { id: user.id, displayName: user.displayName, role: "learner" } };
+    }),
+
+    /**
+     * A learner changes the name they practise under: the same account (progress, streak, recordings)
+     * with a new token carrying the new name. Before, the web client made a new guest for a new name,
+     * and the learner's progress seemed gone.
+     */
+    rename: endpoint("POST", "/api/me/name", async ({ request }) => {
+      const claims = await authenticate(request);
+      if (claims.role !== "learner") throw new KotoError("ROLE_FORBIDDEN", "a tutor's name is set on their account by an administrator", 403);
+      const body = await readJsonBody(request, guestBody);
+      const waitMs = renames.take(claims.userId);
+      if (waitMs > 0) throw new UsageLimitError("RATE_LIMITED", `more than ${RENAMES_PER_USER_PER_MINUTE} name changes a minute; wait a moment`, 429, waitMs);
+      const user = await store.renameGuest(claims.userId, body.name);
+      if (!user) throw new KotoError("AUTH_TOKEN_INVALID", "this learner no longer exists; enter your name to start again", 401);
       const issued = await tokens.issue({ userId: user.id, role: "learner", displayName: user.displayName });
       return { ...issued, user: { id: user.id, displayName: user.displayName, role: "learner" } };
     }),

@@ -103,6 +103,11 @@ export class SqlStore implements Store {
     await this.db.query("SELECT 1");
   }
 
+  async renameGuest(id: string, displayName: string): Promise<UserRecord | null> {
+    const rows = await this.db.query("UPDATE users SET display_name = $2 WHERE id = $1 AND kind = 'guest' RETURNING *", [id, displayName]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
   async createGuest(displayName: string): Promise<UserRecord> {
     const rows = await this.db.query(
       "INSERT INTO users (id, kind, display_name) VALUES ($1, 'guest', $2) RETURNING *",

@@ -92,6 +92,8 @@ export interface Store {
   /** Throws STORE_UNAVAILABLE when the database does not answer (for /healthz). */
   ping(): Promise<void>;
   createGuest(displayName: string): Promise<UserRecord>;
+  /** A guest's new display name (their progress stays theirs); null when no guest has this id. */
+  renameGuest(id: string, displayName: string): Promise<UserRecord | null>;
   createTutor(email: string, displayName: string, passwordHash: string): Promise<UserRecord>;
   findTutorByEmail(email: string): Promise<TutorCredentials | null>;
   getUser(id: string): Promise<UserRecord | null>;

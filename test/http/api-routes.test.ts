@@ -56,6 +56,23 @@ describe("HTTP API", function () {
     assert.equal((await fetchAudio(other.token)).status, 404);
   });
 
+  it("lets a learner change their name and keep their progress, under a new token", async () => {
+    const mina = await guest(server, "Mina");
+    await server.store.saveProgress({ userId: mina.userId, lessonId: "ko-en-01-greetings", currentStep: 3, completedSteps: [1], attemptsCount: 2, bestScore: 90, hintsUsed: 0, completedAt: null });
+    const renamed = await postJson(server, "/api/me/name", { name: "Mina Kim" }, { authorization: `Bearer ${mina.token}` });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+    assert.deepEqual(renamed.body.user, { id: mina.userId, displayName: "Mina Kim", role: "learner" });
+    const { body } = await getJson(server, "/api/progress/me", renamed.body.token);
+    assert.deepEqual(body.user, { id: mina.userId, displayName: "Mina Kim", role: "learner" });
+    assert.equal(body.progress[0].bestScore, 90, "the same learner's progress");
+    // The new name is checked like a new guest's; a tutor's name is not changed here; a token is needed.
+    const bad = await postJson(server, "/api/me/name", { name: "Mina\u202Eevil" }, { authorization: `Bearer ${renamed.body.token}` });
+    assert.equal(bad.status, 400);
+    const kim = await tutor(server);
+    assert.equal((await postJson(server, "/api/me/name", { name: "Kim" }, { authorization: `Bearer ${kim.token}` })).status, 403);
+    assert.equal((await postJson(server, "/api/me/name", { name: "Kim" })).status, 401);
+  });
+
   it("reports health with versions", async () => {
     const { status, body } = await getJson(server, "/healthz");
     assert.equal(status, 200);

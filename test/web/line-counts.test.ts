@@ -127,4 +127,33 @@ describe("Web client: a learner's line counts agree everywhere", function () {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  it("keeps a learner's progress when they change their name, and drops the 'enter your name' error once they have", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${baseUrl(server)}/koto/`);
+    await lesson(page).locator("button").waitFor();
+    // No name yet: the error, then the name typed and the lesson opened: the error goes.
+    await lesson(page).locator("button").click();
+    await page.locator('.toast--error[data-code="NAME_REQUIRED"]').waitFor({ timeout: WAIT_MS });
+    await page.locator("#learner-name").fill("Mina");
+    await openLesson(page, true);
+    assert.equal(await page.locator(".toast--error").count(), 0, "no stale error over the lesson");
+    await answer(page, 0, true);
+    await page.locator("text=Leave lesson").click();
+    await lesson(page).locator('[data-progress="partial"]').waitFor({ timeout: WAIT_MS });
+    const learnerOf = () => page.evaluate(() => JSON.parse(localStorage.getItem("koto.learner") ?? "null")?.user as { id: string; displayName: string; role: string });
+    const before = await learnerOf();
+
+    // A new name is the same learner renamed: the lesson list still shows their line passed.
+    await page.locator("#learner-name").fill("Mina K");
+    await openLesson(page, true);
+    await page.locator("text=Leave lesson").click();
+    const partial = lesson(page).locator('[data-progress="partial"]');
+    await partial.waitFor({ timeout: WAIT_MS });
+    assert.equal(await partial.innerText(), "1 of 4 lines");
+    assert.deepEqual(await learnerOf(), { id: before.id, displayName: "Mina K", role: "learner" });
+    assert.match(await page.locator("#learner-name-hint").innerText(), /Practising as Mina K/);
+    await context.close();
+  });
 });

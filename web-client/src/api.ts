@@ -118,6 +118,11 @@ export class ApiClient {
     return this.request("POST", "/api/auth/guest", { body: { name } });
   }
 
+  /** The same learner under a new name (a new token; progress stays theirs). */
+  rename(token: string, name: string): Promise<SignedIn> {
+    return this.request("POST", "/api/me/name", { token, body: { name } });
+  }
+
   login(email: string, password: string): Promise<SignedIn> {
     return this.request("POST", "/api/auth/login", { body: { email, password } });
   }

@@ -144,6 +144,19 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
     }
   }
 
+  /**
+   * A new name is the same learner renamed, so their progress and streak stay with them; only a
+   * token the server no longer takes (expired, or a learner it does not know) starts a new guest.
+   */
+  async function renamed(token: string, name: string) {
+    try {
+      return await app.api.rename(token, name);
+    } catch (error) {
+      if (errorCodeOf(error).startsWith("AUTH_TOKEN_")) return app.api.guest(name);
+      throw error;
+    }
+  }
+
   async function openLesson(lesson: LessonSummary): Promise<void> {
     const name = nameInput.value.trim();
     if (!name) {
@@ -155,7 +168,10 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
     render();
     try {
       const current = remembered.learner();
-      if (!current || current.user.displayName !== name) remembered.setLearner(await app.api.guest(name));
+      if (!current) remembered.setLearner(await app.api.guest(name));
+      else if (current.user.displayName !== name) remembered.setLearner(await renamed(current.token, name));
+      // A "enter your name first" from before the name was typed no longer applies.
+      app.toasts.dismissErrors();
       app.navigate(`#/lesson/${encodeURIComponent(lesson.id)}`);
     } catch (error) {
       busyLesson = null;
