@@ -3,7 +3,7 @@ import { alignHeard, alignSyllables, parseJamo, verdictsFitLine, type SyllableVe
 import { scoreAgainstAccepted } from "../../server/speech/scoring/index.ts";
 import { describeToken } from "../../web-client/src/views/attempt-parts.ts";
 import { dictionaryKeys, t } from "../../web-client/src/i18n.ts";
-import { conversationFor, isMyTurn, latestAttemptOf, serverLinesSaid } from "../../web-client/src/session/conversation.ts";
+import { conversationFor, isMyTurn, latestAttemptOf, linesHeardBefore, serverLinesSaid } from "../../web-client/src/session/conversation.ts";
 import { normalizeSnapshot, type AttemptSnapshot, type LessonSnapshot } from "../../web-client/src/session/snapshot.ts";
 import { newAttemptId, Utterance } from "../../web-client/src/session/utterance.ts";
 import { speechScoringOff } from "../../web-client/src/session/speech-scoring.ts";
@@ -160,6 +160,14 @@ describe("web client: the conversation a learner sees", () => {
   it("reads out only the partner lines the server plays", () => {
     assert.deepEqual(serverLinesSaid(lesson(), "mina").map((step) => step.index), [0, 2]);
     assert.deepEqual(serverLinesSaid(lesson({ phase: "lobby" }), "mina"), []);
+  });
+
+  it("reads out only the partner line just before the learner's when a resumed lesson starts part-way", () => {
+    // Resumed at step 3: line 0 is not read again; line 2, which the learner answers, is.
+    assert.deepEqual(linesHeardBefore(lesson(), "mina").map((step) => step.index), [0]);
+    // Started at the top: nothing is skipped (the first partner line, once played, is the prompt).
+    assert.deepEqual(linesHeardBefore(lesson({ currentStep: 1, attempts: [] }), "mina"), []);
+    assert.deepEqual(linesHeardBefore(lesson({ currentStep: 0, attempts: [] }), "mina"), []);
   });
 
   it("waits on the other learner in pair practice, and shows them as the partner", () => {

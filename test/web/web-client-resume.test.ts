@@ -82,6 +82,11 @@ describe("Web client when its server process restarts", function () {
     await server!.close();
     server = undefined;
     await page.waitForSelector('.status-pill[data-connection="reconnecting"]');
+    // An answer sent while there is no server is not dropped silently: the learner is told, and the text stays.
+    await typeAnswer(page, "안녕하세요");
+    await page.waitForSelector('.toast[data-code="NOT_SENT"]');
+    assert.equal(await page.locator("#typed-answer").inputValue(), "안녕하세요", "the answer is still in the box");
+    await page.locator("#typed-answer").fill("");
     await start();
 
     await page.waitForSelector('.status-pill[data-connection="reconnected"]', { timeout: 60_000 });

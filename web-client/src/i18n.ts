@@ -28,6 +28,7 @@ const en = {
   connConnecting: "Connecting…",
   connConnected: "Connected",
   connReconnecting: "Connection lost — reconnecting…",
+  notSentReconnecting: "Not sent: the connection is being restored. Your answer is still in the box; send it again once you are back online.",
   connBack: "Back online — nothing was lost",
   connEnded: "Session ended",
   connFailed: "Could not connect",
@@ -254,6 +255,15 @@ const en = {
   phaseLobby: "Waiting to start",
   phaseRunning: "In progress",
   phaseFinished: "Finished",
+  attemptSpoken: "spoken",
+  attemptTyped: "typed",
+  accountGuest: "guest",
+  accountTutor: "tutor",
+  platformWeb: "Web browser",
+  platformOther: "Other app",
+  speakerRole: "Speaker {role}",
+  tutorGradeLabel: "Tutor's grade",
+  automaticCheck: "Automatic check",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -279,6 +289,7 @@ const id: Record<MessageKey, string> = {
   connConnecting: "Menghubungkan…",
   connConnected: "Terhubung",
   connReconnecting: "Koneksi terputus — menghubungkan kembali…",
+  notSentReconnecting: "Belum terkirim: koneksi sedang dipulihkan. Jawabanmu masih ada di kotak; kirim lagi setelah tersambung kembali.",
   connBack: "Terhubung kembali — tidak ada yang hilang",
   connEnded: "Sesi berakhir",
   connFailed: "Tidak dapat terhubung",
@@ -498,6 +509,15 @@ const id: Record<MessageKey, string> = {
   phaseLobby: "Menunggu dimulai",
   phaseRunning: "Berlangsung",
   phaseFinished: "Selesai",
+  attemptSpoken: "lisan",
+  attemptTyped: "diketik",
+  accountGuest: "tamu",
+  accountTutor: "tutor",
+  platformWeb: "Peramban web",
+  platformOther: "Aplikasi lain",
+  speakerRole: "Pembicara {role}",
+  tutorGradeLabel: "Nilai tutor",
+  automaticCheck: "Pemeriksaan otomatis",
 };
 
 const dictionaries: Record<UiLanguage, Record<MessageKey, string>> = { en, id };

@@ -49,6 +49,15 @@ export function serverLinesSaid(snapshot: LessonSnapshot, userId: string): StepS
   return snapshot.steps.slice(0, said).filter((step) => step.speaker !== role && step.playedByServer);
 }
 
+/**
+ * The partner lines a learner need not hear when the conversation starts part-way through (a resumed
+ * lesson starts at the line they reached): every one the server has played except the line just before
+ * the current one, which is what the learner answers. A conversation starting at the top has none.
+ */
+export function linesHeardBefore(snapshot: LessonSnapshot, userId: string): StepSnapshot[] {
+  return serverLinesSaid(snapshot, userId).filter((step) => step.index !== snapshot.currentStep - 1);
+}
+
 export function latestAttemptOf(snapshot: LessonSnapshot, userId: string): AttemptSnapshot | undefined {
   const mine = snapshot.attempts.filter((attempt) => attempt.learnerId === userId);
   return mine[mine.length - 1];

@@ -259,10 +259,12 @@ export class RoomSession {
     return () => listeners!.delete(listener);
   }
 
-  send(type: string, payload?: unknown): void {
+  /** False when the message could not go (the socket is closed or the session is moving): say so, it is not queued. */
+  send(type: string, payload?: unknown): boolean {
     // A finished session still takes messages (a tutor grading, a learner's hint); a closed socket does not.
-    if (this.closed || this.moving) return;
+    if (this.closed || this.moving) return false;
     this.room.send(type as never, payload as never);
+    return true;
   }
 
   sendBytes(type: string, bytes: Uint8Array): void {

@@ -93,23 +93,47 @@ function markedLine(tokens: LineToken[], size: "large" | "small", tone: ToneRule
 
 /**
  * The scores, coloured by the one result rule (result-rule.ts): the overall score is green only
- * when the attempt passes, and no bar is greener than the result.
+ * when the attempt passes, and no bar is greener than the result. With `ring: false` the overall
+ * score is one more bar: the automatic check shown beneath a tutor's grade, which has the ring.
  */
-export function scoreList(attempt: AttemptSnapshot): HTMLElement | null {
+export function scoreList(attempt: AttemptSnapshot, options: { ring?: boolean } = {}): HTMLElement | null {
   const look = resultLook(attempt);
-  const band = (score: number, overall: boolean): Band => (overall ? look.band : bandWithin(look, scoreBand(score)));
+  const ring = options.ring ?? true;
   if (attempt.status !== "scored" || attempt.overall < 0) return null;
   const rows: [MessageKey, number][] = [["accuracy", attempt.accuracy], ["completeness", attempt.completeness]];
+  if (!ring) rows.unshift(["overall", attempt.overall]);
   if (attempt.fluency >= 0) rows.push(["fluency", attempt.fluency]);
   return h("div", { class: "scores" },
-    h("div", { class: `score-ring ${band(attempt.overall, true)}`, attrs: { style: `--score:${attempt.overall}` } },
-      h("span", { class: "score-ring__value", text: String(attempt.overall) }),
-      h("span", { class: "score-ring__label", text: t("overall") })),
+    ring ? scoreRing(attempt.overall, look.band, t("overall")) : null,
     h("dl", { class: "score-bars" }, rows.filter(([, value]) => value >= 0).map(([key, value]) => h("div", { class: "score-bar", dataset: { score: key } },
       h("dt", { text: t(key) }),
       h("dd", {},
-        h("span", { class: "score-bar__track", attrs: { "aria-hidden": "true" } }, h("span", { class: `score-bar__fill ${band(value, false)}`, attrs: { style: `width:${value}%` } })),
+        h("span", { class: "score-bar__track", attrs: { "aria-hidden": "true" } }, h("span", { class: `score-bar__fill ${bandWithin(look, scoreBand(value))}`, attrs: { style: `width:${value}%` } })),
         h("span", { class: "score-bar__value", text: String(value) }))))));
+}
+
+export interface Headline {
+  score: number;
+  label: MessageKey;
+  /** Who gave the score: a tutor's grade, or the automatic check. */
+  by: "tutor" | "automatic";
+}
+
+/**
+ * The one score a result leads with. A tutor's grade decides the result (result-rule.ts), so once
+ * there is one it is the headline and the automatic check only a detail: "Well done!" must never
+ * sit over an automatic 0. null while there is no score yet.
+ */
+export function headlineScore(attempt: Pick<AttemptSnapshot, "status" | "overall" | "tutorScore">): Headline | null {
+  if (attempt.tutorScore >= 0) return { score: attempt.tutorScore, label: "tutorGradeLabel", by: "tutor" };
+  if (attempt.status === "scored" && attempt.overall >= 0) return { score: attempt.overall, label: "overall", by: "automatic" };
+  return null;
+}
+
+export function scoreRing(score: number, band: Band, label: string): HTMLElement {
+  return h("div", { class: `score-ring ${band}`, attrs: { style: `--score:${score}` } },
+    h("span", { class: "score-ring__value", text: String(score) }),
+    h("span", { class: "score-ring__label", text: label }));
 }
 
 export function scoreBand(score: number): Band {

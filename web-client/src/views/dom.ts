@@ -88,7 +88,3 @@ function decorate(item: KeyedItem): HTMLElement {
   element.dataset.version = item.version;
   return element;
 }
-
-export function formatTime(epochMs: number): string {
-  return new Date(epochMs).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-}

@@ -7,7 +7,7 @@ import type { LessonDetails } from "../../api.ts";
 import type { AppContext, Unmount } from "../../app-context.ts";
 import { LinePlayer } from "../../audio/line-player.ts";
 import { language, languageForPack, setLanguage, t, type MessageKey, levelLabel } from "../../i18n.ts";
-import { conversationFor, latestAttemptOf, serverLinesSaid } from "../../session/conversation.ts";
+import { conversationFor, latestAttemptOf, linesHeardBefore, serverLinesSaid } from "../../session/conversation.ts";
 import { learnerLines, learnerRole, linesSaid } from "../../session/learner-lines.ts";
 import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessage } from "../../session/room-session.ts";
 import type { LessonSnapshot } from "../../session/snapshot.ts";
@@ -59,6 +59,7 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
   let disposed = false;
   let details: LessonDetails | null = null;
   let firstSnapshot = true;
+  let lastPhase = "";
   let parts: Parts | null = null;
   const cleanups: (() => void)[] = [];
   const player = new LinePlayer((url) => new URL(url, app.endpoint + "/").href);
@@ -111,10 +112,15 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
       session = await RoomSession.openLesson(app.endpoint, lessonId, learner!.token, learner!.user.id);
     } catch (error) {
       if (disposed) return;
-      setConnection("failed");
       // Matchmaking refusals carry their code as protocol/matchmaking.ts documents.
       const code = errorCodeOf(error);
       const message = errorText(code);
+      // A lesson (or course) that does not exist is a wrong link, not a connection that failed:
+      // the title says so and no connection pill claims otherwise.
+      const missing = code === "LESSON_NOT_FOUND" || code === "PACK_NOT_FOUND";
+      setConnection("failed");
+      status.hidden = missing;
+      title.textContent = missing ? message : details?.title ?? t("connFailed");
       if (code.startsWith("AUTH_")) remembered.setLearner(null);
       app.toasts.error(message, code);
       setChildren(stage, h("div", { class: "card" }, h("p", { text: message }), h("a", { class: "button button--primary", href: "#/", text: t("backToLessons") })));
@@ -153,8 +159,8 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
       },
     });
     const turn = new TurnPanel(speaking, {
-      answer: (text) => room.send("answer", { text, step: room.snapshot.currentStep, attemptId: newAttemptId() }),
-      hint: () => room.send("hint"),
+      answer: (text) => sentOrSaid(room.send("answer", { text, step: room.snapshot.currentStep, attemptId: newAttemptId() })),
+      hint: () => void sentOrSaid(room.send("hint")),
       listen: (slow) => {
         const step = currentLine(room);
         if (step) player.playNow(step, { slow });
@@ -196,6 +202,12 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
     render(room.snapshot);
   }
 
+  /** A message that could not go while the connection is restored is not lost silently: the learner is told to send it again. */
+  function sentOrSaid(sent: boolean): boolean {
+    if (!sent) app.toasts.error(t("notSentReconnecting"), "NOT_SENT");
+    return sent;
+  }
+
   function render(synced: LessonSnapshot): void {
     if (!parts || !synced.lesson.id) return;
     const snapshot = withLearnerName(synced, learner!.user.displayName, learner!.user.id);
@@ -210,8 +222,11 @@ export function mountLesson(root: HTMLElement, app: AppContext, lessonId: string
       }
       player.markSaid(serverLinesSaid(snapshot, userId));
     } else {
+      // Started part-way (a resumed lesson): not every earlier partner line again before the learner may speak.
+      if (snapshot.phase === "running" && lastPhase !== "running") player.markSaid(linesHeardBefore(snapshot, userId));
       player.announce(serverLinesSaid(snapshot, userId));
     }
+    lastPhase = snapshot.phase;
     page.dataset.phase = snapshot.phase;
     page.dataset.currentStep = String(snapshot.currentStep);
     title.textContent = snapshot.lesson.title;

@@ -4,8 +4,8 @@
  */
 import { t } from "../../i18n.ts";
 import type { AttemptSnapshot, LessonSnapshot } from "../../session/snapshot.ts";
-import { scoreList, showsHeardLine, statusBadge, syllableLine } from "../attempt-parts.ts";
-import { h, setChildren } from "../dom.ts";
+import { headlineScore, scoreList, scoreRing, showsHeardLine, statusBadge, syllableLine } from "../attempt-parts.ts";
+import { h, setChildren, type Child } from "../dom.ts";
 import { icon } from "../icons.ts";
 import { resultLook, verdictDetails } from "./result-rule.ts";
 import { failureText } from "../../error-text.ts";
@@ -42,25 +42,41 @@ export class ResultCard {
     const look = resultLook(attempt);
     this.element.dataset.passed = String(look.passed);
     const details = attempt.status === "scored" ? verdictDetails(line, attempt.syllables) : [];
-    setChildren(this.element,
-      h("header", { class: "result-card__header" },
-        h("h2", { id: "result-heading", class: "result-card__title", text: t(look.title) }),
-        statusBadge(attempt)),
-      !settled ? h("div", { class: "result-card__pending" }, h("span", { class: "spinner", attrs: { "aria-hidden": "true" } }),
-        h("p", { class: "result-card__line", attrs: { lang: "ko" }, text: line })) : null,
+    // What the automatic check found: the whole card until a tutor grades the answer, then a
+    // detail under the tutor's grade (open only when the grade did not pass: it says what to change).
+    const automatic: Child[] = [
       attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large") : null,
       details.length > 0 ? h("div", { class: "result-card__details" },
         h("h3", { class: "result-card__details-title", text: t("detailsTitle") }),
         h("ul", {}, details.map((detail) => h("li", { text: detail })))) : null,
       attempt.text && settled && !showsHeardLine(line, attempt) ? h("p", { class: "result-card__heard" },
         attempt.kind === "typed" ? t("youTyped", { text: attempt.text }) : t("youSaid", { text: attempt.text })) : null,
-      scoreList(attempt),
-      attempt.feedback ? h("p", { class: "result-card__tip" }, icon("bulb", "icon tip-icon"), attempt.feedback) : null,
+    ];
+    const graded = headlineScore(attempt)?.by === "tutor";
+    const tutorGrade = graded ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
+      h("strong", { text: t("tutorGrade", { score: attempt.tutorScore }) }),
+      attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null;
+    setChildren(this.element,
+      h("header", { class: "result-card__header" },
+        h("h2", { id: "result-heading", class: "result-card__title", text: t(look.title) }),
+        statusBadge(attempt)),
+      !settled ? h("div", { class: "result-card__pending" }, h("span", { class: "spinner", attrs: { "aria-hidden": "true" } }),
+        h("p", { class: "result-card__line", attrs: { lang: "ko" }, text: line })) : null,
+      graded ? [
+        h("div", { class: "scores scores--tutor" }, scoreRing(attempt.tutorScore, look.band, t("tutorGradeLabel")), tutorGrade),
+        h("p", { class: "result-card__line", attrs: { lang: "ko" }, text: line }),
+        h("details", { class: "result-card__automatic", open: !look.passed },
+          h("summary", { text: t("automaticCheck") }),
+          automatic,
+          scoreList(attempt, { ring: false }),
+          attempt.feedback ? h("p", { class: "result-card__tip" }, icon("bulb", "icon tip-icon"), attempt.feedback) : null),
+      ] : [
+        automatic,
+        scoreList(attempt),
+        attempt.feedback ? h("p", { class: "result-card__tip" }, icon("bulb", "icon tip-icon"), attempt.feedback) : null,
+      ],
       // Why it was not scored: a failure, or why a tutor grades it (automatic scoring off: STT_DISABLED).
       unscored && failureText(attempt) ? h("p", { class: `result-card__failure result-card__failure--${attempt.status}`, text: failureText(attempt) }) : null,
-      attempt.tutorScore >= 0 ? h("p", { class: "result-card__tutor", dataset: { tutorScore: attempt.tutorScore } },
-        h("strong", { text: t("tutorGrade", { score: attempt.tutorScore }) }),
-        attempt.tutorComment ? ` — ${attempt.tutorComment}` : "") : null,
       settled ? this.actionRow(attempt, stillCurrent, look.passed) : null,
       this.players.get(attempt.id) ?? null);
   }

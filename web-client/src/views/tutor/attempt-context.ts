@@ -8,6 +8,7 @@ import { t } from "../../i18n.ts";
 import { h } from "../dom.ts";
 import { fillNameSlot } from "../../../../server/content/name-slot.ts";
 import { tutorFailureText } from "./tutor-failure.ts";
+import { dayAndTime } from "./tutor-labels.ts";
 
 export interface AttemptContext {
   /** null when the learner's account no longer exists. */
@@ -59,7 +60,7 @@ export function attemptSummary(attempt: FailedAttempt, context: AttemptContext):
   const why = tutorFailureText(attempt);
   return h("div", { class: "session-card__text" },
     h("h3", { class: "session-card__learner", dataset: { learnerId: attempt.learnerId }, text: context.learnerName ?? t("learnerUnknown") }),
-    h("p", { class: "session-card__lesson", text: `${context.lessonTitle} · ${t("step")} ${attempt.step + 1} · ${new Date(attempt.createdAt).toLocaleString()}` }),
+    h("p", { class: "session-card__lesson", text: `${context.lessonTitle} · ${t("step")} ${attempt.step + 1} · ${dayAndTime(attempt.createdAt)}` }),
     context.line ? h("p", { class: "session-card__line", attrs: { lang: "ko" }, text: context.line }) : null,
     why ? h("p", { class: "hint-text session-card__why", text: why }) : null);
 }

@@ -9,6 +9,7 @@ import { showApiError } from "../home-view.ts";
 import { failedAttemptsPanel } from "./failed-attempts.ts";
 import { awaitingGradePanel } from "./awaiting-grade.ts";
 import { AttemptDirectory } from "./attempt-context.ts";
+import { clockTime } from "./tutor-labels.ts";
 
 const REFRESH_MS = 3000;
 
@@ -86,7 +87,7 @@ function mountDashboard(root: HTMLElement, app: AppContext, token: string, name:
       reconcile(list, sorted.map(({ session, flags: sessionFlags }) => ({
         key: session.id, version: JSON.stringify([session, sessionFlags]), render: () => sessionCard(session, sessionFlags),
       })));
-      updated.textContent = t("refreshedAt", { time: new Date().toLocaleTimeString() });
+      updated.textContent = t("refreshedAt", { time: clockTime(Date.now()) });
     } catch (error) {
       if (stopped) return;
       if ((error as { code?: string }).code?.startsWith("AUTH_")) {

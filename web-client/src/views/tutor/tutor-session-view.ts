@@ -11,7 +11,8 @@ import { RoomSession, type ConnectionState, type ServerError as ServerErrorMessa
 import type { AttemptSnapshot, LessonSnapshot, ParticipantSnapshot, ProgressSnapshot } from "../../session/snapshot.ts";
 import { remembered } from "../../storage.ts";
 import { scoreList, showsHeardLine, statusBadge, syllableLine } from "../attempt-parts.ts";
-import { formatTime, h, reconcile, setChildren } from "../dom.ts";
+import { h, reconcile, setChildren } from "../dom.ts";
+import { accountKindLabel, attemptKindLabel, calendarDay, clockTime, dialogueRoleLabel, platformLabel } from "./tutor-labels.ts";
 import { icon } from "../icons.ts";
 import { errorCodeOf, errorText } from "../../error-text.ts";
 import { tutorFailureText } from "./tutor-failure.ts";
@@ -236,8 +237,8 @@ class LearnerCard {
           : h("span", { class: "presence presence--unknown", text: t("presenceUnknown") }),
         participant.speaking ? h("span", { class: "speaking-light speaking-light--on", dataset: { speaking: "true" }, text: t("speaking") }) : null),
       h("dl", { class: "stat-grid stat-grid--compact" },
-        stat(t("role"), participant.dialogueRole),
-        stat(t("platform"), participant.platform),
+        stat(t("role"), dialogueRoleLabel(participant.dialogueRole)),
+        stat(t("platform"), platformLabel(participant.platform)),
         progress ? stat(t("step"), `${Math.min(progress.currentStep + 1, snapshot.steps.length)}/${snapshot.steps.length}`) : null,
         progress ? stat(t("linesSaid"), t("countOf", lines)) : null,
         progress ? stat(t("attempts"), String(progress.attemptsCount)) : null,
@@ -245,9 +246,9 @@ class LearnerCard {
         progress ? stat(t("hintsUsed"), String(progress.hintsUsed)) : null),
       progress?.lastHint ? h("p", { class: "hint-bubble", text: progress.lastHint }) : null,
       account ? h("p", { class: "learner-card__account", dataset: { tutorOnly: "account" } },
-        `${t("account")}: ${account.kind}${account.email ? ` · ${account.email}` : ""} · ${account.userId.slice(0, 8)} · ${account.createdAt.slice(0, 10)}`) : null);
+        `${t("account")}: ${accountKindLabel(account.kind)}${account.email ? ` · ${account.email}` : ""} · ${account.userId.slice(0, 8)} · ${calendarDay(account.createdAt)}`) : null);
     setChildren(this.notes, (progress?.notes ?? []).map((note) => h("li", { class: "note", dataset: { tutorOnly: "note" } },
-      h("span", { class: "note__meta", text: `${note.tutorName} · ${formatTime(note.at)}` }), h("span", { text: note.text }))));
+      h("span", { class: "note__meta", text: `${note.tutorName} · ${clockTime(note.at)}` }), h("span", { text: note.text }))));
   }
 }
 
@@ -307,7 +308,7 @@ class AttemptItem {
     setChildren(this.content,
       h("div", { class: "attempt__head" },
         h("strong", { text: learnerName }),
-        h("span", { class: "hint-text", text: `${t("step")} ${attempt.step + 1} · ${attempt.kind} · ${formatTime(attempt.createdAt)}` }),
+        h("span", { class: "hint-text", text: `${t("step")} ${attempt.step + 1} · ${attemptKindLabel(attempt.kind)} · ${clockTime(attempt.createdAt)}` }),
         tutorStatusBadge(attempt, canGrade),
         correctnessLabel(attempt)),
       attempt.status === "scored" || attempt.status === "awaiting-tutor" ? syllableLine(line, attempt, "large")
