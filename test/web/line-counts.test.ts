@@ -136,6 +136,13 @@ describe("Web client: a learner's line counts agree everywhere", function () {
     // No name yet: the error, then the name typed and the lesson opened: the error goes.
     await lesson(page).locator("button").click();
     await page.locator('.toast--error[data-code="NAME_REQUIRED"]').waitFor({ timeout: WAIT_MS });
+    // A name the server refuses says what a name may hold, and the lesson does not open.
+    await page.locator("#learner-name").fill("Mina <3");
+    await lesson(page).locator("button").click();
+    const refused = page.locator('.toast--error[data-code="NAME_INVALID"]');
+    await refused.waitFor({ timeout: WAIT_MS });
+    assert.match((await refused.textContent()) ?? "", /40 characters/);
+    assert.equal(await page.locator(".lesson").count(), 0, "still on the lesson list");
     await page.locator("#learner-name").fill("Mina");
     await openLesson(page, true);
     assert.equal(await page.locator(".toast--error").count(), 0, "no stale error over the lesson");

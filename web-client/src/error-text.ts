@@ -12,6 +12,7 @@ import { language, type UiLanguage } from "./i18n.ts";
 const CLIENT_SENTENCES = {
   NETWORK: "The server could not be reached. Check your connection and try again.",
   NAME_REQUIRED: "Please enter your name first.",
+  NAME_INVALID: "That name can't be used: at most 40 characters, without < > or invisible characters.",
   CONNECTION_PROBLEM: "There was a problem with the connection. Please try again.",
   MATCHMAKING_FAILED: "The lesson could not be opened. Please try again.",
   UNKNOWN_ERROR: "Something went wrong. Please try again.",
@@ -132,6 +133,7 @@ const id: Record<AnyCode, string> = {
   FEEDBACK_CANCELLED: "Tidak ada tips yang dapat ditulis untuk jawaban ini.",
   NETWORK: "Server tidak dapat dihubungi. Periksa koneksi Anda dan coba lagi.",
   NAME_REQUIRED: "Silakan masukkan nama Anda terlebih dahulu.",
+  NAME_INVALID: "Nama itu tidak bisa dipakai: paling banyak 40 karakter, tanpa < > atau karakter tak terlihat.",
   CONNECTION_PROBLEM: "Ada masalah dengan koneksi. Silakan coba lagi.",
   MATCHMAKING_FAILED: "Pelajaran tidak dapat dibuka. Silakan coba lagi.",
   UNKNOWN_ERROR: "Terjadi kesalahan. Silakan coba lagi.",

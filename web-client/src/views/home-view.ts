@@ -176,7 +176,14 @@ export function mountHome(root: HTMLElement, app: AppContext): Unmount {
     } catch (error) {
       busyLesson = null;
       render();
-      showApiError(app, error);
+      // The name is the only thing this form sends: a refused body is a refused name, and the
+      // learner is told what a name may hold rather than that "some data was not valid".
+      if (errorCodeOf(error) === "BODY_INVALID") {
+        app.toasts.error(errorText("NAME_INVALID"), "NAME_INVALID");
+        nameInput.focus();
+      } else {
+        showApiError(app, error);
+      }
     }
   }
 
