@@ -7,6 +7,7 @@ import { conversationFor, isMyTurn, latestAttemptOf, linesHeardBefore, serverLin
 import { normalizeSnapshot, type AttemptSnapshot, type LessonSnapshot } from "../../web-client/src/session/snapshot.ts";
 import { newAttemptId, Utterance } from "../../web-client/src/session/utterance.ts";
 import { speechScoringOff } from "../../web-client/src/session/speech-scoring.ts";
+import { turnPhase } from "../../web-client/src/session/turn-phase.ts";
 
 const syllable = (index: number, target: string, verdict: string, heard = target, jamo = ""): SyllableVerdict => ({ index, target, heard, verdict, jamo });
 const shown = (tokens: ReturnType<typeof alignSyllables>) => tokens.map((token) => (token.verdict ? `${token.text}:${token.verdict[0]}` : token.text)).join("");
@@ -168,6 +169,17 @@ describe("web client: the conversation a learner sees", () => {
     // Started at the top: nothing is skipped (the first partner line, once played, is the prompt).
     assert.deepEqual(linesHeardBefore(lesson({ currentStep: 1, attempts: [] }), "mina"), []);
     assert.deepEqual(linesHeardBefore(lesson({ currentStep: 0, attempts: [] }), "mina"), []);
+  });
+
+  it("hands-free waits, and says so, while the line the learner answers is still playing; then listens", () => {
+    const facts = { recording: null, evaluating: false, armed: true, myTurn: true, playbackBusy: true };
+    assert.equal(turnPhase(facts), "waiting");
+    assert.equal(turnPhase({ ...facts, playbackBusy: false }), "idle", "free to open an utterance");
+    assert.equal(turnPhase({ ...facts, armed: false }), "idle", "hands-free off: the usual label");
+    assert.equal(turnPhase({ ...facts, myTurn: false }), "idle", "the partner's turn is not waited on");
+    assert.equal(turnPhase({ ...facts, recording: { opened: false } }), "opening");
+    assert.equal(turnPhase({ ...facts, recording: { opened: true } }), "listening");
+    assert.equal(turnPhase({ ...facts, evaluating: true }), "evaluating");
   });
 
   it("waits on the other learner in pair practice, and shows them as the partner", () => {

@@ -8,11 +8,11 @@ import { opusSupported } from "../audio/opus-encoder.ts";
 import { Microphone, MicrophoneError, type MicrophoneProblem } from "../audio/microphone.ts";
 import type { ServerMessages } from "../../../protocol/server-messages.ts";
 import { isMyTurn } from "./conversation.ts";
+import { turnPhase, type TurnPhase } from "./turn-phase.ts";
 import { isSettled, type LessonSnapshot } from "./snapshot.ts";
 import { Utterance, type UtteranceMode, type UtteranceTransport } from "./utterance.ts";
 
 export type MicState = "off" | "starting" | "on" | "problem";
-export type TurnPhase = "idle" | "opening" | "listening" | "evaluating";
 
 export interface SpeakingState {
   mode: UtteranceMode;
@@ -215,8 +215,13 @@ export class SpeakingController {
   }
 
   private phase(snapshot: LessonSnapshot): TurnPhase {
-    if (this.utterance && !this.utterance.done) return this.utterance.opened ? "listening" : "opening";
-    return this.evaluating(snapshot) || this.utterance ? "evaluating" : "idle";
+    return turnPhase({
+      recording: this.utterance && !this.utterance.done ? { opened: this.utterance.opened } : null,
+      evaluating: this.evaluating(snapshot) || this.utterance !== null,
+      armed: this.state.armed && this.state.mic === "on",
+      myTurn: isMyTurn(snapshot, this.session.userId),
+      playbackBusy: this.options.playbackBusy?.() ?? false,
+    });
   }
 
   private set(change: Partial<SpeakingState>): void {

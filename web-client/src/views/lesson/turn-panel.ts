@@ -169,6 +169,7 @@ export class TurnPanel {
     if (state.mic === "starting") label = t("micOpening");
     else if (!this.myTurn) label = t("micWaitTurn");
     else if (pushToTalk) label = active ? t("micRelease") : t("micHold");
+    else if (state.phase === "waiting") label = t("micWaitLine");
     else label = state.armed ? t("micListening") : t("micStart");
     this.micLabel.textContent = label;
     this.micButton.setAttribute("aria-pressed", String(pushToTalk ? active : state.armed));
