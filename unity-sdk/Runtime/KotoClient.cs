@@ -51,6 +51,20 @@ namespace Koto.Live
             return answer;
         }
 
+        /// <summary>
+        /// Renames the signed-in learner: the same account (progress and streak stay), with a new token carrying
+        /// the new name, which replaces <see cref="Token"/>; keep it instead of the old one. Signing in as a guest
+        /// again would make a new learner with no progress. Learners only (tutors: ROLE_FORBIDDEN); a name the
+        /// server refuses is BODY_INVALID, more than ten a minute RATE_LIMITED.
+        /// </summary>
+        public async Task<SignInResponse> Rename(string displayName)
+        {
+            RequireToken();
+            var answer = await Send<SignInResponse>("POST", "/api/me/name", JsonUtility.ToJson(new GuestSignInRequest { name = displayName }), true);
+            UseToken(answer.token, answer.user);
+            return answer;
+        }
+
         public async Task<SignInResponse> SignInAsTutor(string email, string password)
         {
             var answer = await Send<SignInResponse>("POST", "/api/auth/login", JsonUtility.ToJson(new TutorLoginRequest { email = email, password = password }), false);

@@ -33,7 +33,7 @@ namespace Koto.Live.Core
         public string email;
     }
 
-    /// <summary>POST /api/auth/guest and /api/auth/login.</summary>
+    /// <summary>POST /api/auth/guest, /api/auth/login and /api/me/name.</summary>
     [Serializable]
     public class SignInResponse
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading.Tasks;
 using Koto.Live;
 using Koto.Live.Core;
 using Koto.Schema;
@@ -11,7 +12,7 @@ namespace Koto.Live.Samples
 {
     /// <summary>
     /// The whole KOTO flow in one script, with a uGUI built in code so the sample needs no prefab:
-    /// sign in as a guest → pick a lesson → start → answer each of your lines by speaking
+    /// sign in as a guest (the same learner on the next run, from PlayerPrefs) → pick a lesson → start → answer each of your lines by speaking
     /// (hold-to-talk, or hands-free where the server ends the turn on silence) or by typing → see the
     /// line coloured by syllable, "ㅓ heard as ㅗ" notes, scores and the tip. Add it to an empty
     /// GameObject in an empty scene, set the server URL, press Play.
@@ -65,9 +66,10 @@ namespace Koto.Live.Samples
             {
                 try
                 {
-                    PlayerPrefs.SetString("koto.name", name.text);
+                    string displayName = string.IsNullOrEmpty(name.text.Trim()) ? "Guest" : name.text.Trim();
+                    PlayerPrefs.SetString("koto.name", displayName);
                     client = new KotoClient(serverUrl);
-                    await client.SignInAsGuest(string.IsNullOrEmpty(name.text) ? "Guest" : name.text);
+                    await SignIn(displayName);
                     ShowLessons();
                 }
                 catch (Exception error)
@@ -76,6 +78,39 @@ namespace Koto.Live.Samples
                 }
             }));
             status = Label("", 20, FontStyle.Normal);
+        }
+
+        /// <summary>
+        /// The same learner as last time when this device has their token (so their progress is there), renamed
+        /// if the name changed; a new guest only the first time or when the token no longer works.
+        /// </summary>
+        private async Task SignIn(string displayName)
+        {
+            string token = PlayerPrefs.GetString("koto.token", "");
+            string user = PlayerPrefs.GetString("koto.user", "");
+            if (token.Length > 0 && user.Length > 0)
+            {
+                client.UseToken(token, JsonUtility.FromJson<UserInfo>(user));
+                try
+                {
+                    if (client.User.displayName != displayName) await client.Rename(displayName);
+                    else await client.GetMyProgress();   // the kept token still works
+                    RememberSignIn();
+                    return;
+                }
+                catch (KotoException error) when (error.Code.StartsWith("AUTH_TOKEN_"))
+                {
+                    // Expired, or a learner the server no longer knows: start again as a guest below.
+                }
+            }
+            await client.SignInAsGuest(displayName);
+            RememberSignIn();
+        }
+
+        private void RememberSignIn()
+        {
+            PlayerPrefs.SetString("koto.token", client.Token);
+            PlayerPrefs.SetString("koto.user", JsonUtility.ToJson(client.User));
         }
 
         private async void ShowLessons()
