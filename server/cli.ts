@@ -122,7 +122,13 @@ async function main(argv: string[]): Promise<void> {
       console.log(USAGE);
       return;
     default:
-      throw new KotoError("USAGE", command ? `unknown command "${command}"\n${USAGE}` : USAGE);
+      if (!command) {
+        // No command: the list of commands, as `help` prints it, and a usage exit status for scripts.
+        console.error(USAGE);
+        process.exitCode = 2;
+        return;
+      }
+      throw new KotoError("USAGE", `unknown command "${command}"\n${USAGE}`);
   }
 }
 

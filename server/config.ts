@@ -100,8 +100,9 @@ export const configSchema = z.object({
   if (env.REDIS_URL && !env.DATABASE_URL) {
     context.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required when REDIS_URL is set: processes that share rooms share one Postgres (the embedded PGlite belongs to one process)" });
   }
-  if (env.PORT !== 0 && env.PORT + env.NODE_APP_INSTANCE > 65535) {
-    context.addIssue({ code: "custom", path: ["NODE_APP_INSTANCE"], message: "PORT + NODE_APP_INSTANCE must be a valid port" });
+  // Only when both are valid on their own (a PORT over 65535 is already named) and an instance number pushes it over.
+  if (env.PORT !== 0 && env.PORT <= 65535 && env.NODE_APP_INSTANCE > 0 && env.PORT + env.NODE_APP_INSTANCE > 65535) {
+    context.addIssue({ code: "custom", path: ["NODE_APP_INSTANCE"], message: `PORT ${env.PORT} + NODE_APP_INSTANCE ${env.NODE_APP_INSTANCE} is above 65535 (each PM2 instance listens on PORT + its number); lower PORT` });
   }
   if (env.MAX_AUDIO_FRAME_BYTES + 64 > env.MAX_MESSAGE_BYTES) {
     context.addIssue({ code: "custom", path: ["MAX_AUDIO_FRAME_BYTES"], message: "must be at least 64 bytes below MAX_MESSAGE_BYTES" });

@@ -15,7 +15,8 @@ export async function authenticate(tokens: TokenService, store: Store, token: un
   const user = await store.getUser(claims.userId);
   if (!user) throw new KotoError("AUTH_UNKNOWN_USER", "this account no longer exists; sign in again", 401);
   if (user.disabled) throw accountDisabled();
-  return { ...claims, user };
+  // The account's name as it is now: a token issued before a rename still works, under the new name.
+  return { ...claims, displayName: user.displayName, user };
 }
 
 export function accountDisabled(): KotoError {

@@ -122,8 +122,15 @@ async function readBodyBytes(request: Request): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * The token of an `Authorization: Bearer <token>` header; undefined without the header (the caller
+ * says "sign in first"). A header in another form is refused as such: a token sent without "Bearer "
+ * was sent, and "no token was sent" would send its author looking in the wrong place.
+ */
 export function bearerToken(request: Request): string | undefined {
-  const header = request.headers.get("authorization") ?? "";
+  const header = request.headers.get("authorization")?.trim() ?? "";
+  if (header === "") return undefined;
   const match = /^Bearer\s+(.+)$/i.exec(header);
-  return match?.[1]?.trim();
+  if (!match) throw new KotoError("AUTH_TOKEN_INVALID", "the Authorization header must be \"Bearer <token>\" (the word Bearer, a space, then the token)", 401);
+  return match[1].trim();
 }

@@ -65,12 +65,26 @@ describe("HTTP API", function () {
     const { body } = await getJson(server, "/api/progress/me", renamed.body.token);
     assert.deepEqual(body.user, { id: mina.userId, displayName: "Mina Kim", role: "learner" });
     assert.equal(body.progress[0].bestScore, 90, "the same learner's progress");
+    // A token issued before the rename (another tab, the Unity player) still works, under the new name.
+    assert.equal((await getJson(server, "/api/progress/me", mina.token)).body.user.displayName, "Mina Kim");
     // The new name is checked like a new guest's; a tutor's name is not changed here; a token is needed.
     const bad = await postJson(server, "/api/me/name", { name: "Mina\u202Eevil" }, { authorization: `Bearer ${renamed.body.token}` });
     assert.equal(bad.status, 400);
     const kim = await tutor(server);
     assert.equal((await postJson(server, "/api/me/name", { name: "Kim" }, { authorization: `Bearer ${kim.token}` })).status, 403);
     assert.equal((await postJson(server, "/api/me/name", { name: "Kim" })).status, 401);
+  });
+
+  it("says how to send a token that came without the word Bearer, rather than that none was sent", async () => {
+    const mina = await guest(server, "Mina");
+    const ask = (authorization: string) => fetch(`${baseUrl(server)}/api/progress/me`, { headers: { authorization } })
+      .then(async (response) => ({ status: response.status, body: await response.json() as { error: { code: string; message: string } } }));
+    const bare = await ask(mina.token);
+    assert.equal(bare.status, 401);
+    assert.equal(bare.body.error.code, "AUTH_TOKEN_INVALID");
+    assert.match(bare.body.error.message, /Bearer <token>/);
+    assert.equal((await ask(`bearer ${mina.token}`)).status, 200, "the scheme's case does not matter");
+    assert.equal((await ask("")).body.error.code, "AUTH_TOKEN_MISSING");
   });
 
   it("reports health with versions", async () => {

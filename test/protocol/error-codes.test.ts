@@ -68,6 +68,14 @@ describe("protocol error codes", () => {
     assert.deepEqual(missing, [], "docs/protocol.md's error table is out of step with protocol/error-codes.ts");
   });
 
+  it("names every operator-only code in docs/protocol.md's list of codes that never reach a client", () => {
+    const doc = readFileSync(join(repository, "docs/protocol.md"), "utf8");
+    const list = /Codes that only stop the server or the CLI \(([^)]*)\)/.exec(doc)?.[1] ?? "";
+    const families = [...list.matchAll(/`([A-Z_]+_)\*`/g)].map((match) => match[1]);
+    const named = (code: string) => list.includes(`\`${code}\``) || families.some((family) => code.startsWith(family));
+    assert.deepEqual(OPERATOR_ERROR_CODES.filter((code) => !named(code)), []);
+  });
+
   it("recognises only codes of the table", () => {
     assert.equal(isErrorCode("ROOM_FULL"), true);
     assert.equal(isErrorCode("toString"), false);

@@ -63,6 +63,8 @@ describe("loadConfig", () => {
     assert.equal(loadConfig({ PUBLIC_ADDRESS: "host:81/i{instance}", NODE_APP_INSTANCE: "2" }).publicAddress, "host:81/i2");
     assert.throws(() => loadConfig({ PUBLIC_ADDRESS: "https://koto.example" }), /PUBLIC_ADDRESS/);
     assert.throws(() => loadConfig({ PORT: "65535", NODE_APP_INSTANCE: "1" }), /NODE_APP_INSTANCE/);
+    // A PORT too big on its own is named alone: no instance number was set to blame.
+    assert.throws(() => loadConfig({ PORT: "70000" }), (error: Error) => /PORT/.test(error.message) && !/NODE_APP_INSTANCE/.test(error.message));
   });
 
   it("configures Gemini speech-to-text, Gemini feedback and S3 together", () => {

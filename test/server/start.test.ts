@@ -194,6 +194,11 @@ describe("koto CLI", function () {
     const help = await run(["server/cli.ts", "help"], {});
     assert.equal(help.code, 0);
     assert.match(help.stdout, /create-tutor <email>/);
+    // No command at all: the same list, not labelled as an error code, with a usage exit status.
+    const bare = await run(["server/cli.ts"], {});
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /^usage:/);
+    assert.doesNotMatch(bare.stderr, /USAGE:/);
   });
 
   it("prints exactly one JSON object for `score`", async () => {
