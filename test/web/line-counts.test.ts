@@ -5,15 +5,11 @@
  * run's passes not.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { buildWebClient, launchChromium } from "../support/web-browser.ts";
 import type { KotoServer } from "../../server/app.ts";
 import { baseUrl, startTestServer } from "../support/koto-test-server.ts";
 
-const repository = fileURLToPath(new URL("../../", import.meta.url));
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const LESSON = "ko-en-01-greetings";
 const LINES = ["안녕하세요. 저는 미나예요.", "저도 반가워요. 저는 미국 사람이에요.", "네, 학생이에요. 한국어를 공부해요.", "감사합니다. 앞으로 잘 부탁드려요."];
 const WAIT_MS = 30_000;
@@ -25,9 +21,9 @@ describe("Web client: a learner's line counts agree everywhere", function () {
 
   before(async function () {
     this.timeout(300_000);
-    execFileSync(process.execPath, [join(repository, "node_modules/vite/bin/vite.js"), "build", "--config", "web-client/vite.config.ts", "--logLevel", "error"], { cwd: repository, stdio: "pipe" });
+    buildWebClient();
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -6,15 +6,11 @@
  * the title, not "Loading…" over a connection failure.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { buildWebClient, launchChromium } from "../support/web-browser.ts";
 import type { KotoServer } from "../../server/app.ts";
 import { baseUrl, startTestServer } from "../support/koto-test-server.ts";
 
-const repository = fileURLToPath(new URL("../../", import.meta.url));
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const WAIT_MS = 30_000;
 
 interface Walk {
@@ -63,9 +59,9 @@ describe("Web client: a new user's walk", function () {
 
   before(async function () {
     this.timeout(300_000);
-    execFileSync(process.execPath, [join(repository, "node_modules/vite/bin/vite.js"), "build", "--config", "web-client/vite.config.ts", "--logLevel", "error"], { cwd: repository, stdio: "pipe" });
+    buildWebClient();
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -8,13 +8,13 @@
  * an SDK client resuming as the web app does (`create` with `resume`, then join by id if it is open).
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@colyseus/sdk";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { buildWebClient, launchChromium } from "../support/web-browser.ts";
 import type { LessonState } from "../../schema/index.ts";
 import { hashPassword } from "../../server/auth/passwords.ts";
 import { openStore } from "../../server/store/open-store.ts";
@@ -25,7 +25,6 @@ import { greeting, LESSON, openUtterance, pcmFrames, signInGuest, stream, type L
 
 const repository = fileURLToPath(new URL("../../", import.meta.url));
 const screenshots = join(repository, "test-results");
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const TUTOR_EMAIL = "teacher@koto.test";
 const TUTOR_PASSWORD = "correct horse battery";
 /** A start after kill -9 first waits out the dead process's data-directory lock (15 s); the machine is shared. */
@@ -70,7 +69,7 @@ describe("Tutor console in Chromium when the server process restarts", function 
 
   before(async function () {
     this.timeout(300_000);
-    execFileSync(process.execPath, [join(repository, "node_modules/vite/bin/vite.js"), "build", "--config", "web-client/vite.config.ts", "--logLevel", "error"], { cwd: repository, stdio: "pipe" });
+    buildWebClient();
     mkdirSync(screenshots, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), "koto-tutor-restart-"));
     const store = await openStore({ dataDir });
@@ -80,7 +79,7 @@ describe("Tutor console in Chromium when the server process restarts", function 
       await store.close();
     }
     port = await freePort();
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -4,18 +4,15 @@
  * process and carries on at the same line, without a reload.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { buildWebClient, launchChromium } from "../support/web-browser.ts";
 import type { KotoServer } from "../../server/app.ts";
 import { startTestServer } from "../support/koto-test-server.ts";
 import { freePort } from "../support/processes.ts";
 
-const repository = fileURLToPath(new URL("../../", import.meta.url));
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const LESSON = "ko-en-03-directions";
 
 interface LiveLessonRoom {
@@ -43,9 +40,9 @@ describe("Web client when its server process restarts", function () {
   };
 
   before(async () => {
-    execFileSync(process.execPath, [join(repository, "node_modules/vite/bin/vite.js"), "build", "--config", "web-client/vite.config.ts", "--logLevel", "error"], { cwd: repository, stdio: "pipe" });
+    buildWebClient();
     port = await freePort();
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -1,0 +1,20 @@
+/** The browser tests' shared set-up: the web client built as `npm start` serves it, and a headless Chromium. */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+
+const repository = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Headless, and nothing that talks to the network behind the test's back. */
+export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** Builds web-client/dist from the sources under test (a stale build would test old code). */
+export function buildWebClient(): void {
+  execFileSync(process.execPath, [join(repository, "node_modules/vite/bin/vite.js"), "build", "--config", "web-client/vite.config.ts", "--logLevel", "error"], { cwd: repository, stdio: "pipe" });
+}
+
+/** Debian's Chromium (bash .ci/run installs it). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+}
