@@ -3,6 +3,8 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
+import type { KotoServer } from "../../server/app.ts";
+import { startTestServer } from "./koto-test-server.ts";
 
 const repository = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -17,4 +19,17 @@ export function buildWebClient(): void {
 /** Debian's Chromium (bash .ci/run installs it). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+}
+
+/** A browser suite's `before`: the web client built, a test server with the embedded defaults, Chromium. */
+export async function startServerAndBrowser(): Promise<{ server: KotoServer; browser: Browser }> {
+  buildWebClient();
+  const server = await startTestServer();
+  return { server, browser: await launchChromium() };
+}
+
+/** Its `after`: whichever of the two started. */
+export async function stopServerAndBrowser(server: KotoServer | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  await server?.close();
 }

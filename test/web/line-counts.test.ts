@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { buildWebClient, launchChromium } from "../support/web-browser.ts";
+import { startServerAndBrowser, stopServerAndBrowser } from "../support/web-browser.ts";
 import type { KotoServer } from "../../server/app.ts";
-import { baseUrl, startTestServer } from "../support/koto-test-server.ts";
+import { baseUrl } from "../support/koto-test-server.ts";
 
 const LESSON = "ko-en-01-greetings";
 const LINES = ["안녕하세요. 저는 미나예요.", "저도 반가워요. 저는 미국 사람이에요.", "네, 학생이에요. 한국어를 공부해요.", "감사합니다. 앞으로 잘 부탁드려요."];
@@ -21,15 +21,9 @@ describe("Web client: a learner's line counts agree everywhere", function () {
 
   before(async function () {
     this.timeout(300_000);
-    buildWebClient();
-    server = await startTestServer();
-    browser = await launchChromium();
+    ({ server, browser } = await startServerAndBrowser());
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => stopServerAndBrowser(server, browser));
 
   const lesson = (page: Page) => page.locator(`[data-lesson-id="${LESSON}"]`);
   const lineCount = (page: Page) => page.locator('[data-role="line-count"]').innerText();

@@ -7,9 +7,9 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { buildWebClient, launchChromium } from "../support/web-browser.ts";
+import { startServerAndBrowser, stopServerAndBrowser } from "../support/web-browser.ts";
 import type { KotoServer } from "../../server/app.ts";
-import { baseUrl, startTestServer } from "../support/koto-test-server.ts";
+import { baseUrl } from "../support/koto-test-server.ts";
 
 const WAIT_MS = 30_000;
 
@@ -59,15 +59,9 @@ describe("Web client: a new user's walk", function () {
 
   before(async function () {
     this.timeout(300_000);
-    buildWebClient();
-    server = await startTestServer();
-    browser = await launchChromium();
+    ({ server, browser } = await startServerAndBrowser());
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => stopServerAndBrowser(server, browser));
 
   async function openLesson(page: Page, walk: Walk): Promise<void> {
     const lesson = page.locator(`[data-lesson-id="${walk.pack}-${LESSON}"] button`);
