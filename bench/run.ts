@@ -1,11 +1,13 @@
 /**
- * `npm run bench` (full) or `BENCH_QUICK=1 npm run bench` (shorter: the capacity part alone, BENCH_PARTS=capacity, ~5 min).
+ * `npm run bench` (full) or `BENCH_QUICK=1 npm run bench` (shorter: the capacity part alone, BENCH_PARTS=capacity, ~5 min a round,
+ * three rounds by default; BENCH_CAPACITY_ROUNDS=1 for one).
  *
  * Measures, on this machine, with the load generator in this process (part 0: in two bench children)
  * and each server in its own child process (CPU and RSS read from /proc/<pid>):
  *   0. capacity: for the bare Colyseus room and the lesson room (6 s and 30 s utterances) in the same
  *      run, a ramp of continuously speaking sessions (16 kHz PCM, tutor listening) up to the last level
- *      whose relay p99 is within 50 ms (BENCH_RELAY_BUDGET_MS), then lesson ÷ bare; idle RSS of both;
+ *      whose relay p99 is within 50 ms (BENCH_RELAY_BUDGET_MS), then lesson ÷ bare within each round and the
+ *      median of the rounds, and the machine CPU a lesson session costs against a bare one; idle RSS of both;
  *   1. relay: a bare Colyseus room (ws and uWS) vs the lesson room (uWS), N sessions of one learner
  *      streaming real-time PCM16 + one tutor receiving the relay: latency, CPU, RSS, ratios;
  *   2. pipeline overhead: release of a push-to-talk utterance → attempt `scored` in the learner's
@@ -38,6 +40,7 @@ import { InProcessLoad, ProcessLoad, type LoadDriver } from "./lib/load-driver.t
 import {
   FIXTURE_MS, LessonSession, closeSessions, newLoadContext, postJson, type LoadContext, type UtteranceResult,
 } from "./lib/load.ts";
+import { median, medianRatios, roundRatios, type RampOutcome, type RoundRatios } from "./lib/capacity-rounds.ts";
 import { cpuWindow, machineFacts, pidsNamed, processRssMb, round1 } from "./lib/proc.ts";
 import { loadSdk, type ClientSocket } from "./lib/sdk.ts";
 import { loopLagMs, mapLimit, sleep, summarize, withTimeout, type Summary } from "./lib/stats.ts";
@@ -59,6 +62,11 @@ const RELAY_BUDGET_MS = Number(process.env.BENCH_RELAY_BUDGET_MS ?? 50);
  */
 const CAPACITY_VARIANTS = (process.env.BENCH_CAPACITY_VARIANTS ?? "bare-uws,lesson-uws,lesson-uws-30s").split(",").map((variant) => variant.trim() as Variant);
 const CAPACITY_LADDER = process.env.BENCH_CAPACITY_LADDER?.split(",").map(Number);
+/**
+ * Part 0 ramps every variant this many times (BENCH_CAPACITY_ROUNDS, default 3) and prints each round's ratio and
+ * their median: one round's ratio moved 0.38–1.00 with the same code on this shared VM (docs/capacity.md §4.18).
+ */
+const CAPACITY_ROUNDS = Math.max(1, Number(process.env.BENCH_CAPACITY_ROUNDS ?? 3));
 /**
  * Part 0's load generator runs in this many processes (BENCH_LOADGEN_PROCESSES; 0 = in this one): one
  * event loop sending and receiving every frame saturated a core at 350–500 bare sessions, before the
@@ -402,6 +410,8 @@ interface CapacityResult {
    */
   boundedByLoadGenerator: boolean;
   rows: RelayRow[];
+  /** Which round of BENCH_CAPACITY_ROUNDS this ramp belongs to (ratios are taken within a round). */
+  round: number;
 }
 
 /** A load-generator process this busy is a limit of its own (its one event loop sends and receives every frame of its sessions). */
@@ -409,7 +419,7 @@ const LOADGEN_SATURATED_PERCENT = 90;
 const loadGeneratorSaturated = (row: RelayRow | undefined) =>
   row !== undefined && (row.loadgenCpuPercent ?? 0) / Math.max(1, LOADGEN_PROCESSES) >= LOADGEN_SATURATED_PERCENT;
 
-async function capacityOf(variant: Variant): Promise<CapacityResult> {
+async function capacityOf(variant: Variant): Promise<Omit<CapacityResult, "round">> {
   // Steady state: each level first runs long enough (5 s; 8 s in the full run) for the sessions it
   // added to have joined, started and released their first utterance (of random length up to 6 s).
   const { idleRssMb, rows } = await relayLadder(variant, CAPACITY_LADDER ?? plan.capacityLadder, RELAY_BUDGET_MS, plan.capacityMeasureMs, plan.capacityWarmMs, LOADGEN_PROCESSES);
@@ -424,22 +434,30 @@ async function capacityOf(variant: Variant): Promise<CapacityResult> {
 
 const capacity: CapacityResult[] = [];
 if (PARTS.has("capacity")) {
-  log(`capacity: continuously speaking sessions (16 kHz PCM, one tutor listening each; lesson utterances of ${UTTERANCE_MS / 1000} s (lesson-uws-30s: ${LONGEST_UTTERANCE_MS / 1000} s) back to back, each evaluated) within relay p99 <= ${RELAY_BUDGET_MS} ms`);
-  for (const variant of CAPACITY_VARIANTS) {
-    const result = await capacityOf(variant);
-    capacity.push(result);
-    log(`  ${variant}: ${result.sessions ?? "none"} sessions (over budget at ${result.overAt ?? "– (ladder ended)"}` +
-      `${result.boundedByLoadGenerator ? ", where the load generator was saturated: a lower bound" : ""}), idle RSS ${result.idleRssMb?.toFixed(1)} MB (${elapsed()})`);
+  log(`capacity: continuously speaking sessions (16 kHz PCM, one tutor listening each; lesson utterances of ${UTTERANCE_MS / 1000} s (lesson-uws-30s: ${LONGEST_UTTERANCE_MS / 1000} s) back to back, each evaluated) within relay p99 <= ${RELAY_BUDGET_MS} ms, ${CAPACITY_ROUNDS} round(s)`);
+  for (let round = 1; round <= CAPACITY_ROUNDS; round++) {
+    // Each round starts with a different variant, so that none is always ramped first (or last) on a drifting machine.
+    const order = CAPACITY_VARIANTS.map((_, index) => CAPACITY_VARIANTS[(index + round - 1) % CAPACITY_VARIANTS.length]);
+    for (const variant of order) {
+      const result = { ...(await capacityOf(variant)), round };
+      capacity.push(result);
+      log(`  round ${round}, ${variant}: ${result.sessions ?? "none"} sessions (over budget at ${result.overAt ?? "– (ladder ended)"}` +
+        `${result.boundedByLoadGenerator ? ", where the load generator was saturated: a lower bound" : ""}), idle RSS ${result.idleRssMb?.toFixed(1)} MB (${elapsed()})`);
+    }
   }
   log();
 }
-const capacityOver = (variant: Variant) => {
-  const [bare, lesson] = [capacity.find((c) => c.variant === "bare-uws"), capacity.find((c) => c.variant === variant)];
-  return bare?.sessions && lesson?.sessions != null ? Math.round((lesson.sessions / bare.sessions) * 100) / 100 : null;
-};
-/** The headline: 6 s utterances, each kept, transcribed, scored and stored. */
-const capacityRatio = capacityOver("lesson-uws");
-const capacityRatioLongUtterances = capacityOver("lesson-uws-30s");
+const rampOutcome = (result: CapacityResult): RampOutcome => ({
+  round: result.round, variant: result.variant, sessions: result.sessions,
+  levels: result.rows.map((row) => ({ sessions: row.sessions, passed: row.verdict === "ok", machineBusyPercent: row.machineBusyPercent })),
+});
+/** Per round and as the median of the rounds: the headline uses 6 s utterances, each kept, transcribed, scored and stored. */
+const capacityRounds = roundRatios(capacity.map(rampOutcome), "lesson-uws");
+const capacityRoundsLongUtterances = roundRatios(capacity.map(rampOutcome), "lesson-uws-30s");
+const capacityRatios = medianRatios(capacityRounds);
+const capacityRatiosLongUtterances = medianRatios(capacityRoundsLongUtterances);
+const capacityRatio = capacityRatios.capacity;
+const capacityRatioLongUtterances = capacityRatiosLongUtterances.capacity;
 
 const relay: Record<string, { idleRssMb: number | null; rows: RelayRow[] }> = {};
 if (PARTS.has("relay")) for (const variant of plan.relayVariants) relay[variant] = await relayLadder(variant);
@@ -663,14 +681,20 @@ log("\"loop p99\": the server's event-loop lag p99 in ms. CPU %: 100 = one core;
 log();
 if (capacity.length) {
   log(`0. Capacity: continuously speaking sessions (learner streams 16 kHz PCM16 non-stop, a tutor listens) with relay p99 <= ${RELAY_BUDGET_MS} ms and >= 99 % delivered`);
-  table(["variant", "sessions", "over budget at", "idle RSS MB", "ladder (N: relay p99 ms / server CPU % / others %)", "noisy", "load generator bound"],
-    capacity.map((c) => [c.variant, c.sessions, c.overAt, c.idleRssMb?.toFixed(1),
+  table(["round", "variant", "sessions", "over budget at", "idle RSS MB", "ladder (N: relay p99 ms / server CPU % / others %)", "noisy", "load generator bound"],
+    capacity.map((c) => [c.round, c.variant, c.sessions, c.overAt, c.idleRssMb?.toFixed(1),
       c.rows.map((row) => row.verdict === "REFUSED" ? `${row.sessions}: refused` : `${row.sessions}: ${row.relayMs.p99}/${row.serverCpuPercent}/${row.othersPercent}`).join(", "), c.noisy ? "yes" : "no",
       c.boundedByLoadGenerator ? "yes" : "no"]));
-  const [bare, lesson] = [capacity.find((c) => c.variant === "bare-uws"), capacity.find((c) => c.variant === "lesson-uws")];
-  log(`   lesson ÷ bare capacity: ${capacityRatio ?? "–"} with ${UTTERANCE_MS / 1000} s utterances (goal >= 0.75); ` +
-    `${capacityRatioLongUtterances ?? "–"} with ${LONGEST_UTTERANCE_MS / 1000} s utterances; idle RSS lesson ÷ bare: ${
-    bare?.idleRssMb && lesson?.idleRssMb ? (lesson.idleRssMb / bare.idleRssMb).toFixed(2) : "–"} (goal <= 2)`);
+  const byRound = (rounds: RoundRatios[]) => rounds.map((round) => `${round.capacity ?? "–"}`).join(", ");
+  const costs = (rounds: RoundRatios[]) => rounds.map((round) => `${round.costPerSession ?? "–"} at ${round.atSessions ?? "–"}`).join(", ");
+  const rss = (variant: Variant) => median(capacity.filter((c) => c.variant === variant && c.idleRssMb !== null).map((c) => c.idleRssMb!));
+  const [bareRss, lessonRss] = [rss("bare-uws"), rss("lesson-uws")];
+  log(`   lesson ÷ bare capacity, median of ${CAPACITY_ROUNDS} round(s): ${capacityRatio ?? "–"} with ${UTTERANCE_MS / 1000} s utterances (goal >= 0.75; rounds: ${byRound(capacityRounds)}); ` +
+    `${capacityRatioLongUtterances ?? "–"} with ${LONGEST_UTTERANCE_MS / 1000} s utterances (rounds: ${byRound(capacityRoundsLongUtterances)}); idle RSS lesson ÷ bare: ${
+    bareRss && lessonRss ? (lessonRss / bareRss).toFixed(2) : "–"} (goal <= 2)`);
+  log(`   machine CPU per session, lesson ÷ bare, at the largest level both passed: ${capacityRatios.costPerSession ?? "–"} with ${UTTERANCE_MS / 1000} s utterances (${costs(capacityRounds)}); ` +
+    `${capacityRatiosLongUtterances.costPerSession ?? "–"} with ${LONGEST_UTTERANCE_MS / 1000} s (${costs(capacityRoundsLongUtterances)})`);
+  const bare = capacity.find((c) => c.variant === "bare-uws" && c.boundedByLoadGenerator);
   if (bare?.boundedByLoadGenerator) {
     log(`   the bare room's figure is a lower bound (where it failed, the load generator used >= ${LOADGEN_SATURATED_PERCENT} % of a core per process),`);
     log("   so these ratios are upper bounds: BENCH_LOADGEN_PROCESSES (default 2) spreads it further, or give it cores of its own");
@@ -745,7 +769,11 @@ const output = {
     parts: [...PARTS], sttDelayMs: STT_DELAY_MS, store: process.env.BENCH_DATABASE_URL ? "postgres" : "pglite",
     recordings: process.env.BENCH_RECORDINGS === "discard" ? "discarded" : "files", plan, overheadBudgetMs: OVERHEAD_BUDGET_MS },
   audioStagesUs: stages,
-  capacity: { relayBudgetMs: RELAY_BUDGET_MS, lessonOverBare: capacityRatio, lessonLongUtterancesOverBare: capacityRatioLongUtterances, variants: capacity },
+  capacity: {
+    relayBudgetMs: RELAY_BUDGET_MS, rounds: CAPACITY_ROUNDS, lessonOverBare: capacityRatio, lessonLongUtterancesOverBare: capacityRatioLongUtterances,
+    costPerSessionLessonOverBare: capacityRatios.costPerSession, costPerSessionLongUtterancesOverBare: capacityRatiosLongUtterances.costPerSession,
+    byRound: { lesson: capacityRounds, lessonLongUtterances: capacityRoundsLongUtterances }, variants: capacity,
+  },
   relay,
   pipelineOverhead: overhead,
   concurrency: { patchRateMs: RAMP_PATCH_RATE_MS, ...ramp },
