@@ -41,7 +41,7 @@ import {
   FIXTURE_MS, LessonSession, closeSessions, newLoadContext, postJson, type LoadContext, type UtteranceResult,
 } from "./lib/load.ts";
 import { median, medianRatios, roundRatios, type RampOutcome, type RoundRatios } from "./lib/capacity-rounds.ts";
-import { cpuWindow, machineFacts, pidsNamed, processRssMb, round1 } from "./lib/proc.ts";
+import { cpuWindow, machineFacts, pidsNamed, processCpuSeconds, processRssMb, round1 } from "./lib/proc.ts";
 import { loadSdk, type ClientSocket } from "./lib/sdk.ts";
 import { loopLagMs, mapLimit, sleep, summarize, withTimeout, type Summary } from "./lib/stats.ts";
 
@@ -256,6 +256,8 @@ interface RelayRow {
   relayMs: Summary;
   delivered: number;
   serverCpuPercent: number | null;
+  /** The server's main thread alone (its event loop: every frame, message and patch), % of one core. */
+  serverEventLoopCpuPercent: number | null;
   loadgenCpuPercent: number | null;
   sttCpuPercent: number | null;
   /** Postgres server and backends (BENCH_DATABASE_URL only): outside the server process, still the server's work. */
@@ -282,7 +284,7 @@ interface RelayRow {
 
 /** A level whose sessions could not all join: nothing was measured, and it counts as over budget. */
 const refusedRow = (variant: Variant, sessions: number): RelayRow => ({
-  variant, sessions, connections: sessions * 2, relayMs: summarize([]), delivered: 0, serverCpuPercent: null, loadgenCpuPercent: null,
+  variant, sessions, connections: sessions * 2, relayMs: summarize([]), delivered: 0, serverCpuPercent: null, serverEventLoopCpuPercent: null, loadgenCpuPercent: null,
   sttCpuPercent: null, postgresCpuPercent: null, machineBusyPercent: null, othersPercent: null, serverRssMb: null, rssGrowthMb: null,
   kbPerSession: null, marginalKbPerSession: null, serverEventLoop: { p99: 0, max: 0 }, serverGc: null, loadgenEventLoop: { p99: 0, max: 0 },
   senderLagP99Ms: null, dbWritesPerSecond: null, dbCallP99Ms: null, utterancesPerSecond: null, errors: {}, verdict: "REFUSED",
@@ -329,6 +331,7 @@ async function relayLadder(
         if (lesson) await server.call("db");
         const sttServedBefore = lesson ? await stt.call<number>("count") : 0;
         const cpu = cpuWindow(pids());
+        const eventLoopCpuBefore = processCpuSeconds(server.pid, server.pid);
         if (process.env.BENCH_CPU_PROF) await server.call("profileStart");
         if (process.env.BENCH_HEAP_PROF) await server.call("heapProfileStart");
         await load.openWindow();
@@ -337,6 +340,7 @@ async function relayLadder(
         if (process.env.BENCH_CPU_PROF) log(`  (server profile of this window: ${await server.call("profileStop", `${variant}-${target}`)})`);
         if (process.env.BENCH_HEAP_PROF) log(`  (server allocations in this window: ${await server.call("heapProfileStop", `${variant}-${target}`)})`);
         const usage = cpu.stop();
+        const eventLoopCpuAfter = processCpuSeconds(server.pid, server.pid);
         const stats = await server.call("stats");
         const db = lesson ? await server.call("db") : null;
         const sttServed = lesson ? (await stt.call<number>("count")) - sttServedBefore : 0;
@@ -350,7 +354,9 @@ async function relayLadder(
           : (relayMs.p99 ?? Infinity) > budgetMs || delivered < 0.99;
         const row: RelayRow = {
           variant, sessions: target, connections: target * 2, relayMs, delivered: Math.round(delivered * 10000) / 100,
-          serverCpuPercent: usage.cpuPercent.server, loadgenCpuPercent: usage.cpuPercent.loadgen, sttCpuPercent: lesson ? usage.cpuPercent.stt : null,
+          serverCpuPercent: usage.cpuPercent.server, loadgenCpuPercent: usage.cpuPercent.loadgen,
+          serverEventLoopCpuPercent: eventLoopCpuBefore !== null && eventLoopCpuAfter !== null ? round1(((eventLoopCpuAfter - eventLoopCpuBefore) / usage.seconds) * 100) : null,
+          sttCpuPercent: lesson ? usage.cpuPercent.stt : null,
           postgresCpuPercent: lesson ? usage.cpuPercent.postgres ?? null : null,
           machineBusyPercent: usage.machineBusyPercent, othersPercent: othersPercent(usage),
           serverRssMb: usage.rssMb.server === null ? null : round1(usage.rssMb.server),
@@ -381,7 +387,7 @@ async function relayLadder(
         row.marginalKbPerSession = Math.round(((row.serverRssMb - previous.serverRssMb) * 1024) / (target - previous.sessions));
       }
       rows.push(row);
-      log(`  N=${target}: relay p50 ${row.relayMs.p50} ms p99 ${row.relayMs.p99} ms, delivered ${row.delivered} %, server CPU ${row.serverCpuPercent} %, ` +
+      log(`  N=${target}: relay p50 ${row.relayMs.p50} ms p99 ${row.relayMs.p99} ms, delivered ${row.delivered} %, server CPU ${row.serverCpuPercent} % (event loop ${row.serverEventLoopCpuPercent} %), ` +
         `loop lag p99 ${row.serverEventLoop.p99} ms, GC ${row.serverGc?.totalMs ?? "–"} ms (longest ${row.serverGc?.maxMs ?? "–"}), ` +
         `RSS ${row.serverRssMb} MB, load generator CPU ${row.loadgenCpuPercent} %, machine ${row.machineBusyPercent} % busy (others ${row.othersPercent} %)${broken ? "  -> stops here" : ""} (${elapsed()})`);
       if (broken) break;
@@ -449,7 +455,9 @@ if (PARTS.has("capacity")) {
 }
 const rampOutcome = (result: CapacityResult): RampOutcome => ({
   round: result.round, variant: result.variant, sessions: result.sessions,
-  levels: result.rows.map((row) => ({ sessions: row.sessions, passed: row.verdict === "ok", machineBusyPercent: row.machineBusyPercent })),
+  levels: result.rows.map((row) => ({
+    sessions: row.sessions, passed: row.verdict === "ok", machineBusyPercent: row.machineBusyPercent, eventLoopCpuPercent: row.serverEventLoopCpuPercent,
+  })),
 });
 /** Per round and as the median of the rounds: the headline uses 6 s utterances, each kept, transcribed, scored and stored. */
 const capacityRounds = roundRatios(capacity.map(rampOutcome), "lesson-uws");
@@ -620,7 +628,8 @@ async function concurrencyRamp(): Promise<{ rows: RampRow[]; maxWithinBudget: nu
           clientOverheadMs, serverOverheadMs: summarize(serverRows.map((r) => r.overheadMs).filter((ms): ms is number => ms !== null)),
           relayMs: summarize(load.window.relayMs.values()),
           delivered: load.window.sent ? Math.round((load.window.delivered / load.window.sent) * 10000) / 100 : 0,
-          serverCpuPercent: usage.cpuPercent.server, loadgenCpuPercent: usage.cpuPercent.loadgen, sttCpuPercent: usage.cpuPercent.stt,
+          serverCpuPercent: usage.cpuPercent.server, loadgenCpuPercent: usage.cpuPercent.loadgen,
+          sttCpuPercent: usage.cpuPercent.stt,
           postgresCpuPercent: usage.cpuPercent.postgres ?? null,
           machineBusyPercent: usage.machineBusyPercent, othersPercent: othersPercent(usage),
           serverRssMb: usage.rssMb.server === null ? null : round1(usage.rssMb.server),
@@ -681,19 +690,20 @@ log("\"loop p99\": the server's event-loop lag p99 in ms. CPU %: 100 = one core;
 log();
 if (capacity.length) {
   log(`0. Capacity: continuously speaking sessions (learner streams 16 kHz PCM16 non-stop, a tutor listens) with relay p99 <= ${RELAY_BUDGET_MS} ms and >= 99 % delivered`);
-  table(["round", "variant", "sessions", "over budget at", "idle RSS MB", "ladder (N: relay p99 ms / server CPU % / others %)", "noisy", "load generator bound"],
+  table(["round", "variant", "sessions", "over budget at", "idle RSS MB", "ladder (N: relay p99 ms / server CPU % / its event loop % / others %)", "noisy", "load generator bound"],
     capacity.map((c) => [c.round, c.variant, c.sessions, c.overAt, c.idleRssMb?.toFixed(1),
-      c.rows.map((row) => row.verdict === "REFUSED" ? `${row.sessions}: refused` : `${row.sessions}: ${row.relayMs.p99}/${row.serverCpuPercent}/${row.othersPercent}`).join(", "), c.noisy ? "yes" : "no",
+      c.rows.map((row) => row.verdict === "REFUSED" ? `${row.sessions}: refused` : `${row.sessions}: ${row.relayMs.p99}/${row.serverCpuPercent}/${row.serverEventLoopCpuPercent}/${row.othersPercent}`).join(", "), c.noisy ? "yes" : "no",
       c.boundedByLoadGenerator ? "yes" : "no"]));
   const byRound = (rounds: RoundRatios[]) => rounds.map((round) => `${round.capacity ?? "–"}`).join(", ");
-  const costs = (rounds: RoundRatios[]) => rounds.map((round) => `${round.costPerSession ?? "–"} at ${round.atSessions ?? "–"}`).join(", ");
+  const costs = (rounds: RoundRatios[]) => rounds.map((round) => `${round.costPerSession ?? "–"} / ${round.eventLoopPerSession ?? "–"} at ${round.atSessions ?? "–"}`).join(", ");
   const rss = (variant: Variant) => median(capacity.filter((c) => c.variant === variant && c.idleRssMb !== null).map((c) => c.idleRssMb!));
   const [bareRss, lessonRss] = [rss("bare-uws"), rss("lesson-uws")];
   log(`   lesson ÷ bare capacity, median of ${CAPACITY_ROUNDS} round(s): ${capacityRatio ?? "–"} with ${UTTERANCE_MS / 1000} s utterances (goal >= 0.75; rounds: ${byRound(capacityRounds)}); ` +
     `${capacityRatioLongUtterances ?? "–"} with ${LONGEST_UTTERANCE_MS / 1000} s utterances (rounds: ${byRound(capacityRoundsLongUtterances)}); idle RSS lesson ÷ bare: ${
     bareRss && lessonRss ? (lessonRss / bareRss).toFixed(2) : "–"} (goal <= 2)`);
-  log(`   machine CPU per session, lesson ÷ bare, at the largest level both passed: ${capacityRatios.costPerSession ?? "–"} with ${UTTERANCE_MS / 1000} s utterances (${costs(capacityRounds)}); ` +
-    `${capacityRatiosLongUtterances.costPerSession ?? "–"} with ${LONGEST_UTTERANCE_MS / 1000} s (${costs(capacityRoundsLongUtterances)})`);
+  log(`   CPU per session, lesson ÷ bare, at the largest level both passed (the whole machine / the server's event loop): ${capacityRatios.costPerSession ?? "–"} / ${
+    capacityRatios.eventLoopPerSession ?? "–"} with ${UTTERANCE_MS / 1000} s utterances (rounds: ${costs(capacityRounds)}); ${capacityRatiosLongUtterances.costPerSession ?? "–"} / ${
+    capacityRatiosLongUtterances.eventLoopPerSession ?? "–"} with ${LONGEST_UTTERANCE_MS / 1000} s (rounds: ${costs(capacityRoundsLongUtterances)})`);
   const bare = capacity.find((c) => c.variant === "bare-uws" && c.boundedByLoadGenerator);
   if (bare?.boundedByLoadGenerator) {
     log(`   the bare room's figure is a lower bound (where it failed, the load generator used >= ${LOADGEN_SATURATED_PERCENT} % of a core per process),`);
@@ -771,7 +781,8 @@ const output = {
   audioStagesUs: stages,
   capacity: {
     relayBudgetMs: RELAY_BUDGET_MS, rounds: CAPACITY_ROUNDS, lessonOverBare: capacityRatio, lessonLongUtterancesOverBare: capacityRatioLongUtterances,
-    costPerSessionLessonOverBare: capacityRatios.costPerSession, costPerSessionLongUtterancesOverBare: capacityRatiosLongUtterances.costPerSession,
+    /** Medians of the rounds: capacity, machine CPU per session and event-loop CPU per session, lesson ÷ bare. */
+    medians: { lesson: capacityRatios, lessonLongUtterances: capacityRatiosLongUtterances },
     byRound: { lesson: capacityRounds, lessonLongUtterances: capacityRoundsLongUtterances }, variants: capacity,
   },
   relay,

@@ -11,8 +11,11 @@ export interface RampOutcome {
   variant: string;
   /** The most sessions within budget; null when even the first level failed. */
   sessions: number | null;
-  /** Every measured level: sessions, whether it passed, and how busy the whole machine was (100 = all cores). */
-  levels: { sessions: number; passed: boolean; machineBusyPercent: number | null }[];
+  /**
+   * Every measured level: sessions, whether it passed, how busy the whole machine was (100 = all cores) and
+   * the server's event loop (100 = one core).
+   */
+  levels: { sessions: number; passed: boolean; machineBusyPercent: number | null; eventLoopCpuPercent: number | null }[];
 }
 
 export interface RoundRatios {
@@ -24,7 +27,9 @@ export interface RoundRatios {
    * lesson session costs the machine, whatever the rung that broke (null without a common level).
    */
   costPerSession: number | null;
-  /** The level that cost ratio was read at. */
+  /** The same for the server's event loop alone (the thread that relays every frame). */
+  eventLoopPerSession: number | null;
+  /** The level those cost ratios were read at. */
   atSessions: number | null;
 }
 
@@ -46,23 +51,29 @@ export function roundRatios(outcomes: readonly RampOutcome[], variant: string, b
     const lesson = outcomes.find((outcome) => outcome.round === round && outcome.variant === variant);
     if (!bare || !lesson) continue;
     const capacity = bare.sessions && lesson.sessions !== null ? round2(lesson.sessions / bare.sessions) : null;
-    const busyAt = (outcome: RampOutcome, sessions: number) =>
-      outcome.levels.find((level) => level.sessions === sessions && level.passed && level.machineBusyPercent !== null)?.machineBusyPercent ?? null;
-    const common = lesson.levels
-      .filter((level) => busyAt(lesson, level.sessions) !== null && busyAt(bare, level.sessions) !== null)
-      .map((level) => level.sessions);
+    type Level = RampOutcome["levels"][number];
+    const passedAt = (outcome: RampOutcome, sessions: number) =>
+      outcome.levels.find((level) => level.sessions === sessions && level.passed && level.machineBusyPercent !== null);
+    const common = lesson.levels.filter((level) => passedAt(lesson, level.sessions) && passedAt(bare, level.sessions)).map((level) => level.sessions);
     const atSessions = common.length ? Math.max(...common) : null;
-    const costPerSession = atSessions === null ? null : round2(busyAt(lesson, atSessions)! / Math.max(0.1, busyAt(bare, atSessions)!));
-    result.push({ round, capacity, costPerSession, atSessions });
+    const costRatio = (measure: (level: Level) => number | null) => {
+      if (atSessions === null) return null;
+      const [ofLesson, ofBare] = [measure(passedAt(lesson, atSessions)!), measure(passedAt(bare, atSessions)!)];
+      return ofLesson === null || ofBare === null ? null : round2(ofLesson / Math.max(0.1, ofBare));
+    };
+    const costPerSession = costRatio((level) => level.machineBusyPercent);
+    const eventLoopPerSession = costRatio((level) => level.eventLoopCpuPercent);
+    result.push({ round, capacity, costPerSession, eventLoopPerSession, atSessions });
   }
   return result;
 }
 
 /** The headline of a variant: the median of its rounds' capacity ratios and cost ratios. */
-export function medianRatios(rounds: readonly RoundRatios[]): { capacity: number | null; costPerSession: number | null } {
+export function medianRatios(rounds: readonly RoundRatios[]): { capacity: number | null; costPerSession: number | null; eventLoopPerSession: number | null } {
   const present = (values: (number | null)[]) => values.filter((value): value is number => value !== null);
   return {
     capacity: median(present(rounds.map((round) => round.capacity))),
     costPerSession: median(present(rounds.map((round) => round.costPerSession))),
+    eventLoopPerSession: median(present(rounds.map((round) => round.eventLoopPerSession))),
   };
 }

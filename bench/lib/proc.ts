@@ -7,10 +7,13 @@ import { cpus } from "node:os";
 
 const TICKS_PER_SECOND = 100;
 
-/** user + system CPU seconds used so far by `pid` (all its threads), or null when it is gone. */
-export function processCpuSeconds(pid: number): number | null {
+/**
+ * user + system CPU seconds used so far by `pid` (all its threads), or by its thread `tid` alone (the
+ * main thread's id is the pid: a Node server's event loop), or null when it is gone.
+ */
+export function processCpuSeconds(pid: number, tid?: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
     // The command name may contain spaces: fields are counted after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const utime = Number(fields[11]);
