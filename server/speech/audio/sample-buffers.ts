@@ -1,10 +1,10 @@
 /**
- * Utterance buffers, reused. Every spoken attempt records into one Int16Array (160 KB for the first
- * 5 s, doubling); allocated fresh per utterance, these came to about a megabyte of ArrayBuffer
- * memory per 6 s answer, and V8 starts a full (mark-compact) collection whenever ArrayBuffer memory
- * has grown by some tens of MB since the last one: at 100 speakers, one every half second, with the
- * GC's helper threads taking a third of a core (docs/capacity.md §4.9). A released buffer goes back
- * to a free list by size class, up to a bound, so a busy server reuses the same few hundred buffers.
+ * Whole-utterance buffers, reused. An utterance is recorded in one-second chunks (sample-chunks.ts);
+ * when it ends it is copied once into one of these (160 KB size classes, doubling) for keeping and
+ * evaluating, and the buffer is lent only while those run. Allocated fresh each time, these came to
+ * about a megabyte of ArrayBuffer memory per answer, and V8 starts a full (mark-compact) collection
+ * whenever ArrayBuffer memory has grown by some tens of MB since the last one (docs/capacity.md §4.9,
+ * §4.19). A released buffer goes back to a free list by size class, up to a bound.
  *
  * The owner of an acquired buffer must release it only when nothing (a pending file write, a
  * request body) still reads it, and must not touch it afterwards; a reused buffer holds the previous

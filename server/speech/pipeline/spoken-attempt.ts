@@ -17,6 +17,7 @@ import {
 import { KotoError } from "../../errors.ts";
 import { SPOOL_BATCH_SAMPLES, type AudioSpool } from "../../recordings/audio-spool.ts";
 import { SampleBuffers } from "../audio/sample-buffers.ts";
+import { ChunkPool, ChunkedSamples } from "../audio/sample-chunks.ts";
 import type { Evaluation, UtteranceToEvaluate } from "./evaluate-utterance.ts";
 
 export interface UtteranceFormat {
@@ -64,21 +65,26 @@ export type SpokenAttemptEvent =
 export type SpokenAttemptListener = (event: SpokenAttemptEvent) => void;
 
 /**
- * Utterance buffers of the process: 5 s of 16 kHz audio (160 KB) at first, doubling for a longer
- * utterance; free ones kept up to 32 MB (200 speakers' worth of 5 s answers) for the next utterances.
+ * Recording chunks of the process: one second of 16 kHz audio each (32 KB, the spool's batch, so a
+ * full chunk is written to it as it is); free ones kept up to 32 MB for the next utterances.
+ */
+const recordingChunks = new ChunkPool(SPOOL_BATCH_SAMPLES, 1024);
+/**
+ * The whole utterance in one piece, for keeping and evaluating it: 5 s (160 KB) size classes, doubling;
+ * each is lent only while its utterance is kept and evaluated, so few are out at once.
  */
 const utteranceBuffers = new SampleBuffers(PIPELINE_SAMPLE_RATE * 5, 16 * 1024 * 1024);
 
 export class SpokenAttempt {
   private readonly sequencer = new FrameSequencer<Uint8Array>();
   /**
-   * The utterance so far in one buffer that doubles as it fills, rather than one small array per
-   * frame: those arrays lived for the whole utterance, so the GC promoted them to the old generation
-   * and collected them there, in the full collections that stall the event loop (docs/capacity.md §4.8).
-   * The buffer comes from `utteranceBuffers` and goes back once the audio is kept and evaluated.
+   * The utterance so far, in pooled one-second chunks rather than one small array per frame (those
+   * lived for the whole utterance, so the GC promoted them and collected them in the full collections
+   * that stall the event loop, docs/capacity.md §4.8) or one buffer that doubles (§4.19).
    */
-  private samples = utteranceBuffers.acquire(0);
-  private sampleCount = 0;
+  private readonly recording = new ChunkedSamples(recordingChunks);
+  /** The whole utterance in one piece once it has ended (`joined`), back to its pool after `afterEnd`. */
+  private whole: Int16Array | null = null;
   /** Samples handed to the spool so far (it gets whole batches, then the rest at the end). */
   private spooledCount = 0;
   private spoke = false;
@@ -112,7 +118,7 @@ export class SpokenAttempt {
   }
 
   get durationMs(): number {
-    return (this.sampleCount / PIPELINE_SAMPLE_RATE) * 1000;
+    return (this.recording.length / PIPELINE_SAMPLE_RATE) * 1000;
   }
 
   /**
@@ -195,33 +201,23 @@ export class SpokenAttempt {
 
   private record(samples: Int16Array): UtteranceEnd | null {
     if (samples.length === 0) return null;
-    this.makeRoom(samples.length);
-    this.samples.set(samples, this.sampleCount);
-    return this.recorded(samples.length);
+    this.recording.append(samples);
+    return this.recorded(samples);
   }
 
-  /** A whole wire frame of 16 kHz PCM, its header skipped. */
+  /** A whole wire frame of 16 kHz PCM, its header skipped: straight into the recording's chunk when it fits there. */
   private recordInPlace(frame: Uint8Array): UtteranceEnd | null {
-    this.makeRoom((frame.byteLength - AUDIO_FRAME_HEADER_BYTES) >> 1);
-    return this.recorded(this.decoder.decodeInto!(frame, this.samples, this.sampleCount, AUDIO_FRAME_HEADER_BYTES));
+    const tail = this.recording.tail((frame.byteLength - AUDIO_FRAME_HEADER_BYTES) >> 1);
+    if (!tail) return this.record(this.decoder.decode(frame.subarray(AUDIO_FRAME_HEADER_BYTES)));
+    const written = this.decoder.decodeInto!(frame, tail.target, tail.offset, AUDIO_FRAME_HEADER_BYTES);
+    this.recording.commit(written);
+    return written === 0 ? null : this.recorded(tail.target.subarray(tail.offset, tail.offset + written));
   }
 
-  private makeRoom(count: number): void {
-    if (this.sampleCount + count <= this.samples.length) return;
-    const larger = utteranceBuffers.acquire(Math.max(this.samples.length * 2, this.sampleCount + count));
-    larger.set(this.samples.subarray(0, this.sampleCount));
-    // Nothing else reads the smaller one: the spool wrote or copied what it was given.
-    utteranceBuffers.release(this.samples);
-    this.samples = larger;
-  }
-
-  /** The `count` samples just written at the end of the buffer go to the spool (by the second) and the endpointer. */
-  private recorded(count: number): UtteranceEnd | null {
-    if (count === 0) return null;
-    const samples = this.samples.subarray(this.sampleCount, this.sampleCount + count);
-    this.sampleCount += count;
-    // The spool gets a whole batch of its own at a time, not every frame.
-    if (this.sampleCount - this.spooledCount >= SPOOL_BATCH_SAMPLES) this.spoolRecorded();
+  /** `samples`, just recorded, go to the spool (by the second) and the endpointer. */
+  private recorded(samples: Int16Array): UtteranceEnd | null {
+    // The spool gets a whole batch at a time, not every frame.
+    if (this.recording.length - this.spooledCount >= SPOOL_BATCH_SAMPLES) this.spoolRecorded();
     let ended: UtteranceEnd | null = null;
     for (const event of this.endpointer.process(samples)) ended ??= this.onEndpoint(event);
     return ended;
@@ -252,15 +248,22 @@ export class SpokenAttempt {
 
   /** What was recorded since the last hand-over goes to the spool (which writes or copies it before returning). */
   private spoolRecorded(): void {
-    if (this.sampleCount === this.spooledCount) return;
-    this.stages.spool.append(this.samples.subarray(this.spooledCount, this.sampleCount));
-    this.spooledCount = this.sampleCount;
+    const end = this.recording.length;
+    for (const view of this.recording.views(this.spooledCount, end)) this.stages.spool.append(view);
+    this.spooledCount = end;
   }
 
-  /** The whole utterance, exactly as long as it is: a view of the buffer, which `afterEnd` releases when it is done. */
+  /**
+   * The whole utterance, exactly as long as it is, in one piece (a view of a pooled buffer, which
+   * `afterEnd` releases when it is done); the recording's chunks go back to their pool at once.
+   */
   private joined(): Int16Array {
     this.spoolRecorded();
-    return this.samples.subarray(0, this.sampleCount);
+    const count = this.recording.length;
+    this.whole = utteranceBuffers.acquire(count);
+    this.recording.copyTo(this.whole);
+    this.recording.release();
+    return this.whole.subarray(0, count);
   }
 
   /**
@@ -271,8 +274,8 @@ export class SpokenAttempt {
     try {
       await this.keepAndEvaluate(samples, timing, spoke, reason);
     } finally {
-      const buffer = this.samples;
-      this.samples = new Int16Array(0);
+      const buffer = this.whole!;
+      this.whole = null;
       const release = () => utteranceBuffers.release(buffer);
       // After a storage failure the evaluation may still be running: its buffers go back when it ends.
       if (this.evaluation) void this.evaluation.then(release);

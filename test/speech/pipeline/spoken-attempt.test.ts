@@ -24,7 +24,7 @@ interface Run {
 }
 
 /** Pushes `frames` in the given order, ends the utterance (unless a frame did) and collects every event. */
-async function runPipeline(format: UtteranceFormat, frames: Uint8Array[], stages: { keepFails?: boolean; evaluate?: (input: UtteranceToEvaluate) => Promise<Evaluation> } = {}): Promise<Run> {
+async function runPipeline(format: UtteranceFormat, frames: Uint8Array[], stages: { keepFails?: boolean; keepSpool?: boolean; evaluate?: (input: UtteranceToEvaluate) => Promise<Evaluation> } = {}): Promise<Run> {
   await loadWebRtcVad();
   const directory = mkdtempSync(join(tmpdir(), "koto-spool-"));
   const events: SpokenAttemptEvent[] = [];
@@ -32,9 +32,11 @@ async function runPipeline(format: UtteranceFormat, frames: Uint8Array[], stages
   const spool = AudioSpool.open(directory, "a1");
   run.pipeline = await SpokenAttempt.open(format, OPTIONS, {
     spool,
-    keep: async (samples) => {
+    keep: async (samples, _durationMs, kept) => {
       if (stages.keepFails) throw new Error("disk full");
       run.kept = samples.slice(); // lent until this promise settles (the buffer is reused afterwards)
+      // As file storage does: the closed spool is the recording, left where it is.
+      if (stages.keepSpool) return kept.close().then(() => true);
     },
     evaluate: stages.evaluate ?? (async (input) => {
       run.evaluated = { ...input, samples: input.samples.slice() };
@@ -154,7 +156,8 @@ describe("SpokenAttempt pipeline", function () {
   });
 
   it("records each utterance into a reused buffer without the previous one's samples showing through", async () => {
-    // A long utterance grows its buffer (5 s, then 10 s) and gives both back; the next, shorter one reuses them.
+    // A long utterance takes seven recording chunks and a 10 s buffer to be evaluated from, and gives them
+    // back; the next, shorter one reuses them.
     const long = await runPipeline({ codec: "pcm16", sampleRate: 16000 }, pcmFrames(sine(16000, 440, 16000 * 7), 320));
     assert.equal(long.kept!.length, 16000 * 7);
     const speech = loadFixture("annyeonghaseyo").samples;
@@ -163,6 +166,19 @@ describe("SpokenAttempt pipeline", function () {
     assert.ok(short.kept!.length <= speech.length);
     assert.deepEqual(short.kept, expected);
     assert.deepEqual(short.evaluated!.samples, expected);
+  });
+
+  it("records frames that do not divide its one-second chunks (30 ms PCM, 48 kHz Opus) exactly, in the spool too", async () => {
+    // 480-sample frames straddle every chunk boundary (16,000 is not a multiple of 480).
+    const audio = sine(16000, 440, 16000 * 3 + 480 * 7);
+    const pcm = await runPipeline({ codec: "pcm16", sampleRate: 16000 }, pcmFrames(audio, 480), { keepSpool: true });
+    assert.equal(pcm.kept!.length, audio.length);
+    assert.deepEqual(pcm.kept, audio);
+    assert.deepEqual(pcm.evaluated!.samples, audio);
+    assert.deepEqual(await readSpool(join(pcm.spoolPath, ".."), "a1"), audio);
+    // Opus at 48 kHz decodes to 320 samples a frame through the resampler (the record-by-copy path).
+    const opus = await runPipeline({ codec: "opus", sampleRate: 48000 }, opusFrames(sine(48000, 440, 48000 * 2), 48000));
+    assert.equal(opus.kept!.length, 16000 * 2);
   });
 
   it("spools exactly what it was given, whatever the caller does with its buffer after each append", async () => {
