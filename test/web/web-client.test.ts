@@ -133,6 +133,9 @@ describe("Web client in Chromium (learner app and tutor console)", function () {
     execFileSync("sox", [raw, "-r", "48000", "-c", "1", "-b", "16", speechWav, "pad", "0.3", "1.2"]);
 
     stt = await startFakeOpenAiStt({
+      // A real provider takes hundreds of milliseconds; answering at once let "evaluating" and the score
+      // land in the same patch on a quick machine, and the "checking" state was never shown (a CI flake).
+      delayMs: 250,
       transcript: () => {
         const expected = expectedLine();
         const scripted = scriptedTranscripts.shift();
