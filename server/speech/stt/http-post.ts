@@ -23,7 +23,10 @@ export interface PostedAnswer {
   text: string;
 }
 
-export function postBytes(url: string, headers: Record<string, string>, body: Uint8Array, signal: AbortSignal): Promise<PostedAnswer> {
+/** POSTs `body` (one buffer, or parts sent one after the other as one body) to `url`. */
+export function postBytes(url: string, headers: Record<string, string>, body: Uint8Array | readonly Uint8Array[], signal: AbortSignal): Promise<PostedAnswer> {
+  const parts = body instanceof Uint8Array ? [body] : body;
+  const length = parts.reduce((sum, part) => sum + part.byteLength, 0);
   const target = new URL(url);
   const transport = Object.hasOwn(transports, target.protocol) ? transports[target.protocol] : undefined;
   if (!transport) return Promise.reject(new TypeError(`only http and https URLs can be posted to, not ${target.protocol}`));
@@ -31,7 +34,7 @@ export function postBytes(url: string, headers: Record<string, string>, body: Ui
     const request = transport.request(target, {
       method: "POST",
       agent: transport.agent,
-      headers: { ...headers, "content-length": String(body.byteLength) },
+      headers: { ...headers, "content-length": String(length) },
       signal,
     }, (response) => {
       const chunks: Buffer[] = [];
@@ -48,6 +51,10 @@ export function postBytes(url: string, headers: Record<string, string>, body: Ui
       response.on("error", reject);
     });
     request.on("error", reject);
-    request.end(body);
+    // Corked: the parts leave in one write to the socket, not one packet each.
+    request.cork();
+    for (const part of parts) request.write(part);
+    request.uncork();
+    request.end();
   });
 }

@@ -50,7 +50,7 @@ export class OpenAiSpeechToText implements SpeechToText {
   async transcribe(request: TranscribeRequest, signal?: AbortSignal): Promise<Transcript> {
     const fields: Record<string, string> = { model: this.model, language: request.language, response_format: "json", temperature: "0" };
     if (this.useExpectedTextHint && request.expectedText) fields.prompt = request.expectedText;
-    const { body: upload, contentType } = multipartBody(fields, { field: "file", filename: "attempt.wav", type: "audio/wav", bytes: request.wav });
+    const { parts: upload, contentType } = multipartBody(fields, { field: "file", filename: "attempt.wav", type: "audio/wav", bytes: request.wav });
 
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;

@@ -33,6 +33,18 @@ describe("postBytes", () => {
     assert.deepEqual([...seen!.body], [1, 2, 3, 250]);
   });
 
+  it("sends parts one after the other as one body, with their total length", async () => {
+    let seen: Buffer | null = null;
+    answer = (body, respond) => {
+      seen = body;
+      respond(200, "ok");
+    };
+    const parts = [Uint8Array.from([1, 2]), new Uint8Array(0), Uint8Array.from([3]), new Uint8Array(70_000).fill(9)];
+    assert.equal((await postBytes(url, {}, parts, AbortSignal.timeout(5000))).status, 200);
+    assert.equal(seen!.length, 3 + 70_000);
+    assert.deepEqual([...seen!.subarray(0, 4)], [1, 2, 3, 9]);
+  });
+
   it("stops reading an answer larger than 1 MB", async () => {
     answer = (_body, respond) => respond(200, "x".repeat(2 * 1024 * 1024));
     await assert.rejects(postBytes(url, {}, new Uint8Array(1), AbortSignal.timeout(5000)), /larger than/);
