@@ -33,3 +33,19 @@ export async function stopServerAndBrowser(server: KotoServer | undefined, brows
   await browser?.close();
   await server?.close();
 }
+
+/**
+ * One server and one Chromium for the calling suite's tests: registers its `before` and `after` and
+ * sets the suite's timeouts (a browser test waits on real pages). The returned object is filled in
+ * by `before`.
+ */
+export function useServerAndBrowser(suite: Mocha.Suite): { server: KotoServer; browser: Browser } {
+  const shared = {} as { server: KotoServer; browser: Browser };
+  suite.timeout(180_000);
+  before(async function () {
+    this.timeout(300_000);
+    Object.assign(shared, await startServerAndBrowser());
+  });
+  after(() => stopServerAndBrowser(shared.server, shared.browser));
+  return shared;
+}

@@ -5,9 +5,8 @@
  * run's passes not.
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { startServerAndBrowser, stopServerAndBrowser } from "../support/web-browser.ts";
-import type { KotoServer } from "../../server/app.ts";
+import type { Page } from "playwright-core";
+import { useServerAndBrowser } from "../support/web-browser.ts";
 import { baseUrl } from "../support/koto-test-server.ts";
 
 const LESSON = "ko-en-01-greetings";
@@ -15,22 +14,14 @@ const LINES = ["안녕하세요. 저는 미나예요.", "저도 반가워요. �
 const WAIT_MS = 30_000;
 
 describe("Web client: a learner's line counts agree everywhere", function () {
-  this.timeout(180_000);
-  let server: KotoServer;
-  let browser: Browser;
-
-  before(async function () {
-    this.timeout(300_000);
-    ({ server, browser } = await startServerAndBrowser());
-  });
-  after(() => stopServerAndBrowser(server, browser));
+  const env = useServerAndBrowser(this);
 
   const lesson = (page: Page) => page.locator(`[data-lesson-id="${LESSON}"]`);
   const lineCount = (page: Page) => page.locator('[data-role="line-count"]').innerText();
 
   /** `onHome`: the lesson list is open already (with the name typed into it). */
   async function openLesson(page: Page, onHome = false): Promise<void> {
-    if (!onHome) await page.goto(`${baseUrl(server)}/koto/#/`);
+    if (!onHome) await page.goto(`${baseUrl(env.server)}/koto/#/`);
     await lesson(page).locator("button").click();
     await page.locator('[data-action="start"]').click();
     await page.waitForSelector('.turn[data-my-turn="true"]', { timeout: WAIT_MS });
@@ -53,7 +44,7 @@ describe("Web client: a learner's line counts agree everywhere", function () {
   }
 
   it("counts the learner's own lines on the lesson list, the turn panel, the progress page and the recap", async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
@@ -65,7 +56,7 @@ describe("Web client: a learner's line counts agree everywhere", function () {
       await lessonsHeld;
       await route.continue();
     });
-    await page.goto(`${baseUrl(server)}/koto/`);
+    await page.goto(`${baseUrl(env.server)}/koto/`);
     await page.locator(`${'[data-lesson-id="ko-en-02-cafe"]'} button`).waitFor();
     await page.locator("#learner-name").focus();
     await page.keyboard.type("Mi");
@@ -87,7 +78,7 @@ describe("Web client: a learner's line counts agree everywhere", function () {
     const partial = lesson(page).locator('[data-progress="partial"]');
     await partial.waitFor({ timeout: WAIT_MS });
     assert.equal(await partial.innerText(), "1 of 4 lines");
-    await page.goto(`${baseUrl(server)}/koto/#/progress`);
+    await page.goto(`${baseUrl(env.server)}/koto/#/progress`);
     assert.equal(await page.locator(`.progress-card[data-lesson-id="${LESSON}"] [data-lines-done]`).innerText(), "1 of 4");
 
     // Second visit resumes at line 3: the recap counts the line said on the first visit, not the one gone past.
@@ -103,9 +94,9 @@ describe("Web client: a learner's line counts agree everywhere", function () {
     assert.match(finished, /Pass every one of your lines to complete this lesson/);
     assert.doesNotMatch(finished, /Lines done/, "one count on the card, not two");
     assert.deepEqual(await page.locator(".bubble--own .tag").allInnerTexts(), ["done earlier", "skipped"]);
-    await page.goto(`${baseUrl(server)}/koto/#/progress`);
+    await page.goto(`${baseUrl(env.server)}/koto/#/progress`);
     assert.equal(await page.locator(`.progress-card[data-lesson-id="${LESSON}"] [data-lines-done]`).innerText(), "3 of 4");
-    await page.goto(`${baseUrl(server)}/koto/`);
+    await page.goto(`${baseUrl(env.server)}/koto/`);
     const notDone = lesson(page).locator('[data-progress="partial"]');
     await notDone.waitFor({ timeout: WAIT_MS });
     assert.equal(await notDone.innerText(), "3 of 4 lines", "the lesson list does not call it done");
@@ -119,9 +110,9 @@ describe("Web client: a learner's line counts agree everywhere", function () {
   });
 
   it("keeps a learner's progress when they change their name, and drops the 'enter your name' error once they have", async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${baseUrl(server)}/koto/`);
+    await page.goto(`${baseUrl(env.server)}/koto/`);
     await lesson(page).locator("button").waitFor();
     // No name yet: the error, then the name typed and the lesson opened: the error goes.
     await lesson(page).locator("button").click();

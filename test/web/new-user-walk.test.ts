@@ -6,9 +6,8 @@
  * the title, not "Loading…" over a connection failure.
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { startServerAndBrowser, stopServerAndBrowser } from "../support/web-browser.ts";
-import type { KotoServer } from "../../server/app.ts";
+import type { Page } from "playwright-core";
+import { useServerAndBrowser } from "../support/web-browser.ts";
 import { baseUrl } from "../support/koto-test-server.ts";
 
 const WAIT_MS = 30_000;
@@ -53,19 +52,11 @@ const TAG_OVERLAPS = `(() => [...document.querySelectorAll(".bubble--own")].filt
 }))()`;
 
 describe("Web client: a new user's walk", function () {
-  this.timeout(180_000);
-  let server: KotoServer;
-  let browser: Browser;
-
-  before(async function () {
-    this.timeout(300_000);
-    ({ server, browser } = await startServerAndBrowser());
-  });
-  after(() => stopServerAndBrowser(server, browser));
+  const env = useServerAndBrowser(this);
 
   async function openLesson(page: Page, walk: Walk): Promise<void> {
     const lesson = page.locator(`[data-lesson-id="${walk.pack}-${LESSON}"] button`);
-    await page.goto(`${baseUrl(server)}/koto/#/`);
+    await page.goto(`${baseUrl(env.server)}/koto/#/`);
     await page.locator(`input[name="pack"][value="${walk.pack}"]`).check();
     const name = page.getByRole("textbox", { name: walk.nameLabel });
     if (!(await name.inputValue())) await name.fill(walk.name);
@@ -86,7 +77,7 @@ describe("Web client: a new user's walk", function () {
 
   for (const walk of WALKS) {
     it(`keeps the own bubble's tag off the name and the line, and shows an ended session as normal (${walk.pack})`, async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       // First visit: one line right, one wrong and gone past; the second visit resumes after them.
       await openLesson(page, walk);
@@ -123,14 +114,14 @@ describe("Web client: a new user's walk", function () {
   }
 
   it("titles a lesson link that does not exist as not found, with no connection failure", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${baseUrl(server)}/koto/#/`);
+    await page.goto(`${baseUrl(env.server)}/koto/#/`);
     await page.getByRole("textbox", { name: "2. Your name" }).fill("Mina");
     // Opening a real lesson signs the learner in; then the link that does not exist.
     await page.locator('[data-lesson-id="ko-en-01-greetings"] button').click();
     await page.locator('[data-action="start"]').waitFor({ timeout: WAIT_MS });
-    await page.goto(`${baseUrl(server)}/koto/#/lesson/ko-en-99-nope`);
+    await page.goto(`${baseUrl(env.server)}/koto/#/lesson/ko-en-99-nope`);
     await page.locator(".lesson-stage .card", { hasText: "This lesson does not exist." }).waitFor({ timeout: WAIT_MS });
     assert.equal(await page.locator(".lesson-header__title").innerText(), "This lesson does not exist.");
     assert.equal(await page.locator(".status-pill").isVisible(), false, "no 'Could not connect' beside a wrong link");
