@@ -21,31 +21,24 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
 }
 
-/** A browser suite's `before`: the web client built, a test server with the embedded defaults, Chromium. */
-export async function startServerAndBrowser(): Promise<{ server: KotoServer; browser: Browser }> {
-  buildWebClient();
-  const server = await startTestServer();
-  return { server, browser: await launchChromium() };
-}
-
-/** Its `after`: whichever of the two started. */
-export async function stopServerAndBrowser(server: KotoServer | undefined, browser: Browser | undefined): Promise<void> {
-  await browser?.close();
-  await server?.close();
-}
-
 /**
- * One server and one Chromium for the calling suite's tests: registers its `before` and `after` and
- * sets the suite's timeouts (a browser test waits on real pages). The returned object is filled in
- * by `before`.
+ * One server and one Chromium for the calling suite's tests: registers its `before` (the web client
+ * built, a test server with the embedded defaults, Chromium) and `after` (whichever of the two
+ * started), and sets the suite's timeouts (a browser test waits on real pages). The returned object
+ * is filled in by `before`.
  */
 export function useServerAndBrowser(suite: Mocha.Suite): { server: KotoServer; browser: Browser } {
   const shared = {} as { server: KotoServer; browser: Browser };
   suite.timeout(180_000);
   before(async function () {
     this.timeout(300_000);
-    Object.assign(shared, await startServerAndBrowser());
+    buildWebClient();
+    shared.server = await startTestServer();
+    shared.browser = await launchChromium();
   });
-  after(() => stopServerAndBrowser(shared.server, shared.browser));
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
   return shared;
 }

@@ -32,7 +32,7 @@ export class ChunkPool {
     this.free.push(chunk);
   }
 
-  /** Chunks on the free list (for tests and the bench). */
+  /** Chunks on the free list (for tests). */
   get freeChunks(): number {
     return this.free.length;
   }
@@ -54,14 +54,9 @@ export class ChunkedSamples {
    * they would cross into the next chunk. Write there, then `commit(written)`.
    */
   tail(count: number): { target: Int16Array; offset: number } | null {
-    const size = this.pool.chunkSamples;
-    const offset = this.count % size;
-    if (offset === 0 && this.chunks.length * size === this.count) {
-      if (count > size) return null;
-      this.chunks.push(this.pool.acquire());
-    }
-    if (offset + count > size) return null;
-    return { target: this.chunks[this.chunks.length - 1], offset };
+    const offset = this.count % this.pool.chunkSamples;
+    if (offset + count > this.pool.chunkSamples) return null;
+    return { target: this.openChunk(), offset };
   }
 
   /** Counts `written` samples that were just written at `tail`'s place. */
@@ -75,9 +70,8 @@ export class ChunkedSamples {
     let from = 0;
     while (from < samples.length) {
       const offset = this.count % size;
-      if (offset === 0 && this.chunks.length * size === this.count) this.chunks.push(this.pool.acquire());
       const take = Math.min(size - offset, samples.length - from);
-      this.chunks[this.chunks.length - 1].set(samples.subarray(from, from + take), offset);
+      this.openChunk().set(samples.subarray(from, from + take), offset);
       from += take;
       this.count += take;
     }
@@ -103,6 +97,12 @@ export class ChunkedSamples {
       target.set(view, at);
       at += view.length;
     }
+  }
+
+  /** The chunk the next sample goes into: a new one from the pool when every chunk so far is full. */
+  private openChunk(): Int16Array {
+    if (this.chunks.length * this.pool.chunkSamples === this.count) this.chunks.push(this.pool.acquire());
+    return this.chunks[this.chunks.length - 1];
   }
 
   /** Every chunk back to the pool; nothing is held afterwards. */
