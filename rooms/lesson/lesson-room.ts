@@ -41,6 +41,7 @@ import { ErrorThrottle } from "./error-throttle.ts";
 import { UsageLimitError } from "../../server/speech/limits/usage-limits.ts";
 import { outcomeOf, type RemoteOutcome } from "../../server/cluster/remote-outcome.ts";
 import { progressAfterResult, progressWrite, type ProgressFields } from "../../server/progress/progress.ts";
+import { bytesMessage } from "../../server/transport/bytes-message.ts";
 
 export interface LessonClientAuth extends TokenClaims {
   user: UserRecord;
@@ -736,10 +737,18 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     if (participant) participant.speaking = speaking;
   }
 
-  toListeners(from: Client, type: string, message: Uint8Array | object): void {
+  toListeners(from: Client, type: string, message: object): void {
     if (this.clients.length < 2) return;
-    if (message instanceof Uint8Array) this.broadcastBytes(type, message, { except: from });
-    else this.broadcast(type, message, { except: from });
+    this.broadcast(type, message, { except: from });
+  }
+
+  bytesToListeners(from: Client, type: string, ...parts: Uint8Array[]): void {
+    if (this.clients.length < 2) return;
+    // Every audio frame of every speaker comes here: one message built for all listeners (bytes-message.ts)
+    // instead of broadcastBytes' copies, `except` list and debug line. enqueueRaw holds it for a client
+    // still joining, as broadcastBytes does.
+    const wire = bytesMessage(type, ...parts);
+    for (const client of this.clients) if (client !== from) client.enqueueRaw(wire);
   }
 
   private receiveAudio(client: LessonClient, bytes: unknown): void {

@@ -17,6 +17,7 @@ import { evaluationResult } from "../../server/attempts/evaluation-result.ts";
 import { exampleNameOf, type Lesson } from "../../server/content/lesson.ts";
 import type { MessagePayload } from "./messages.ts";
 import { ErrorThrottle } from "./error-throttle.ts";
+import { BYTES_MESSAGES, encodeRelayPrefix } from "../../protocol/audio-frames.ts";
 
 export interface SpeakingClient extends Client {
   auth: { userId: string; role: "learner" | "tutor"; displayName: string };
@@ -29,7 +30,9 @@ export interface SpokenTurnsRoom {
   requireOwnStep(client: SpeakingClient, claimedStep: number | undefined): { index: number };
   setSpeaking(learnerId: string, speaking: boolean): void;
   /** To everyone who may hear the speaker (tutors; the partner in pair practice), encoded once. */
-  toListeners(from: Client, type: string, message: Uint8Array | object): void;
+  toListeners(from: Client, type: string, message: object): void;
+  /** A bytes message to the same listeners, `parts` joined: built once for all of them. */
+  bytesToListeners(from: Client, type: string, ...parts: Uint8Array[]): void;
   /** Settles an attempt with its result (progress, moving on); runs in the learner's write queue. */
   settle(attemptId: string, to: "scored" | "failed" | "awaiting-tutor", result: AttemptResult): Promise<void>;
   /** Marks an attempt evaluating (the audio is being kept and evaluated). */
@@ -52,15 +55,13 @@ interface OpenTurn {
    * row was still being stored: openUtterance then ends the pipeline it makes instead of announcing it.
    */
   endedEarly?: UtteranceEnd;
-  /** [id length][ascii id][frame], rewritten in place for each frame: relayed without a new buffer. */
-  relayBuffer: Uint8Array;
-  relayPrefixLength: number;
+  /** `[id length][ascii id]`, sent before every relayed frame of this utterance. */
+  relayPrefix: Uint8Array;
   /** The sequence number after the furthest frame charged to the audio-duration limit (audioTimelineMs). */
   chargedUpTo: number;
 }
 
 const MAX_EARLY_FRAMES = 50;
-const INITIAL_RELAY_FRAME_BYTES = 4 + 1920;
 
 export class SpokenTurns {
   private readonly open = new Map<string, OpenTurn>();
@@ -86,16 +87,10 @@ export class SpokenTurns {
     assertSupportedAudioFormat(format);
     const release = this.speech.limiter.admitUtterance(learnerId);
     const attemptId = payload.attemptId ?? randomUUID();
-    const prefix = new TextEncoder().encode(attemptId);
     const turn: OpenTurn = {
       attemptId, learnerId, client, mode: payload.mode, codec: payload.codec, sampleRate: payload.sampleRate, pipeline: null, early: [], release,
-      // Room for a 20 ms frame of 48 kHz PCM; grown on demand (pushFrame) for a larger one.
-      relayBuffer: new Uint8Array(1 + prefix.length + INITIAL_RELAY_FRAME_BYTES),
-      relayPrefixLength: 1 + prefix.length,
-      chargedUpTo: 0,
+      relayPrefix: encodeRelayPrefix(attemptId), chargedUpTo: 0,
     };
-    turn.relayBuffer[0] = prefix.length;
-    turn.relayBuffer.set(prefix, 1);
     this.open.set(learnerId, turn);
     this.ended.delete(learnerId);
     // Listeners hear the learner from the first frame, not only once the attempt row is stored.
@@ -227,15 +222,9 @@ export class SpokenTurns {
     }
   }
 
-  /** `[n][attemptId][frame]` to the listeners, built in the turn's one reused buffer. */
+  /** `[n][attemptId][frame]` to the listeners (the frame's one copy is into the message they are sent). */
   private relay(turn: OpenTurn, bytes: Uint8Array): void {
-    if (turn.relayPrefixLength + bytes.byteLength > turn.relayBuffer.byteLength) {
-      const larger = new Uint8Array(turn.relayPrefixLength + bytes.byteLength);
-      larger.set(turn.relayBuffer.subarray(0, turn.relayPrefixLength));
-      turn.relayBuffer = larger;
-    }
-    turn.relayBuffer.set(bytes, turn.relayPrefixLength);
-    this.room.toListeners(turn.client, "learner-audio", turn.relayBuffer.subarray(0, turn.relayPrefixLength + bytes.byteLength));
+    this.room.bytesToListeners(turn.client, BYTES_MESSAGES.learnerAudio, turn.relayPrefix, bytes);
   }
 
   private finish(turn: OpenTurn, reason: UtteranceEnd): void {

@@ -25,10 +25,13 @@ export class TokenBuckets {
    * `now`: the caller's reading of the clock, when it has one.
    */
   take(key: string, amount: number, now = this.now()): number {
-    const bucket = this.buckets.get(key) ?? { tokens: this.capacity, refilledAt: now };
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = { tokens: this.capacity, refilledAt: now };
+      this.buckets.set(key, bucket);
+    }
     bucket.tokens = Math.min(this.capacity, bucket.tokens + (Math.max(0, now - bucket.refilledAt) * this.perSecond) / 1000);
     bucket.refilledAt = now;
-    this.buckets.set(key, bucket);
     if (amount > bucket.tokens) return amount > this.capacity ? Infinity : ((amount - bucket.tokens) * 1000) / this.perSecond;
     bucket.tokens -= amount;
     return 0;

@@ -3,6 +3,7 @@ import { Encoder } from "@evan/opus";
 import {
   audioFrameMs,
   audioTimelineMs,
+  copyBytesLEInto,
   DEFAULT_MAX_AUDIO_FRAME_BYTES,
   encodeAudioFrame,
   parseAudioFrame,
@@ -12,6 +13,21 @@ import {
 import { expectKotoError } from "./signals.ts";
 
 describe("audio frames on the wire", () => {
+  it("copies little-endian PCM into samples at any byte offset, leaving the rest of the target alone", () => {
+    const samples = [0, 1, -1, 32767, -32768, 0x1234, -0x1234];
+    const bytes = new Uint8Array(samples.length * 2);
+    samples.forEach((sample, i) => { bytes[i * 2] = sample & 0xff; bytes[i * 2 + 1] = (sample >> 8) & 0xff; });
+    for (const transportOffset of [0, 1, 7]) {
+      const transport = new Uint8Array(transportOffset + 4 + bytes.byteLength).fill(0xee);
+      transport.set(bytes, transportOffset + 4);
+      const target = new Int16Array(12).fill(99);
+      const count = copyBytesLEInto(transport.subarray(transportOffset), target, 3, 4);
+      assert.equal(count, samples.length);
+      assert.deepEqual([...target], [99, 99, 99, ...samples, 99, 99]);
+    }
+    assert.throws(() => copyBytesLEInto(bytes, new Int16Array(8), 2), RangeError);
+  });
+
   it("reads the little-endian sequence number and payload through a view's own offset", () => {
     const frame = encodeAudioFrame(0x01020304, new Uint8Array([10, 20, 30, 40]));
     const transportBuffer = new Uint8Array(100).fill(0xee);
