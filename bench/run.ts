@@ -13,7 +13,8 @@
  *   2. pipeline overhead: release of a push-to-talk utterance → attempt `scored` in the learner's
  *      state, minus the fake speech-to-text's fixed delay, at PATCH_RATE_MS 50 and 20;
  *   3. concurrency: speakers at once until the overhead p95 passes 50 ms;
- *   4. the audio-in stages per 20 ms frame (bench/audio-stages.ts).
+ *   4. the audio-in stages per 20 ms frame (bench/audio-stages.ts), and the whole frame path's event-loop
+ *      time per frame, lesson room against bare room, each alone in its process (bench/frame-path.ts).
  * Prints tables and writes bench/results/latest.json. Traffic goes to 127.0.0.1 only; every loop
  * is bounded in count and time.
  *
@@ -34,6 +35,7 @@ import { fileURLToPath } from "node:url";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { configSchema } from "../server/config.ts";
 import { benchAudioStages } from "./audio-stages.ts";
+import { benchFramePath } from "./frame-path.ts";
 import { benchScaleOut } from "./scaleout.ts";
 import { startChild, type ChildHandle } from "./lib/children.ts";
 import { InProcessLoad, ProcessLoad, type LoadDriver } from "./lib/load-driver.ts";
@@ -159,6 +161,11 @@ log();
 log("audio-in stages: microseconds per 20 ms frame, one core (bench/audio-stages.ts)");
 const stages = await benchAudioStages();
 table(["stage", "µs"], Object.entries(stages).map(([name, value]) => [name, value]));
+log();
+
+log("frame path: event-loop microseconds per learner frame, socket message -> relay sent, one session alone in its server (bench/frame-path.ts)");
+const framePath = await benchFramePath();
+log(`  bare Colyseus room ${framePath.bareUs} µs, lesson room ${framePath.lessonUs} µs: lesson ÷ bare ${framePath.ratio} (median of passes of 250 frames)`);
 log();
 
 // ---- children ----------------------------------------------------------------------------------------
@@ -779,6 +786,7 @@ const output = {
     parts: [...PARTS], sttDelayMs: STT_DELAY_MS, store: process.env.BENCH_DATABASE_URL ? "postgres" : "pglite",
     recordings: process.env.BENCH_RECORDINGS === "discard" ? "discarded" : "files", plan, overheadBudgetMs: OVERHEAD_BUDGET_MS },
   audioStagesUs: stages,
+  framePathUs: framePath,
   capacity: {
     relayBudgetMs: RELAY_BUDGET_MS, rounds: CAPACITY_ROUNDS, lessonOverBare: capacityRatio, lessonLongUtterancesOverBare: capacityRatioLongUtterances,
     /** Medians of the rounds: capacity, machine CPU per session and event-loop CPU per session, lesson ÷ bare. */

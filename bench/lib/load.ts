@@ -201,7 +201,7 @@ export async function postJson(baseUrl: string, path: string, body: unknown): Pr
   return json;
 }
 
-function waitForState(room: Room, condition: (state: any) => boolean, what: string, timeoutMs: number): Promise<void> {
+export function waitForState(room: Room, condition: (state: any) => boolean, what: string, timeoutMs: number): Promise<void> {
   const check = (state: any) => {
     try {
       return condition(state);

@@ -36,12 +36,13 @@ import type { AttemptOwner } from "../../server/attempts/attempt-service.ts";
 import { resumeSession, type RestoredSession } from "./session-restore.ts";
 import { drainSession, settledBefore } from "./session-drain.ts";
 import { MessageBudget } from "./message-budget.ts";
-import { COUNTED_ONLY, screenMessage } from "./message-screen.ts";
+import { COUNTED_ONLY, countedAsColyseusDoes, screenMessage } from "./message-screen.ts";
 import { ErrorThrottle } from "./error-throttle.ts";
 import { UsageLimitError } from "../../server/speech/limits/usage-limits.ts";
 import { outcomeOf, type RemoteOutcome } from "../../server/cluster/remote-outcome.ts";
 import { progressAfterResult, progressWrite, type ProgressFields } from "../../server/progress/progress.ts";
-import { bytesMessage } from "../../server/transport/bytes-message.ts";
+import { bytesMessage, bytesMessageBody } from "../../server/transport/bytes-message.ts";
+import { BYTES_MESSAGES } from "../../protocol/audio-frames.ts";
 
 export interface LessonClientAuth extends TokenClaims {
   user: UserRecord;
@@ -176,7 +177,7 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     });
     for (const record of this.restored?.attempts ?? []) this.attempts.show(record);
     this.spokenTurns = new SpokenTurns(this, this.attempts, this.services.speech, this.services.logger);
-    this.onMessageBytes("audio", (client, bytes: unknown) => this.receiveAudio(client as LessonClient, bytes));
+    this.onMessageBytes(BYTES_MESSAGES.audio, (client, bytes: unknown) => this.receiveAudio(client as LessonClient, bytes));
     // The type of an unknown message is whatever the client sent (a string, a number, or — for a
     // message literally named "*" — its payload): describe it without trusting it.
     this.onMessage("*", (client, type) => {
@@ -411,6 +412,14 @@ export class LessonRoom extends Room<{ state: LessonState }> implements SpokenTu
     const room = this as unknown as { _onMessage(client: Client, buffer: Uint8Array): void };
     const receive = room._onMessage;
     room._onMessage = (client, buffer) => {
+      // A learner's audio frame (50 a second from every speaker) goes to its handler directly: Colyseus'
+      // dispatch decodes the type's name, formats a debug line and spreads the arguments through two
+      // layers for each one (docs/capacity.md §4.22). It counts toward the flood close all the same;
+      // one over the ceiling, or from a client not joined yet, takes Colyseus' path.
+      const audio = buffer && client.state === ClientState.JOINED ? bytesMessageBody(buffer, BYTES_MESSAGES.audio) : null;
+      if (audio && countedAsColyseusDoes(client, this.clock.currentTime, this.maxMessagesPerSecond)) {
+        return this.receiveAudio(client as LessonClient, audio);
+      }
       const refused = buffer ? screenMessage(buffer) : null;
       if (!refused) return receive.call(this, client, buffer);
       receive.call(this, client, COUNTED_ONLY);

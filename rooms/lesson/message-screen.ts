@@ -11,7 +11,7 @@
  *   request: MESSAGE_UNKNOWN, charged like any unknown message.
  * Audio frames (ROOM_DATA_BYTES) are not unpacked and have their own byte and duration limits.
  */
-import { Protocol } from "@colyseus/core";
+import { Protocol, type Client } from "@colyseus/core";
 import { decode } from "@colyseus/schema";
 import { unpack } from "msgpackr";
 import { KotoError } from "../../server/errors.ts";
@@ -56,4 +56,30 @@ export function screenMessage(buffer: Uint8Array, maxBytes = MESSAGE_MAX_BYTES):
     return { type, error: new KotoError("MESSAGE_INVALID", `the message could not be read as MessagePack (${(error as Error).message}); send it with room.send`) };
   }
   return null;
+}
+
+/** Colyseus' per-connection flood counters (Room._onMessage, Colyseus 0.18), on the client object. */
+interface FloodCounters {
+  _lastMessageTime?: number;
+  _numMessagesLastSecond?: number;
+  _messageCountResetsAt?: number;
+}
+
+/**
+ * Counts a message the room handles without Colyseus (a learner's audio frame) toward Colyseus' flood
+ * close, exactly as Room._onMessage counts one. False when this message is over the ceiling and
+ * nothing was counted: the caller then hands it to Colyseus, which counts it and closes the connection.
+ */
+export function countedAsColyseusDoes(client: Client, now: number, maxPerSecond: number): boolean {
+  const counters = client as unknown as FloodCounters;
+  if (now >= (counters._messageCountResetsAt ?? 0)) {
+    counters._numMessagesLastSecond = 0;
+    counters._messageCountResetsAt = now + 1000;
+  } else {
+    const count = (counters._numMessagesLastSecond ?? 0) + 1;
+    if (count > maxPerSecond) return false;
+    counters._numMessagesLastSecond = count;
+  }
+  counters._lastMessageTime = now;
+  return true;
 }

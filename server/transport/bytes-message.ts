@@ -37,3 +37,14 @@ export function bytesMessage(type: string, ...parts: Uint8Array[]): Buffer {
   }
   return wire;
 }
+
+/**
+ * The body of `wire` when it is a bytes message `type` (a view, no copy), else null: what Colyseus'
+ * dispatch finds for it, read without decoding the type's name or building anything.
+ */
+export function bytesMessageBody(wire: Uint8Array, type: string): Uint8Array | null {
+  const header = headerOf(type);
+  if (wire.byteLength < header.byteLength) return null;
+  for (let i = 0; i < header.byteLength; i++) if (wire[i] !== header[i]) return null;
+  return wire.subarray(header.byteLength);
+}

@@ -223,6 +223,24 @@ describe("LessonRoom against a hostile guest", function () {
     await waitForState(other, (s) => s.progress.get(mina.userId)?.hintsUsed === 1, "the other learner's hint");
   });
 
+  it("closes a connection that floods audio frames past Colyseus' ceiling (frames skip its dispatch, not its count), and other lessons go on", async () => {
+    const mallory = await guest(server, "Mallory");
+    const room = await startLesson(sdk(server), mallory.token);
+    const mina = await guest(server, "Mina");
+    const other = await startLesson(sdk(server), mina.token);
+    const opened = nextMessage(room, "utterance-opened");
+    room.send("utterance-open", { codec: "pcm16", sampleRate: 16000, mode: "push-to-talk" });
+    await opened;
+    // Each frame is well formed: the audio byte budget refuses most of them, but every one counts toward the ceiling.
+    const closed = new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));
+    const frame = pcmFrames(speech.samples)[10];
+    for (let i = 0; i < 2500; i++) room.sendBytes("audio", frame);
+    assert.notEqual(await closed, 1000);
+    assert.equal((await fetch(`${baseUrl(server)}/healthz`)).status, 200);
+    other.send("hint");
+    await waitForState(other, (s) => s.progress.get(mina.userId)?.hintsUsed === 1, "the other learner's hint");
+  });
+
   it("while the process drains, refuses what would write (answers, hints) but lets the answer being spoken finish", async () => {
     const learner = await guest(server, "Mina");
     const room = await startLesson(sdk(server), learner.token);

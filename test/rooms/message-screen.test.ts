@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { getMessageBytes, Protocol } from "@colyseus/core";
-import { MESSAGE_MAX_BYTES, screenMessage } from "../../rooms/lesson/message-screen.ts";
+import { ClientState, getMessageBytes, Protocol, Room, type Client } from "@colyseus/core";
+import { MESSAGE_MAX_BYTES, countedAsColyseusDoes, screenMessage } from "../../rooms/lesson/message-screen.ts";
 
 const refusal = (buffer: Uint8Array, maxBytes?: number) => {
   const screened = screenMessage(buffer, maxBytes);
@@ -45,5 +45,39 @@ describe("screenMessage", () => {
     const large = new Uint8Array(MESSAGE_MAX_BYTES + 1);
     large[0] = Protocol.ROOM_REQUEST;
     assert.deepEqual(refusal(large), { type: null, code: "MESSAGE_UNKNOWN" });
+  });
+});
+
+describe("countedAsColyseusDoes (audio frames skip Colyseus' dispatch, not its flood count)", () => {
+  // Colyseus' own Room._onMessage and ours see the same messages at the same clock times: the
+  // counters must agree after each, and ours must refuse exactly the message Colyseus closes on.
+  class PlainRoom extends Room {}
+
+  it("keeps the counters Colyseus keeps and refuses the message Colyseus closes the connection on", () => {
+    const room = new PlainRoom();
+    room.maxMessagesPerSecond = 3;
+    let closedAt = -1;
+    const theirs: any = {
+      state: ClientState.JOINED, sessionId: "a", raw() {}, leave() {},
+      ref: { removeAllListeners: () => { if (closedAt < 0) closedAt = step; }, removeListener() {} },
+    };
+    const ours = { sessionId: "b" } as unknown as Client;
+    const times = [1000, 1100, 1200, 1300, 2000, 2001, 2002, 2003, 2004];
+    let refusedAt = -1;
+    let step = 0;
+    for (; step < times.length; step++) {
+      (room as any).clock.currentTime = times[step];
+      (room as any)._onMessage(theirs, Uint8Array.of(Protocol.PING));
+      if (!countedAsColyseusDoes(ours, times[step], room.maxMessagesPerSecond) && refusedAt < 0) refusedAt = step;
+      if (closedAt >= 0) break;
+      const counters = ours as any;
+      assert.deepEqual(
+        [counters._numMessagesLastSecond, counters._messageCountResetsAt, counters._lastMessageTime],
+        [theirs._numMessagesLastSecond, theirs._messageCountResetsAt, theirs._lastMessageTime], `after message ${step}`,
+      );
+    }
+    // Four messages in the second from 2000 ms on: the first starts the count, the fourth is past 3.
+    assert.equal(closedAt, 8);
+    assert.equal(refusedAt, 8);
   });
 });

@@ -56,7 +56,8 @@ export type EndpointerState = "waiting" | "speaking" | "ended";
 export interface Endpointer {
   readonly state: EndpointerState;
   /** Feeds 16 kHz mono samples in chunks of any size; returns what happened in them. */
-  process(samples: Int16Array): EndpointEvent[];
+  /** Events this audio caused (usually none; the list returned then is shared and empty: read it, never keep or change it). */
+  process(samples: Int16Array): readonly EndpointEvent[];
   timing(): UtteranceTiming;
   /** Ready for a new utterance with a fresh clock. */
   reset(): void;
@@ -74,6 +75,9 @@ export async function createEndpointer(options: EndpointerOptions): Promise<Endp
         : options.engine;
   return new FrameEndpointer(detector, options);
 }
+
+/** What `process` returns for audio that changed nothing (most frames): one list, never written to. */
+const NO_EVENTS: readonly EndpointEvent[] = Object.freeze([]);
 
 const framesFor = (ms: number): number => Math.max(1, Math.ceil(ms / VAD_FRAME_MS));
 
@@ -121,8 +125,14 @@ class FrameEndpointer implements Endpointer {
     return this.current;
   }
 
-  process(samples: Int16Array): EndpointEvent[] {
-    const events: EndpointEvent[] = [];
+  process(samples: Int16Array): readonly EndpointEvent[] {
+    // The usual 20 ms frame with nothing held over is heard where it is: no copy, no list (it runs for
+    // every frame of every speaker).
+    if (this.frameFill === 0 && samples.length === VAD_FRAME_SAMPLES && this.current !== "ended") {
+      const event = this.hear(samples);
+      return event ? [event] : NO_EVENTS;
+    }
+    let events: EndpointEvent[] | null = null;
     let offset = 0;
     while (offset < samples.length && this.current !== "ended") {
       const take = Math.min(VAD_FRAME_SAMPLES - this.frameFill, samples.length - offset);
@@ -131,13 +141,19 @@ class FrameEndpointer implements Endpointer {
       offset += take;
       if (this.frameFill === VAD_FRAME_SAMPLES) {
         this.frameFill = 0;
-        // The detector hears every frame (it adapts to the noise), but warm-up verdicts are not trusted.
-        const voiced = this.detector.isVoiced(this.frame) && this.frameIndex >= this.warmUpFrames;
-        this.step(voiced, events);
-        this.frameIndex++;
+        const event = this.hear(this.frame);
+        if (event) (events ??= []).push(event);
       }
     }
-    return events;
+    return events ?? NO_EVENTS;
+  }
+
+  /** One whole VAD frame: the detector hears every one (it adapts to the noise), but warm-up verdicts are not trusted. */
+  private hear(frame: Int16Array): EndpointEvent | null {
+    const voiced = this.detector.isVoiced(frame) && this.frameIndex >= this.warmUpFrames;
+    const event = this.step(voiced);
+    this.frameIndex++;
+    return event;
   }
 
   timing(): UtteranceTiming {
@@ -165,7 +181,7 @@ class FrameEndpointer implements Endpointer {
     this.detector.close();
   }
 
-  private step(voiced: boolean, events: EndpointEvent[]): void {
+  private step(voiced: boolean): EndpointEvent | null {
     const frame = this.frameIndex;
     const nowMs = (frame + 1) * VAD_FRAME_MS;
     if (this.current === "waiting") {
@@ -177,16 +193,16 @@ class FrameEndpointer implements Endpointer {
           this.startFrame = this.voicedRunStart;
           this.endFrame = frame + 1;
           this.silentRun = 0;
-          events.push({ type: "speech-start", atMs: this.startFrame * VAD_FRAME_MS, detectedAtMs: nowMs });
+          return { type: "speech-start", atMs: this.startFrame * VAD_FRAME_MS, detectedAtMs: nowMs };
         }
       } else {
         this.voicedRun = 0;
         if (frame + 1 >= this.leadingTimeoutFrames) {
           this.current = "ended";
-          events.push({ type: "no-speech", atMs: nowMs });
+          return { type: "no-speech", atMs: nowMs };
         }
       }
-      return;
+      return null;
     }
 
     if (voiced) {
@@ -201,22 +217,22 @@ class FrameEndpointer implements Endpointer {
       const speechMs = this.timing().speechMs;
       if (speechMs < this.minSpeechMs) {
         // Too little to be an answer: forget it and keep listening for real speech.
-        events.push({ type: "speech-discarded", atMs: nowMs, speechMs });
         this.current = "waiting";
         this.voicedRun = 0;
         this.forgetSpeech();
-        return;
+        return { type: "speech-discarded", atMs: nowMs, speechMs };
       }
-      this.end("silence", nowMs, events);
+      return this.end("silence", nowMs);
     } else if (frame + 1 - this.startFrame >= this.maxSpeechFrames) {
       this.endFrame = frame + 1;
-      this.end("max-duration", nowMs, events);
+      return this.end("max-duration", nowMs);
     }
+    return null;
   }
 
-  private end(reason: "silence" | "max-duration", nowMs: number, events: EndpointEvent[]): void {
+  private end(reason: "silence" | "max-duration", nowMs: number): EndpointEvent {
     this.current = "ended";
-    events.push({ type: "speech-end", atMs: nowMs, speechEndMs: this.endFrame * VAD_FRAME_MS, reason });
+    return { type: "speech-end", atMs: nowMs, speechEndMs: this.endFrame * VAD_FRAME_MS, reason };
   }
 
   private forgetSpeech(): void {

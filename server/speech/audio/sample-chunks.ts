@@ -50,13 +50,19 @@ export class ChunkedSamples {
   }
 
   /**
-   * Where the next `count` samples can be written in place (one chunk's free tail), or null when
-   * they would cross into the next chunk. Write there, then `commit(written)`.
+   * The chunk where the next `count` samples can be written in place (its free tail, from
+   * `tailOffset` on), or null when they would cross into the next chunk. Write there, then
+   * `commit(written)`. (A chunk and an offset rather than an object holding both: this runs for every
+   * frame of every speaker.)
    */
-  tail(count: number): { target: Int16Array; offset: number } | null {
-    const offset = this.count % this.pool.chunkSamples;
-    if (offset + count > this.pool.chunkSamples) return null;
-    return { target: this.openChunk(), offset };
+  tail(count: number): Int16Array | null {
+    if (this.tailOffset + count > this.pool.chunkSamples) return null;
+    return this.openChunk();
+  }
+
+  /** Where in its chunk the next sample goes. */
+  get tailOffset(): number {
+    return this.count % this.pool.chunkSamples;
   }
 
   /** Counts `written` samples that were just written at `tail`'s place. */

@@ -207,11 +207,12 @@ export class SpokenAttempt {
 
   /** A whole wire frame of 16 kHz PCM, its header skipped: straight into the recording's chunk when it fits there. */
   private recordInPlace(frame: Uint8Array): UtteranceEnd | null {
-    const tail = this.recording.tail((frame.byteLength - AUDIO_FRAME_HEADER_BYTES) >> 1);
-    if (!tail) return this.record(this.decoder.decode(frame.subarray(AUDIO_FRAME_HEADER_BYTES)));
-    const written = this.decoder.decodeInto!(frame, tail.target, tail.offset, AUDIO_FRAME_HEADER_BYTES);
+    const offset = this.recording.tailOffset;
+    const chunk = this.recording.tail((frame.byteLength - AUDIO_FRAME_HEADER_BYTES) >> 1);
+    if (!chunk) return this.record(this.decoder.decode(frame.subarray(AUDIO_FRAME_HEADER_BYTES)));
+    const written = this.decoder.decodeInto!(frame, chunk, offset, AUDIO_FRAME_HEADER_BYTES);
     this.recording.commit(written);
-    return written === 0 ? null : this.recorded(tail.target.subarray(tail.offset, tail.offset + written));
+    return written === 0 ? null : this.recorded(chunk.subarray(offset, offset + written));
   }
 
   /** `samples`, just recorded, go to the spool (by the second) and the endpointer. */

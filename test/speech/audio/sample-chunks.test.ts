@@ -19,15 +19,15 @@ describe("ChunkedSamples", () => {
 
   it("lends the free tail of the last chunk for writing in place, and refuses a write that would cross into the next", () => {
     const samples = new ChunkedSamples(new ChunkPool(10, 100));
-    const first = samples.tail(4)!;
-    first.target.set(ramp(0, 4), first.offset);
+    assert.equal(samples.tailOffset, 0);
+    samples.tail(4)!.set(ramp(0, 4), 0);
     samples.commit(4);
+    assert.equal(samples.tailOffset, 4);
     assert.equal(samples.tail(7), null, "4 + 7 does not fit a chunk of 10");
     assert.equal(samples.tail(11), null, "more than a chunk never fits");
     samples.append(ramp(4, 6));
-    const second = samples.tail(3)!;
-    assert.equal(second.offset, 0, "a full chunk is followed by a new one");
-    second.target.set(ramp(10, 3), second.offset);
+    assert.equal(samples.tailOffset, 0, "a full chunk is followed by a new one");
+    samples.tail(3)!.set(ramp(10, 3), 0);
     samples.commit(3);
     const whole = new Int16Array(samples.length);
     samples.copyTo(whole);
